@@ -1,0 +1,146 @@
+import type { EpochSec } from './time';
+
+/** Kinds of AI workload CarbonPilot tracks. */
+export type ResourceKind = 'training-job' | 'endpoint' | 'ec2-instance';
+
+/** Attribution dimensions resolved from tags; missing tags resolve to UNTAGGED, never to ''. */
+export interface Attribution {
+  team: string;
+  project: string;
+  model: string;
+}
+export const UNTAGGED = 'untagged';
+
+/** A change of instance count over time (endpoint auto scaling, multi-instance jobs). */
+export interface CountChange {
+  atSec: EpochSec;
+  instanceCount: number;
+}
+
+/** One tracked AI workload as discovered by the inventory. */
+export interface ResourceRef {
+  kind: ResourceKind;
+  /** Job name, endpoint name + '/' + variant name, or EC2 instance id. */
+  id: string;
+  region: string;
+  instanceType: string;
+  /** Instance count history, sorted by atSec; the first entry is at or before startSec. */
+  counts: CountChange[];
+  startSec: EpochSec;
+  /** Undefined while running. */
+  endSec?: EpochSec;
+  status: string;
+  tags: Record<string, string>;
+  /** SageMaker serverless variants have no instance type to model; flagged, not guessed. */
+  serverless?: boolean;
+  /** True for the generated demo fleet: every output derived from it is labelled demo. */
+  demo?: boolean;
+}
+
+/** Stable key of a resource: `<kind>#<region>#<id>`. */
+export const resourceKey = (r: Pick<ResourceRef, 'kind' | 'region' | 'id'>): string => `${r.kind}#${r.region}#${r.id}`;
+
+/** One metric period of one host. `null` = no datapoint (a gap, never filled). */
+export interface HostSample {
+  tSec: EpochSec;
+  /** Mean utilisation per GPU/accelerator, 0–100 (already normalised by accelerator count). */
+  gpuUtilPct: number | null;
+  /** Measured board power summed over the host's GPUs, W (CloudWatch agent nvidia_smi_power_draw). */
+  gpuPowerW: number | null;
+  /** Host CPU utilisation 0–100 (mean over vCPUs). */
+  cpuUtilPct: number | null;
+}
+
+export interface HostSeries {
+  /** Training: `<job>/algo-<n>`; endpoint: `<endpoint>/<variant>` (instances averaged by CloudWatch); EC2: instance id. */
+  host: string;
+  periodSec: number;
+  samples: HostSample[];
+  /** Instances this series stands for (endpoints report one averaged series for N instances). */
+  instancesRepresented?: number;
+}
+
+/** Telemetry of one resource for one window, as fetched. */
+export interface ResourceTelemetry {
+  resourceKey: string;
+  window: { startSec: EpochSec; endSec: EpochSec };
+  hosts: HostSeries[];
+  /** Endpoint invocations in the window (AWS/SageMaker Invocations, Sum); undefined if not applicable. */
+  invocations?: number;
+  /** CloudWatch returned PartialData for some query: values may still change, the interval is provisional. */
+  partial: boolean;
+  /** Data-quality flags (impossible values, missing metrics) with what was done about them. */
+  issues: string[];
+}
+
+/** Which carbon signal a number used. Never mixed silently. */
+export type IntensitySignal = 'average-lifecycle' | 'average-direct' | 'marginal';
+
+/** Quality of an intensity value, best first: actual > provider forecast > own forecast > yearly average. */
+export type IntensityQuality = 'actual' | 'provider-forecast' | 'own-forecast' | 'yearly-average' | 'demo';
+
+/** One hourly (or finer) grid-intensity value with provenance. */
+export interface IntensityPoint {
+  /** Start of the period this value covers. */
+  tSec: EpochSec;
+  periodSec: number;
+  gPerKwh: number;
+  zone: string;
+  signal: IntensitySignal;
+  provider: string;
+  quality: IntensityQuality;
+  /** For forecasts: when the forecast was issued. */
+  issuedAtSec?: EpochSec;
+  fetchedAtSec?: EpochSec;
+}
+
+export type EnergyMethod = 'measured' | 'estimated' | 'mixed' | 'unmodelled' | 'no-telemetry';
+
+/** A value with its uncertainty range. */
+export interface Ranged {
+  point: number;
+  low: number;
+  high: number;
+}
+
+/** The footprint of one resource over one aligned interval — the unit of exactly-once accounting. */
+export interface FootprintInterval {
+  resourceKey: string;
+  kind: ResourceKind;
+  resourceId: string;
+  region: string;
+  instanceType: string;
+  attribution: Attribution;
+  intervalStartSec: EpochSec;
+  intervalSec: number;
+  /** IT energy (servers) in the interval, kWh, with range. */
+  itEnergyKwh: Ranged;
+  /** Power usage effectiveness applied (facility / IT), shown separately. */
+  pue: number;
+  pueSource: string;
+  /** Facility energy = IT energy × PUE, kWh. */
+  energyKwh: Ranged;
+  /** Location-based emissions, kg CO2e. */
+  co2eKg: Ranged;
+  /** Time-weighted grid intensity over the interval, g/kWh. */
+  intensityGPerKwh: number;
+  intensitySignal: IntensitySignal;
+  intensityZone: string;
+  intensityProvider: string;
+  intensityQuality: IntensityQuality;
+  intensityIssuedAtSec?: EpochSec;
+  method: EnergyMethod;
+  /** Share of IT energy that is measured (board power) rather than estimated, 0–1. */
+  measuredShare: number;
+  /** Share of expected host-periods that had telemetry, 0–100. */
+  coveragePct: number;
+  /** Mean per-GPU utilisation over covered periods (undefined when none). */
+  meanGpuUtilPct?: number;
+  invocations?: number;
+  modelVersion: string;
+  provisional: boolean;
+  /** Higher revision replaces lower; equal is a no-op. */
+  revision: number;
+  issues: string[];
+  demo: boolean;
+}

@@ -1,0 +1,155 @@
+/**
+ * The single pipeline definition: every function, its triggers, environment and permissions.
+ * lib/ turns it into CDK resources; the local runner (shared/adapters/local/local-runtime.ts) turns it
+ * into in-process subscriptions on the local bus. A test compares both (test/infra/pipeline-parity.test.ts).
+ */
+
+/** Subset of the EventBridge pattern language we use (see shared/domain/event-pattern.ts). */
+export type EventPattern = Record<string, unknown>;
+
+export type BusName = 'default' | 'carbonpilot';
+
+export type Trigger =
+  | { type: 'schedule'; id: string; expression: string }
+  | { type: 'event'; id: string; bus: BusName; pattern: EventPattern };
+
+/** What a function may touch. The CDK side maps each to the narrowest grant; reasons feed cdk-nag acknowledgements. */
+export type Permission =
+  | { kind: 'table'; actions: TableAction[] }
+  | { kind: 'put-events' }
+  | { kind: 'service'; actions: string[]; reason: string }
+  | { kind: 'secret'; secretEnv: string };
+
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:BatchWriteItem'
+  | 'dynamodb:BatchGetItem';
+
+export interface PipelineFunction {
+  id: string;
+  /** Path of the handler module relative to the repository root; it exports `handler` (AWS) and `makeHandler(deps)` (local). */
+  handlerPath: string;
+  description: string;
+  memoryMb: number;
+  timeoutSec: number;
+  triggers: Trigger[];
+  /** Static environment; TABLE_NAME and EVENT_BUS_NAME are added by the infrastructure. */
+  environment: Record<string, string>;
+  permissions: Permission[];
+}
+
+export const EVENT_SOURCE = 'carbonpilot';
+export const DetailTypes = {
+  collectionRequested: 'Footprint Collection Requested',
+  intervalsWritten: 'Footprint Intervals Written',
+} as const;
+
+const READ: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
+const WRITE: TableAction[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+export const PIPELINE: readonly PipelineFunction[] = [
+  {
+    id: 'inventory-sync',
+    handlerPath: 'lambdas/inventory-sync/handler.ts',
+    description: 'Registers SageMaker training jobs, endpoints and EC2 GPU instances; periodic sweep reconciles anything missed',
+    memoryMb: 512,
+    timeoutSec: 300,
+    triggers: [
+      { type: 'schedule', id: 'InventorySweep', expression: 'rate(15 minutes)' },
+      {
+        type: 'event',
+        id: 'TrainingJobStateChange',
+        bus: 'default',
+        pattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] },
+      },
+      {
+        type: 'event',
+        id: 'EndpointStateChange',
+        bus: 'default',
+        pattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Endpoint State Change'] },
+      },
+      {
+        type: 'event',
+        id: 'Ec2StateChange',
+        bus: 'default',
+        pattern: {
+          source: ['aws.ec2'],
+          'detail-type': ['EC2 Instance State-change Notification'],
+          detail: { state: ['running', 'stopping', 'stopped', 'shutting-down', 'terminated'] },
+        },
+      },
+    ],
+    environment: {},
+    permissions: [
+      { kind: 'table', actions: [...READ, ...WRITE] },
+      {
+        kind: 'service',
+        actions: [
+          'sagemaker:ListTrainingJobs',
+          'sagemaker:DescribeTrainingJob',
+          'sagemaker:ListEndpoints',
+          'sagemaker:DescribeEndpoint',
+          'sagemaker:DescribeEndpointConfig',
+          'sagemaker:ListTags',
+          'ec2:DescribeInstances',
+        ],
+        reason: 'SageMaker List*/Describe* and ec2:DescribeInstances do not support resource-level permissions',
+      },
+    ],
+  },
+  {
+    id: 'collect-dispatch',
+    handlerPath: 'lambdas/collect-dispatch/handler.ts',
+    description: 'Hourly: fans out collection requests for every tracked resource in batches',
+    memoryMb: 256,
+    timeoutSec: 120,
+    triggers: [{ type: 'schedule', id: 'HourlyCollection', expression: 'rate(1 hour)' }],
+    environment: { COLLECT_BATCH_SIZE: '100' },
+    permissions: [{ kind: 'table', actions: READ }, { kind: 'put-events' }],
+  },
+  {
+    id: 'collect-footprint',
+    handlerPath: 'lambdas/collect-footprint/handler.ts',
+    description: 'Fetches telemetry since each resource cursor, computes energy and carbon, writes intervals exactly once',
+    memoryMb: 1024,
+    timeoutSec: 600,
+    triggers: [
+      {
+        type: 'event',
+        id: 'CollectionRequested',
+        bus: 'carbonpilot',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': [DetailTypes.collectionRequested] },
+      },
+    ],
+    environment: { METRIC_PERIOD_SEC: '60', GETMETRICDATA_CALL_BUDGET: '200' },
+    permissions: [
+      { kind: 'table', actions: [...READ, ...WRITE] },
+      { kind: 'put-events' },
+      {
+        kind: 'service',
+        actions: ['cloudwatch:GetMetricData'],
+        reason: 'cloudwatch:GetMetricData does not support resource-level permissions (Resource must be *)',
+      },
+    ],
+  },
+  {
+    id: 'rollup',
+    handlerPath: 'lambdas/rollup/handler.ts',
+    description: 'Recomputes per-day roll-ups (job, endpoint, instance, team, region) from intervals',
+    memoryMb: 512,
+    timeoutSec: 300,
+    triggers: [
+      {
+        type: 'event',
+        id: 'IntervalsWritten',
+        bus: 'carbonpilot',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': [DetailTypes.intervalsWritten] },
+      },
+    ],
+    environment: {},
+    permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }],
+  },
+];

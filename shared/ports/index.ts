@@ -1,0 +1,68 @@
+/** Ports: what the domain needs from the outside world. Adapters live in shared/adapters/{aws,local}. */
+import type { EpochSec, Window } from '../domain/time';
+import type {
+  FootprintInterval,
+  IntensityPoint,
+  IntensitySignal,
+  ResourceRef,
+  ResourceTelemetry,
+} from '../domain/types';
+
+export interface Clock {
+  nowSec(): EpochSec;
+}
+
+/** Discovers AI workloads (SageMaker training jobs, endpoints, EC2 GPU instances). */
+export interface WorkloadInventory {
+  /** Every resource that was active at any time in `window` in the given regions. */
+  listActive(window: Window, regions: string[]): Promise<ResourceRef[]>;
+}
+
+/** Fetches telemetry; one call covers many resources (GetMetricData batches up to 500 queries). */
+export interface MetricsSource {
+  fetch(resources: ResourceRef[], window: Window, periodSec: number): Promise<MetricsFetchResult>;
+}
+export interface MetricsFetchResult {
+  telemetry: ResourceTelemetry[];
+  /** Resources not fetched (request budget exhausted, permanent errors) with the reason. */
+  skipped: { resourceKey: string; reason: string }[];
+  /** Metrics requested (GetMetricData is priced per metric requested). */
+  metricsRequested: number;
+  apiCalls: number;
+}
+
+/** Hourly (or finer) grid intensity by zone and signal. */
+export interface IntensityProvider {
+  readonly name: string;
+  /** Points covering [window.startSec, window.endSec); may be empty when the provider has no data. */
+  getSeries(zone: string, signal: IntensitySignal, window: Window): Promise<IntensityPoint[]>;
+}
+
+export type PutOutcome = 'written' | 'replaced' | 'unchanged';
+
+export interface Cursor {
+  resourceKey: string;
+  /** Everything before this instant is final for this resource. */
+  collectedToSec: EpochSec;
+  version: number;
+}
+
+/** The footprint store (DynamoDB single table). */
+export interface FootprintStore {
+  putResource(r: ResourceRef): Promise<void>;
+  getResource(resourceKey: string): Promise<ResourceRef | undefined>;
+  listResources(): Promise<ResourceRef[]>;
+  /** Conditional: writes if absent or if `revision` is higher than the stored one; never adds. */
+  putInterval(i: FootprintInterval): Promise<PutOutcome>;
+  getCursor(resourceKey: string): Promise<Cursor | undefined>;
+  /** Compare-and-set: succeeds only if the stored version equals `expectedVersion` (0 = absent). */
+  advanceCursor(resourceKey: string, expectedVersion: number, collectedToSec: EpochSec): Promise<boolean>;
+  queryResourceIntervals(resourceKey: string, window: Window): Promise<FootprintInterval[]>;
+  /** All intervals whose start lies in `window` (by UTC-day index). */
+  queryIntervals(window: Window): Promise<FootprintInterval[]>;
+}
+
+/** Publishes domain events (EventBridge PutEvents in AWS, the local bus locally). */
+export interface EventPublisher {
+  publish(events: { source: string; detailType: string; detail: unknown }[]): Promise<void>;
+}
