@@ -49,6 +49,8 @@ export interface HostSample {
   gpuPowerW: number | null;
   /** Host CPU utilisation 0–100 (mean over vCPUs). */
   cpuUtilPct: number | null;
+  /** Endpoints: invocations in this period (AWS/SageMaker Invocations, Sum); absent for other kinds. */
+  invocations?: number | null;
 }
 
 export interface HostSeries {
@@ -65,8 +67,6 @@ export interface ResourceTelemetry {
   resourceKey: string;
   window: { startSec: EpochSec; endSec: EpochSec };
   hosts: HostSeries[];
-  /** Endpoint invocations in the window (AWS/SageMaker Invocations, Sum); undefined if not applicable. */
-  invocations?: number;
   /** CloudWatch returned PartialData for some query: values may still change, the interval is provisional. */
   partial: boolean;
   /** Data-quality flags (impossible values, missing metrics) with what was done about them. */

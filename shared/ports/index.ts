@@ -2,6 +2,7 @@
 import type { EpochSec, Window } from '../domain/time';
 import type {
   FootprintInterval,
+  HostSeries,
   IntensityPoint,
   IntensitySignal,
   ResourceRef,
@@ -51,7 +52,12 @@ export interface Cursor {
 export interface FootprintStore {
   putResource(r: ResourceRef): Promise<void>;
   getResource(resourceKey: string): Promise<ResourceRef | undefined>;
+  /** Resources still being collected (not yet marked complete). */
   listResources(): Promise<ResourceRef[]>;
+  /** Every resource ever registered, complete or not. */
+  listAllResources(): Promise<ResourceRef[]>;
+  /** The resource ended and its cursor passed its end: drop it from the active list. */
+  markCollectionComplete(resourceKey: string): Promise<void>;
   /** Conditional: writes if absent or if `revision` is higher than the stored one; never adds. */
   putInterval(i: FootprintInterval): Promise<PutOutcome>;
   getCursor(resourceKey: string): Promise<Cursor | undefined>;
@@ -60,6 +66,27 @@ export interface FootprintStore {
   queryResourceIntervals(resourceKey: string, window: Window): Promise<FootprintInterval[]>;
   /** All intervals whose start lies in `window` (by UTC-day index). */
   queryIntervals(window: Window): Promise<FootprintInterval[]>;
+  /** Raw telemetry of one interval, kept for audit, expired by TTL. */
+  putRawSamples(resourceKey: string, intervalStartSec: EpochSec, hosts: HostSeries[]): Promise<void>;
+  /** Replace roll-up rows (deterministic keys: day + dimension + key). */
+  putRollups(rows: RollupRow[]): Promise<void>;
+  getRollups(day: string): Promise<RollupRow[]>;
+}
+
+/** A per-day aggregate recomputed from intervals. */
+export interface RollupRow {
+  day: string;
+  /** 'resource' | 'kind' | 'team' | 'project' | 'model' | 'region' | 'total' */
+  dimension: string;
+  key: string;
+  energyKwh: number;
+  co2eKg: number;
+  measuredKwh: number;
+  /** Σ coveragePct × intervalSec, so coverage can be re-averaged over days. */
+  coverageWeightedSec: number;
+  intervalSec: number;
+  intervals: number;
+  demo: boolean;
 }
 
 /** Publishes domain events (EventBridge PutEvents in AWS, the local bus locally). */

@@ -1,0 +1,395 @@
+/**
+ * bench:scheduler — carbon-aware training placement on real hourly grid intensity.
+ *
+ *   npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N (40)] [--max-segments N (3)] [--refresh-h H (3)]
+ *
+ * Data: DIR/electricitymaps-hourly-greendcc/<ZONE>_<YEAR>_hourly.csv (LCA column), discovered by folder convention.
+ * Jobs: 1 h, 6 h, 24 h × slack 12 h, 24 h, 48 h × (interruptible with a 10-min restart overhead | not), submitted at
+ * hours spread evenly over the data (all hours of day covered) after a 4-week forecaster warm-up; temporal cases per
+ * zone and spatial cases in groups of 3 zones (submitted from the first zone).
+ * Policies, same constraints: run-now; carbon-aware-sdk (rolling mean of the forecast over the job length, earliest
+ * minimum window, decided once at submission); carbonpilot (planJob re-run hourly with fresh forecasts until the
+ * job starts and at every pause); oracle (planJob on the actuals, no safety margin). CarbonPilot and the SDK use the
+ * same forecasts (shared/domain/intensity/forecaster.ts, issued from history before the decision hour only).
+ * Realised emissions are always computed on actuals.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadHourlyZones, type HourlyZone } from './lib/hourly-data';
+import { forecastHourly, FORECASTER_VERSION } from '../shared/domain/intensity/forecaster';
+import { planJob, type PlanSegment, type RegionForecast } from '../shared/domain/scheduler/planner';
+import { lowCarbonThreshold } from '../shared/domain/scheduler/windows';
+
+const HOUR = 3600;
+const WARMUP_H = 28 * 24;
+/** AWS-reported global data-centre PUE 1.15 (Amazon 2023 Sustainability Report). Same for every zone, so it cancels in ratios. */
+const PUE = 1.15;
+/** 1 kW job; savings are ratios, so the level does not matter. */
+const POWER_KW = 1;
+const RESTART_OVERHEAD_SEC = 600;
+const DURATIONS_H = [1, 6, 24];
+const SLACKS_H = [12, 24, 48];
+const GROUP_SIZE = 3;
+const WAIT_HURDLE = Number(process.env.WAIT_HURDLE ?? 0);
+const POLICIES = ['run-now', 'carbon-aware-sdk', 'carbonpilot', 'oracle'] as const;
+type Policy = (typeof POLICIES)[number];
+
+function usage(msg: string): never {
+  console.error(`bench:scheduler: ${msg}\nusage: npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N] [--max-segments N] [--refresh-h H]`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): { data: string; out: string; submissions: number; maxSegments: number; refreshH: number } {
+  const a: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (!k.startsWith('--')) usage(`unexpected argument '${k}'`);
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) usage(`missing value for ${k}`);
+    a[k.slice(2)] = v;
+    i++;
+  }
+  for (const k of Object.keys(a)) if (!['data', 'out', 'submissions', 'max-segments', 'refresh-h'].includes(k)) usage(`unknown option --${k}`);
+  if (!a.data) usage('--data DIR is required');
+  if (!a.out) usage('--out FILE.json is required');
+  const submissions = a.submissions ? Number(a.submissions) : 40;
+  const maxSegments = a['max-segments'] ? Number(a['max-segments']) : 3;
+  if (!Number.isInteger(submissions) || submissions < 1) usage('--submissions must be a positive integer');
+  const refreshH = a['refresh-h'] ? Number(a['refresh-h']) : 3;
+  if (!Number.isInteger(maxSegments) || maxSegments < 1) usage('--max-segments must be a positive integer');
+  if (!Number.isInteger(refreshH) || refreshH < 1 || refreshH > 12) usage('--refresh-h must be an integer 1–12');
+  return { data: a.data, out: a.out, submissions, maxSegments, refreshH };
+}
+
+interface Zone {
+  name: string;
+  firstHourSec: number;
+  lca: Float64Array;
+  /** Per UTC day: 30th percentile of the trailing 30 days (low-carbon window threshold). */
+  lowThresholdByDay: Float64Array;
+}
+
+interface Job {
+  durH: number;
+  slackH: number;
+  interruptible: boolean;
+}
+
+interface CaseResult {
+  kind: 'temporal' | 'spatial';
+  key: string;
+  job: string;
+  kg: Record<Policy, number>;
+  missed: Record<Policy, boolean>;
+  lowShare: Record<Policy, number>;
+}
+
+/** Actual hourly value at absolute hour index (hours since the zone's first hour). */
+const actualAt = (z: Zone, tSec: number): number => z.lca[Math.floor((tSec - z.firstHourSec) / HOUR)];
+
+/** Realised kg CO2e of segments on actuals, and the share of run time in low-carbon hours. */
+function realise(zones: Map<string, Zone>, segs: PlanSegment[]): { kg: number; lowShare: number } {
+  let g = 0;
+  let low = 0;
+  let total = 0;
+  for (const s of segs) {
+    const z = zones.get(s.region)!;
+    for (let h = Math.floor(s.startSec / HOUR) * HOUR; h < s.endSec; h += HOUR) {
+      const sec = Math.min(h + HOUR, s.endSec) - Math.max(h, s.startSec);
+      const v = actualAt(z, h);
+      g += (v * sec) / HOUR;
+      total += sec;
+      const day = Math.floor((h - z.firstHourSec) / 86400);
+      if (v <= z.lowThresholdByDay[day]) low += sec;
+    }
+  }
+  return { kg: (g * POWER_KW * PUE) / 1000, lowShare: total ? low / total : 0 };
+}
+
+/**
+ * Forecast cache: one forecast per zone per issue hour, shared by every job type and policy.
+ * The full forecaster runs every `refreshH` hours (it costs ~3 ms a call); in the hours between, the last full
+ * forecast is updated with the newest observed hour (its log error persists with an e-folding time of 6 h),
+ * so every hourly re-plan still sees all data up to the hour before the decision. refreshH = 1 = full every hour.
+ */
+class ForecastCache {
+  private readonly cache = new Map<string, Map<number, RegionForecast>>();
+  calls = 0;
+  constructor(
+    private readonly horizonH: number,
+    private readonly refreshH: number,
+  ) {}
+  get(z: Zone, tSec: number): RegionForecast {
+    let m = this.cache.get(z.name);
+    if (!m) this.cache.set(z.name, (m = new Map()));
+    const hit = m.get(tSec);
+    if (hit) return hit;
+    const idx = Math.floor((tSec - z.firstHourSec) / HOUR);
+    const k = Math.floor(tSec / HOUR) % this.refreshH;
+    let point: number[], low: number[], high: number[];
+    if (k === 0) {
+      // History ends the hour before issue; never the actuals of the decision hour or later.
+      const fc = forecastHourly(z.lca.subarray(0, idx), this.horizonH + this.refreshH, { firstHourSec: z.firstHourSec });
+      this.calls++;
+      ({ point, low, high } = fc);
+    } else {
+      const base = this.get(z, tSec - k * HOUR);
+      const observed = z.lca[idx - 1];
+      const predicted = base.point[k - 1];
+      const logErr = Number.isFinite(observed) && observed > 0 && predicted > 0 ? Math.log(observed / predicted) : 0;
+      const adj = (h: number) => Math.exp(logErr * Math.exp(-(h + 1) / 6));
+      point = base.point.slice(k).map((v, h) => v * adj(h));
+      low = base.low.slice(k).map((v, h) => v * adj(h));
+      high = base.high.slice(k).map((v, h) => v * adj(h));
+    }
+    const rf: RegionForecast = { region: z.name, zone: z.name, pue: PUE, startSec: tSec, point, low, high, issuedAtSec: tSec, signal: 'average-lifecycle' };
+    m.set(tSec, rf);
+    return rf;
+  }
+  evictBefore(tSec: number): void {
+    for (const m of this.cache.values()) for (const k of m.keys()) if (k < tSec - this.refreshH * HOUR) m.delete(k);
+  }
+}
+
+/** Actuals packaged as a "forecast" for the oracle. */
+function actualsAsForecast(z: Zone, tSec: number, hours: number): RegionForecast {
+  const idx = Math.floor((tSec - z.firstHourSec) / HOUR);
+  const point = Array.from(z.lca.subarray(idx, idx + hours));
+  return { region: z.name, zone: z.name, pue: PUE, startSec: tSec, point, low: point, high: point, issuedAtSec: tSec, signal: 'actual' };
+}
+
+/** Carbon Aware SDK method: rolling mean of the forecast over the job length, earliest minimum, decided once. */
+function sdkPolicy(fcs: RegionForecast[], e: number, job: Job): PlanSegment[] {
+  let best = { avg: Infinity, region: fcs[0].region, j: 0 };
+  for (const f of fcs) {
+    for (let j = 0; j <= job.slackH; j++) {
+      let s = 0;
+      for (let h = j; h < j + job.durH; h++) s += f.point[h];
+      const avg = (s / job.durH) * f.pue;
+      if (avg < best.avg) best = { avg, region: f.region, j };
+    }
+  }
+  const start = e + best.j * HOUR;
+  return [{ region: best.region, startSec: start, endSec: start + job.durH * HOUR }];
+}
+
+/** CarbonPilot in production: re-plan hourly with the newest forecast until the job starts, and at every pause. */
+function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job, maxSegments: number): PlanSegment[] {
+  const deadline = e + (job.durH + job.slackH) * HOUR;
+  const segs: PlanSegment[] = [];
+  let remaining = job.durH * HOUR;
+  let t = e;
+  let running = false; // the job ran up to t (re-plan at a planned pause)
+  let started = false;
+  while (remaining > 1e-6) {
+    if (t >= deadline) break; // cannot happen with a feasible planner; counted as a miss by the caller
+    const regions = zs.map((z) => cache.get(z, t));
+    const overhead = started && !running ? RESTART_OVERHEAD_SEC : 0;
+    const plan = planJob({
+      nowSec: t,
+      earliestStartSec: e,
+      deadlineSec: deadline,
+      durationSec: remaining + overhead,
+      powerKw: POWER_KW,
+      interruptible: job.interruptible,
+      restartOverheadSec: RESTART_OVERHEAD_SEC,
+      regions,
+      maxSegments,
+      waitHurdle: WAIT_HURDLE,
+    });
+    const first = plan.segments[0];
+    if (first.startSec > t) {
+      running = false;
+      t += HOUR; // wait for the next forecast
+      continue;
+    }
+    const end = first.endSec;
+    const last = segs[segs.length - 1];
+    if (running && last && last.region === first.region && last.endSec === t) last.endSec = end;
+    else segs.push({ region: first.region, startSec: t, endSec: end });
+    remaining -= end - t - overhead;
+    started = true;
+    running = true;
+    t = end;
+    if (plan.segments.length === 1) break; // ran to completion
+  }
+  if (remaining > 1e-6) segs.push({ region: zs[0].name, startSec: t, endSec: t + remaining }); // forced tail (missed)
+  return segs;
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+
+function summarise(cases: CaseResult[]) {
+  const out: Record<string, Record<string, number | null>> = {};
+  const avoidedOracle = cases.reduce((s, c) => s + (c.kg['run-now'] - c.kg.oracle), 0);
+  for (const p of POLICIES) {
+    const sav = cases.map((c) => ((c.kg['run-now'] - c.kg[p]) / c.kg['run-now']) * 100);
+    const avoided = cases.reduce((s, c) => s + (c.kg['run-now'] - c.kg[p]), 0);
+    out[p] = {
+      medianSavingsPct: round(median(sav), 3),
+      meanSavingsPct: round(sav.reduce((a, b) => a + b, 0) / Math.max(1, sav.length), 3),
+      shareOfOracle: round(avoidedOracle > 0 ? avoided / avoidedOracle : NaN),
+      missedDeadlines: cases.filter((c) => c.missed[p]).length,
+      lowCarbonHourShare: round(cases.reduce((s, c) => s + c.lowShare[p], 0) / Math.max(1, cases.length)),
+      cases: cases.length,
+    };
+  }
+  return out;
+}
+
+function groupBy(cases: CaseResult[], key: (c: CaseResult) => string) {
+  const m = new Map<string, CaseResult[]>();
+  for (const c of cases) {
+    const k = key(c);
+    const l = m.get(k) ?? [];
+    l.push(c);
+    m.set(k, l);
+  }
+  return Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, summarise(v)]));
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  const raw: Map<string, HourlyZone> = loadHourlyZones(args.data);
+  if (raw.size === 0) usage(`no hourly files under ${join(args.data, 'electricitymaps-hourly-greendcc')}`);
+
+  const zones = new Map<string, Zone>();
+  for (const [name, z] of [...raw.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const days = Math.ceil(z.lca.length / 24);
+    const thr = new Float64Array(days).fill(NaN);
+    for (let d = 30; d < days; d++) thr[d] = lowCarbonThreshold(z.lca.subarray((d - 30) * 24, d * 24));
+    zones.set(name, { name, firstHourSec: z.firstHourSec, lca: z.lca, lowThresholdByDay: thr });
+  }
+  const names = [...zones.keys()];
+  // Common time grid: submissions where every zone has data (zones may cover different years).
+  const startSec = Math.max(...[...zones.values()].map((z) => z.firstHourSec)) + WARMUP_H * HOUR;
+  const endSec = Math.min(...[...zones.values()].map((z) => z.firstHourSec + z.lca.length * HOUR));
+  const maxSpanH = Math.max(...DURATIONS_H) + Math.max(...SLACKS_H);
+  const lastSubmit = endSec - (maxSpanH + 1) * HOUR;
+  if (lastSubmit <= startSec) usage('not enough overlapping hourly data (need > 4 weeks + 3 days)');
+  // Stride coprime with 24 so that submissions sweep every hour of the day.
+  let strideH = Math.max(1, Math.floor((lastSubmit - startSec) / HOUR / args.submissions));
+  while (strideH > 1 && (strideH % 2 === 0 || strideH % 3 === 0)) strideH--;
+  const groups = names.length >= GROUP_SIZE ? names.map((_, i) => Array.from({ length: GROUP_SIZE }, (_, k) => names[(i + k) % names.length])) : [];
+
+  const jobs: Job[] = [];
+  for (const durH of DURATIONS_H) for (const slackH of SLACKS_H) for (const interruptible of [false, true]) jobs.push({ durH, slackH, interruptible });
+  const cache = new ForecastCache(maxSpanH + 2, args.refreshH);
+  const cases: CaseResult[] = [];
+  let skipped = 0;
+  let submissions = 0;
+
+  for (let e = startSec; e <= lastSubmit && submissions < args.submissions; e += strideH * HOUR) {
+    submissions++;
+    cache.evictBefore(e);
+    const sets: { kind: 'temporal' | 'spatial'; key: string; zs: Zone[] }[] = [
+      ...names.map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] })),
+      ...groups.map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
+    ];
+    for (const set of sets) {
+      // Skip windows with missing actuals (cannot score them honestly).
+      const idxOk = set.zs.every((z) => {
+        const i0 = Math.floor((e - z.firstHourSec) / HOUR);
+        for (let i = i0; i < i0 + maxSpanH + 1; i++) if (!Number.isFinite(z.lca[i])) return false;
+        return true;
+      });
+      if (!idxOk) {
+        skipped += jobs.length;
+        continue;
+      }
+      for (const job of jobs) {
+        const deadline = e + (job.durH + job.slackH) * HOUR;
+        const segsBy: Record<Policy, PlanSegment[]> = {
+          'run-now': [{ region: set.zs[0].name, startSec: e, endSec: e + job.durH * HOUR }],
+          'carbon-aware-sdk': sdkPolicy(set.zs.map((z) => cache.get(z, e)), e, job),
+          carbonpilot: carbonPilotPolicy(set.zs, cache, e, job, args.maxSegments),
+          oracle: planJob({
+            nowSec: e,
+            earliestStartSec: e,
+            deadlineSec: deadline,
+            durationSec: job.durH * HOUR,
+            powerKw: POWER_KW,
+            interruptible: job.interruptible,
+            restartOverheadSec: RESTART_OVERHEAD_SEC,
+            regions: set.zs.map((z) => actualsAsForecast(z, e, maxSpanH + 1)),
+            safetyMarginSec: 0,
+            maxSegments: args.maxSegments,
+          }).segments,
+        };
+        const kg = {} as Record<Policy, number>;
+        const missed = {} as Record<Policy, boolean>;
+        const lowShare = {} as Record<Policy, number>;
+        for (const p of POLICIES) {
+          const r = realise(zones, segsBy[p]);
+          kg[p] = r.kg;
+          lowShare[p] = r.lowShare;
+          missed[p] = segsBy[p][segsBy[p].length - 1].endSec > deadline + 1e-6;
+        }
+        cases.push({ kind: set.kind, key: set.key, job: `${job.durH}h/slack${job.slackH}h/${job.interruptible ? 'int' : 'nonint'}`, kg, missed, lowShare });
+      }
+    }
+  }
+
+  const policies = summarise(cases);
+  const temporal = cases.filter((c) => c.kind === 'temporal');
+  const spatial = cases.filter((c) => c.kind === 'spatial');
+  const perZone = groupBy(temporal, (c) => c.key);
+  const goalZones = Object.entries(perZone).filter(([, s]) => (s.oracle.meanSavingsPct ?? 0) >= 3);
+  const goals = {
+    overallShareOfOracle: policies.carbonpilot.shareOfOracle,
+    zonesWhereOracleSaves3Pct: goalZones.map(([z]) => z),
+    minZoneShareOfOracle: round(Math.min(...goalZones.map(([, s]) => s.carbonpilot.shareOfOracle ?? -Infinity))),
+    zonesBeatingSdk: goalZones.filter(([, s]) => (s.carbonpilot.shareOfOracle ?? 0) > (s['carbon-aware-sdk'].shareOfOracle ?? 0)).map(([z]) => z),
+    zonesNotBeatingSdk: goalZones.filter(([, s]) => !((s.carbonpilot.shareOfOracle ?? 0) > (s['carbon-aware-sdk'].shareOfOracle ?? 0))).map(([z]) => z),
+    missedDeadlines: policies.carbonpilot.missedDeadlines,
+  };
+  const result = {
+    policies,
+    temporal: summarise(temporal),
+    spatial: summarise(spatial),
+    perZone,
+    perGroup: groupBy(spatial, (c) => c.key),
+    perJobType: groupBy(cases, (c) => c.job),
+    goals,
+    cases: cases.length,
+    config: {
+      data: join(args.data, 'electricitymaps-hourly-greendcc'),
+      signal: 'LCA (Electricity Maps hourly, life-cycle)',
+      zones: names,
+      years: [...new Set([...raw.values()].flatMap((z) => z.years))].sort(),
+      groups: groups.map((g) => g.join('+')),
+      durationsH: DURATIONS_H,
+      slacksH: SLACKS_H,
+      restartOverheadSec: RESTART_OVERHEAD_SEC,
+      pue: PUE,
+      warmupH: WARMUP_H,
+      submissions,
+      strideH,
+      maxSegments: args.maxSegments,
+      forecastRefreshH: args.refreshH,
+      forecaster: FORECASTER_VERSION,
+      forecastCalls: cache.calls,
+      skippedCases: skipped,
+      oracleMarginSec: 0,
+      runtimeSec: Math.round((Date.now() - t0) / 100) / 10,
+    },
+  };
+  writeFileSync(args.out, JSON.stringify(result, null, 2));
+  const p = policies;
+  console.log(
+    `scheduler: ${cases.length} cases (${submissions} submissions × ${names.length} zones + ${groups.length} groups × ${jobs.length} jobs) | ` +
+      `savings mean/median %: carbonpilot ${p.carbonpilot.meanSavingsPct}/${p.carbonpilot.medianSavingsPct}, sdk ${p['carbon-aware-sdk'].meanSavingsPct}/${p['carbon-aware-sdk'].medianSavingsPct}, oracle ${p.oracle.meanSavingsPct}/${p.oracle.medianSavingsPct} | ` +
+      `shareOfOracle carbonpilot ${p.carbonpilot.shareOfOracle} (min zone ${goals.minZoneShareOfOracle}) vs sdk ${p['carbon-aware-sdk'].shareOfOracle} | ` +
+      `beats sdk in ${goals.zonesBeatingSdk.length}/${goalZones.length} zones | missed ${p.carbonpilot.missedDeadlines} | ${result.config.runtimeSec}s`,
+  );
+}
+
+main();

@@ -1,0 +1,39 @@
+/** The `carbonpilot` CLI. Exit codes: 0 ok, 1 failure, 2 bad arguments. */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { UsageError } from '../shared/cli/args';
+import { reportCommand } from '../shared/cli/commands/report';
+import { startCommand } from '../shared/cli/commands/start';
+
+const USAGE = `usage: carbonpilot <command> [options]
+  start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
+  report  --by job|endpoint|instance|team|project|model|region|day|kind [--from ISO] [--to ISO]
+          [--format table|csv|json] [--data-dir DIR]           footprint report from the local store`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
+  report: (argv) => reportCommand(argv, (s) => console.log(s)),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === 'help') {
+    console.log(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const run = COMMANDS[cmd];
+  try {
+    if (!run) throw new UsageError(`unknown command "${cmd}"`);
+    return await run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`carbonpilot: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`carbonpilot: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,18 @@
+/** Collects footprints for a batch of resources (EventBridge: Footprint Collection Requested). */
+import middy from '@middy/core';
+import { CollectionRequested, EventBridgeEnvelope, parseOrThrow } from '../../shared/contracts/events';
+import { collectorDeps, type AppDeps } from '../../shared/composition/deps';
+import { makeCollectFootprint } from '../../shared/use-cases/collect-footprint';
+import { awsDeps } from '../../shared/composition/aws';
+
+export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
+  middy().handler(async (event: unknown) => {
+    const e = parseOrThrow(EventBridgeEnvelope, event, 'event');
+    const { resourceKeys } = parseOrThrow(CollectionRequested, e.detail, 'detail');
+    const deps = await getDeps();
+    const result = await makeCollectFootprint(collectorDeps(deps))(resourceKeys);
+    deps.log('collect-footprint', { ...result, days: result.days.length });
+    return result;
+  });
+
+export const handler = makeHandler(awsDeps);

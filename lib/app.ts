@@ -1,0 +1,38 @@
+import type { App, Environment } from 'aws-cdk-lib';
+import type { PipelineFunction } from '../shared/pipeline';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+export interface CarbonPilotAppOptions {
+  /** Omit for environment-agnostic stacks (synth works offline with no credentials). */
+  env?: Environment;
+  pipeline?: readonly PipelineFunction[];
+  repoRoot?: string;
+  alarmEmail?: string;
+}
+
+export interface CarbonPilotStacks {
+  stateful: StatefulStack;
+  stateless: StatelessStack;
+}
+
+/** Adds the CarbonPilot stacks to `app` (used by bin/carbonpilot.ts and by test/infra). */
+export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {}): CarbonPilotStacks {
+  const stateful = new StatefulStack(app, 'CarbonPilotStateful', {
+    env: opts.env,
+    description: 'CarbonPilot stateful resources: footprint table and dead-letter queues (retained)',
+  });
+  const stateless = new StatelessStack(app, 'CarbonPilotStateless', {
+    env: opts.env,
+    description: 'CarbonPilot functions, rules, event bus and alarms, generated from shared/pipeline.ts',
+    table: stateful.table,
+    indexNames: stateful.indexNames,
+    eventTargetDlq: stateful.eventTargetDlq,
+    lambdaFailureDlq: stateful.lambdaFailureDlq,
+    pipeline: opts.pipeline,
+    repoRoot: opts.repoRoot,
+    alarmEmail: opts.alarmEmail,
+  });
+  stateless.addDependency(stateful);
+  return { stateful, stateless };
+}

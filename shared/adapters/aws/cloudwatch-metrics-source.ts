@@ -1,0 +1,410 @@
+/**
+ * MetricsSource over CloudWatch GetMetricData.
+ *
+ * - Whole windows at full resolution in few calls: GetMetricData is priced per metric requested, not per datapoint.
+ *   Limits (CloudWatch API reference, GetMetricData): ≤ 500 queries and ≤ 100,800 datapoints per call, `NextToken`
+ *   pagination. Windows are aligned to the period here because CloudWatch rounds StartTime down on its own.
+ * - Results are mapped by timestamp onto a fixed grid, so the default `TimestampDescending` order, pages that split a
+ *   series, and missing periods all land in the right slot; periods with no datapoint stay `null` (never filled).
+ * - SageMaker `GPUUtilization` (and `CPUUtilization`) are 0–100 × number of GPUs (vCPUs): normalised per device here.
+ * - Impossible values are nulled and reported in `issues`; `PartialData` marks the telemetry provisional.
+ * - A request budget exhausted mid-run, or a terminal error on a call, skips the affected resources (reported in
+ *   `skipped`), never throws: the next run picks them up.
+ */
+import {
+  GetMetricDataCommand,
+  type CloudWatchClient,
+  type GetMetricDataCommandOutput,
+  type MetricDataQuery,
+  type MetricDataResult,
+} from '@aws-sdk/client-cloudwatch';
+import { alignDown, alignUp, type Window } from '../../domain/time';
+import { resourceKey, type HostSample, type HostSeries, type ResourceRef, type ResourceTelemetry } from '../../domain/types';
+import type { MetricsFetchResult, MetricsSource } from '../../ports';
+import { RequestBudgetExhaustedError, defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
+
+/** GetMetricData hard limits (Amazon CloudWatch API Reference, GetMetricData, 2024). */
+export const GET_METRIC_DATA_MAX_QUERIES = 500;
+export const GET_METRIC_DATA_MAX_DATAPOINTS = 100_800;
+
+/**
+ * Upper bound of plausible board power per GPU, W. The highest-TDP AWS GPU today is the NVIDIA B200 at 1,000 W
+ * (NVIDIA DGX B200 datasheet, 2024; H100 SXM5 is 700 W, NVIDIA H100 datasheet 2023). 1,200 W leaves headroom for
+ * transient over-TDP readings; anything above, per GPU, is a sensor or aggregation error.
+ */
+export const DEFAULT_MAX_GPU_BOARD_POWER_W = 1200;
+/** Largest GPU count of any EC2 instance (p4d/p5/p6: 8 GPUs; g4dn.metal/g5.48xlarge: 8). Used when the count is unknown; 16 leaves headroom. */
+const FALLBACK_MAX_GPUS_PER_INSTANCE = 16;
+
+export interface CloudWatchMetricsSourceOptions {
+  /** GPUs per instance type (0 = CPU-only, undefined = unknown → GPU utilisation cannot be normalised). */
+  acceleratorCount: (instanceType: string) => number | undefined;
+  /** vCPUs per instance type; SageMaker CPUUtilization is 0–100 × vCPUs. Undefined → SageMaker CPU values are not reported. */
+  vcpuCount?: (instanceType: string) => number | undefined;
+  budget?: RequestBudget;
+  backoff?: Partial<BackoffOptions>;
+  maxGpuBoardPowerW?: number;
+  /** Lower the per-call limits (tests, or to bound a single response). Never above the AWS limits. */
+  maxQueriesPerCall?: number;
+  maxDatapointsPerCall?: number;
+}
+
+type Field = 'gpu' | 'cpu' | 'pow' | 'inv';
+
+interface HostPlan {
+  host: string;
+  instancesRepresented?: number;
+}
+
+interface QuerySpec {
+  hi: number;
+  field: Field;
+  query: Omit<MetricDataQuery, 'Id'>;
+  /** Metrics this query makes CloudWatch read (billing unit); a SEARCH reads one per GPU. */
+  metricsCost: number;
+  /** True when the value is already per GPU (EC2 AVG over GPUs); false when it is a SageMaker sum over GPUs. */
+  perDevice: boolean;
+}
+
+interface ResourcePlan {
+  ref: ResourceRef;
+  key: string;
+  hosts: HostPlan[];
+  specs: QuerySpec[];
+  gpus: number | undefined;
+  vcpus: number | undefined;
+}
+
+interface Unit {
+  id: string;
+  ri: number;
+  spec: QuerySpec;
+  chunk: Window;
+  points: number;
+}
+
+interface Merged {
+  tsSec: number[];
+  values: number[];
+  status?: string;
+  messages: string[];
+}
+
+const SAGEMAKER_TRAINING_NS = '/aws/sagemaker/TrainingJobs';
+const SAGEMAKER_ENDPOINT_NS = '/aws/sagemaker/Endpoints';
+const SAGEMAKER_INVOCATIONS_NS = 'AWS/SageMaker';
+
+const metricStat = (
+  namespace: string,
+  metricName: string,
+  dims: Record<string, string>,
+  periodSec: number,
+  stat: 'Average' | 'Sum',
+): Omit<MetricDataQuery, 'Id'> => ({
+  MetricStat: {
+    Metric: { Namespace: namespace, MetricName: metricName, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) },
+    Period: periodSec,
+    Stat: stat,
+  },
+  ReturnData: true,
+});
+
+/** Quote a value for a CloudWatch SEARCH term (double quotes; backslash-escape quotes and backslashes). */
+const searchQuote = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+
+/**
+ * EC2 GPU metrics from the CloudWatch agent's `nvidia_gpu` section: one series per GPU, dimension `index`, plus
+ * config-dependent dimensions (`name` = GPU model, `host`, and whatever `append_dimensions` adds: InstanceId,
+ * InstanceType, ImageId …). A MetricStat must name every dimension exactly, which we cannot know here, so we use
+ * one SEARCH per metric and instance, reduced with metric math (AVG for utilisation → already per GPU; SUM for
+ * power → host total). One query per host instead of one per GPU also keeps us far from the 500-query limit.
+ * Caveats (CloudWatch docs, "Use search expressions"): SEARCH only finds metrics with data in the last two weeks, and
+ * an agent `aggregation_dimensions` roll-up by InstanceId alone would also match and be double-counted (the power
+ * bound below catches gross cases). Requires `append_dimensions: {InstanceId: "${aws:InstanceId}"}` in the agent config.
+ */
+const ec2GpuSearch = (metricName: string, instanceId: string, periodSec: number, reducer: 'AVG' | 'SUM'): Omit<MetricDataQuery, 'Id'> => ({
+  Expression: `${reducer}(SEARCH('MetricName=${searchQuote(metricName)} InstanceId=${searchQuote(instanceId)}', 'Average', ${periodSec}))`,
+  Period: periodSec,
+  ReturnData: true,
+});
+
+const latestCount = (r: ResourceRef, atSec: number): number => {
+  let n = r.counts[0]?.instanceCount ?? 1;
+  for (const c of r.counts) if (c.atSec < atSec) n = c.instanceCount;
+  return n;
+};
+
+export class CloudWatchMetricsSource implements MetricsSource {
+  private readonly backoff: BackoffOptions;
+  private readonly maxQueries: number;
+  private readonly maxPoints: number;
+  private readonly maxGpuW: number;
+
+  constructor(private readonly client: CloudWatchClient, private readonly opts: CloudWatchMetricsSourceOptions) {
+    this.backoff = { ...defaultBackoff(opts.budget), ...opts.backoff, budget: opts.budget ?? opts.backoff?.budget };
+    this.maxQueries = Math.min(GET_METRIC_DATA_MAX_QUERIES, opts.maxQueriesPerCall ?? GET_METRIC_DATA_MAX_QUERIES);
+    this.maxPoints = Math.min(GET_METRIC_DATA_MAX_DATAPOINTS, opts.maxDatapointsPerCall ?? GET_METRIC_DATA_MAX_DATAPOINTS);
+    this.maxGpuW = opts.maxGpuBoardPowerW ?? DEFAULT_MAX_GPU_BOARD_POWER_W;
+  }
+
+  /** Build the query plan of one resource: hosts and the metric queries per host. */
+  private planResource(ref: ResourceRef, periodSec: number, w: Window): ResourcePlan {
+    const gpus = this.opts.acceleratorCount(ref.instanceType);
+    const vcpus = this.opts.vcpuCount?.(ref.instanceType);
+    const hosts: HostPlan[] = [];
+    const specs: QuerySpec[] = [];
+    const hasGpu = gpus !== 0; // unknown (undefined) is queried: values are then reported as an issue, not dropped silently
+    if (ref.kind === 'training-job') {
+      const n = Math.max(1, ...ref.counts.map((c) => c.instanceCount));
+      for (let i = 1; i <= n; i++) {
+        const host = `${ref.id}/algo-${i}`;
+        const hi = hosts.push({ host }) - 1;
+        if (hasGpu) specs.push({ hi, field: 'gpu', perDevice: false, metricsCost: 1, query: metricStat(SAGEMAKER_TRAINING_NS, 'GPUUtilization', { Host: host }, periodSec, 'Average') });
+        specs.push({ hi, field: 'cpu', perDevice: false, metricsCost: 1, query: metricStat(SAGEMAKER_TRAINING_NS, 'CPUUtilization', { Host: host }, periodSec, 'Average') });
+      }
+    } else if (ref.kind === 'endpoint') {
+      const slash = ref.id.indexOf('/');
+      const endpointName = slash < 0 ? ref.id : ref.id.slice(0, slash);
+      const variantName = slash < 0 ? 'AllTraffic' : ref.id.slice(slash + 1);
+      const dims = { EndpointName: endpointName, VariantName: variantName };
+      const hi = hosts.push({ host: `${endpointName}/${variantName}`, instancesRepresented: ref.serverless ? undefined : latestCount(ref, w.endSec) }) - 1;
+      // Serverless variants publish no instance utilisation metrics; only invocations are meaningful.
+      if (!ref.serverless) {
+        if (hasGpu) specs.push({ hi, field: 'gpu', perDevice: false, metricsCost: 1, query: metricStat(SAGEMAKER_ENDPOINT_NS, 'GPUUtilization', dims, periodSec, 'Average') });
+        specs.push({ hi, field: 'cpu', perDevice: false, metricsCost: 1, query: metricStat(SAGEMAKER_ENDPOINT_NS, 'CPUUtilization', dims, periodSec, 'Average') });
+      }
+      specs.push({ hi, field: 'inv', perDevice: true, metricsCost: 1, query: metricStat(SAGEMAKER_INVOCATIONS_NS, 'Invocations', dims, periodSec, 'Sum') });
+    } else {
+      const hi = hosts.push({ host: ref.id }) - 1;
+      if (hasGpu) {
+        const cost = gpus ?? 1;
+        specs.push({ hi, field: 'gpu', perDevice: true, metricsCost: cost, query: ec2GpuSearch('nvidia_smi_utilization_gpu', ref.id, periodSec, 'AVG') });
+        specs.push({ hi, field: 'pow', perDevice: true, metricsCost: cost, query: ec2GpuSearch('nvidia_smi_power_draw', ref.id, periodSec, 'SUM') });
+      }
+      specs.push({ hi, field: 'cpu', perDevice: true, metricsCost: 1, query: metricStat('AWS/EC2', 'CPUUtilization', { InstanceId: ref.id }, periodSec, 'Average') });
+    }
+    return { ref, key: resourceKey(ref), hosts, specs, gpus, vcpus };
+  }
+
+  async fetch(resources: ResourceRef[], window: Window, periodSec: number): Promise<MetricsFetchResult> {
+    if (!Number.isInteger(periodSec) || periodSec <= 0 || (periodSec < 60 && ![1, 5, 10, 20, 30].includes(periodSec)) || (periodSec >= 60 && periodSec % 60 !== 0)) {
+      // CloudWatch accepts 1, 5, 10, 20, 30 (high resolution) or multiples of 60 s.
+      throw new RangeError(`invalid CloudWatch period ${periodSec}s`);
+    }
+    const w: Window = { startSec: alignDown(window.startSec, periodSec), endSec: alignUp(window.endSec, periodSec) };
+    const nPeriods = Math.max(0, (w.endSec - w.startSec) / periodSec);
+    const plans = resources.map((r) => this.planResource(r, periodSec, w));
+
+    // Split the window into chunks of at most maxPoints periods so one query never exceeds a call's datapoint limit.
+    const chunks: Window[] = [];
+    const chunkSec = this.maxPoints * periodSec;
+    for (let s = w.startSec; s < w.endSec; s += chunkSec) chunks.push({ startSec: s, endSec: Math.min(w.endSec, s + chunkSec) });
+
+    // Units in resource order so a resource's queries stay in as few calls as possible (skips are per resource).
+    const units: Unit[] = [];
+    plans.forEach((p, ri) =>
+      p.specs.forEach((spec, si) =>
+        chunks.forEach((chunk, ci) =>
+          units.push({ id: `r${ri}_${spec.field}_${si}_c${ci}`, ri, spec, chunk, points: (chunk.endSec - chunk.startSec) / periodSec }),
+        ),
+      ),
+    );
+
+    // Greedy packing: a call holds ≤ maxQueries queries and ≤ maxPoints datapoints, and one time chunk
+    // (StartTime/EndTime are per call).
+    const calls: Unit[][] = [];
+    let cur: Unit[] = [];
+    let curPoints = 0;
+    for (const u of units) {
+      if (cur.length > 0 && (cur.length >= this.maxQueries || curPoints + u.points > this.maxPoints || cur[0].chunk.startSec !== u.chunk.startSec)) {
+        calls.push(cur);
+        cur = [];
+        curPoints = 0;
+      }
+      cur.push(u);
+      curPoints += u.points;
+    }
+    if (cur.length > 0) calls.push(cur);
+
+    const merged = new Map<string, Merged>();
+    const failed = new Map<number, string>();
+    let apiCalls = 0;
+    let metricsRequested = 0;
+    let budgetGone = false;
+
+    for (const call of calls) {
+      const live = call.filter((u) => !failed.has(u.ri));
+      if (live.length === 0) continue;
+      if (budgetGone) {
+        for (const u of live) failed.set(u.ri, 'request budget exhausted');
+        continue;
+      }
+      const { startSec, endSec } = live[0].chunk;
+      let nextToken: string | undefined;
+      let requested = false;
+      try {
+        do {
+          const input = {
+            MetricDataQueries: live.map((u) => ({ Id: u.id, ...u.spec.query })),
+            StartTime: new Date(startSec * 1000),
+            EndTime: new Date(endSec * 1000),
+            NextToken: nextToken,
+            MaxDatapoints: this.maxPoints,
+          };
+          const out: GetMetricDataCommandOutput = await withBackoff(() => {
+            apiCalls += 1;
+            if (!requested) {
+              requested = true;
+              metricsRequested += live.reduce((s, u) => s + u.spec.metricsCost, 0);
+            }
+            return this.client.send(new GetMetricDataCommand(input));
+          }, this.backoff);
+          for (const r of out.MetricDataResults ?? []) mergeResult(merged, r);
+          nextToken = out.NextToken || undefined;
+        } while (nextToken);
+      } catch (err) {
+        if (err instanceof RequestBudgetExhaustedError) {
+          budgetGone = true; // the budget is checked before each attempt, so no call was made for this one
+          for (const u of live) failed.set(u.ri, 'request budget exhausted');
+        } else {
+          const e = err as { name?: string; message?: string };
+          for (const u of live) failed.set(u.ri, `GetMetricData failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
+        }
+      }
+    }
+
+    const telemetry: ResourceTelemetry[] = [];
+    const skipped: MetricsFetchResult['skipped'] = [];
+    plans.forEach((p, ri) => {
+      const reason = failed.get(ri);
+      if (reason !== undefined) {
+        skipped.push({ resourceKey: p.key, reason });
+        return;
+      }
+      telemetry.push(this.assemble(p, units.filter((u) => u.ri === ri), merged, w, nPeriods, periodSec));
+    });
+    return { telemetry, skipped, metricsRequested, apiCalls };
+  }
+
+  /** Map merged query results of one resource onto its host grids, normalising and flagging values. */
+  private assemble(p: ResourcePlan, units: Unit[], merged: Map<string, Merged>, w: Window, nPeriods: number, periodSec: number): ResourceTelemetry {
+    const hasInvocations = p.specs.some((s) => s.field === 'inv');
+    const hosts: HostSeries[] = p.hosts.map((h) => ({
+      host: h.host,
+      periodSec,
+      samples: Array.from({ length: nPeriods }, (_, i): HostSample => ({
+        tSec: w.startSec + i * periodSec,
+        gpuUtilPct: null,
+        gpuPowerW: null,
+        cpuUtilPct: null,
+        ...(hasInvocations ? { invocations: null } : {}),
+      })),
+      ...(h.instancesRepresented !== undefined ? { instancesRepresented: h.instancesRepresented } : {}),
+    }));
+    const issues = new IssueCollector();
+    let partial = false;
+    const gpuPowerBoundW = this.maxGpuW * (p.gpus && p.gpus > 0 ? p.gpus : FALLBACK_MAX_GPUS_PER_INSTANCE);
+
+    for (const u of units) {
+      const host = p.hosts[u.spec.hi].host;
+      const m = merged.get(u.id);
+      if (!m) continue; // no result at all for this query: every period stays null (a gap)
+      if (m.status === 'PartialData' || m.status === 'InternalError') partial = true;
+      if (m.status === 'InternalError' || m.status === 'Forbidden') issues.note(`${host}: ${u.spec.field} query returned ${m.status}`);
+      for (const msg of m.messages) issues.note(`${host}: ${u.spec.field} query: ${msg}`);
+
+      for (let k = 0; k < m.tsSec.length; k++) {
+        const t = m.tsSec[k];
+        const raw = m.values[k];
+        const idx = (t - w.startSec) / periodSec;
+        if (!Number.isInteger(idx) || idx < 0 || idx >= nPeriods) {
+          issues.count(host, u.spec.field, 'datapoint outside the aligned window grid ignored', t);
+          continue;
+        }
+        const sample = hosts[u.spec.hi].samples[idx];
+        if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0) {
+          issues.count(host, u.spec.field, 'negative or non-numeric value nulled', raw);
+          continue;
+        }
+        switch (u.spec.field) {
+          case 'inv':
+            sample.invocations = raw; // a period without a datapoint stays null, like every other gap
+            break;
+          case 'gpu': {
+            const divisor = u.spec.perDevice ? 1 : p.gpus;
+            if (divisor === undefined) {
+              issues.count(host, 'gpu', `GPU count of ${p.ref.instanceType} unknown: GPUUtilization cannot be normalised, nulled`, raw);
+              break;
+            }
+            const pct = raw / divisor;
+            if (pct > 100) issues.count(host, 'gpu', 'utilisation above 100% per GPU after normalisation nulled', pct);
+            else sample.gpuUtilPct = pct;
+            break;
+          }
+          case 'cpu': {
+            const divisor = u.spec.perDevice ? 1 : p.vcpus;
+            if (divisor === undefined || divisor <= 0) {
+              issues.count(host, 'cpu', `vCPU count of ${p.ref.instanceType} unknown: CPUUtilization (sum over vCPUs) cannot be normalised, nulled`, raw);
+              break;
+            }
+            const pct = raw / divisor;
+            if (pct > 100) issues.count(host, 'cpu', 'CPU utilisation above 100% after normalisation nulled', pct);
+            else sample.cpuUtilPct = pct;
+            break;
+          }
+          case 'pow':
+            if (raw > gpuPowerBoundW) issues.count(host, 'pow', `GPU power above ${gpuPowerBoundW} W bound nulled`, raw);
+            else sample.gpuPowerW = raw;
+            break;
+        }
+      }
+    }
+    return {
+      resourceKey: p.key,
+      window: { startSec: w.startSec, endSec: w.endSec },
+      hosts,
+      partial,
+      issues: issues.list(),
+    };
+  }
+}
+
+/** Append one page's result for an id; the status of the last page that mentions the id wins (earlier pages say PartialData while more pages follow). */
+const mergeResult = (merged: Map<string, Merged>, r: MetricDataResult): void => {
+  if (!r.Id) return;
+  const m = merged.get(r.Id) ?? { tsSec: [], values: [], messages: [] };
+  const ts = r.Timestamps ?? [];
+  const vs = r.Values ?? [];
+  for (let i = 0; i < Math.min(ts.length, vs.length); i++) {
+    m.tsSec.push(Math.floor(new Date(ts[i]).getTime() / 1000));
+    m.values.push(vs[i]);
+  }
+  if (r.StatusCode) m.status = r.StatusCode;
+  for (const msg of r.Messages ?? []) m.messages.push(`${msg.Code ?? ''} ${msg.Value ?? ''}`.trim());
+  merged.set(r.Id, m);
+};
+
+const FIELD_NAMES: Record<Field, string> = { gpu: 'gpuUtilPct', cpu: 'cpuUtilPct', pow: 'gpuPowerW', inv: 'invocations' };
+
+/** Aggregates per-datapoint problems into one readable line per host/field/reason. */
+class IssueCollector {
+  private readonly notes: string[] = [];
+  private readonly counts = new Map<string, { n: number; example: unknown }>();
+  note(s: string): void {
+    if (!this.notes.includes(s)) this.notes.push(s);
+  }
+  count(host: string, field: Field, reason: string, example: unknown): void {
+    const k = `${host}\u0000${FIELD_NAMES[field]}\u0000${reason}`;
+    const c = this.counts.get(k);
+    if (c) c.n += 1;
+    else this.counts.set(k, { n: 1, example });
+  }
+  list(): string[] {
+    const out = [...this.notes];
+    for (const [k, { n, example }] of this.counts) {
+      const [host, field, reason] = k.split('\u0000');
+      out.push(`${host}: ${n} ${field} datapoint(s): ${reason} (e.g. ${String(example)})`);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * FootprintStore on DynamoDB (AWS) or dynalite (local) through the real AWS SDK.
+ * Exactly-once lives in the keys and conditions: deterministic interval keys, revision-guarded puts,
+ * compare-and-set cursors. Totals are always recomputed from intervals, never incremented.
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Cursor, FootprintStore, PutOutcome, RollupRow } from '../../ports';
+import { padSec, utcDay, DAY_SEC, alignDown, type Window, type EpochSec } from '../../domain/time';
+import { resourceKey, type FootprintInterval, type HostSeries, type ResourceRef } from '../../domain/types';
+import { RAW_SAMPLES_TTL_SEC } from './table-schema';
+
+const resPk = (resourceKey: string) => `RES#${resourceKey}`;
+const intSk = (startSec: EpochSec) => `INT#${padSec(startSec)}`;
+
+const isConditionFailure = (e: unknown): boolean =>
+  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+
+export class DynamoFootprintStore implements FootprintStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async putResource(r: ResourceRef): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: resPk(resourceKey(r)), sk: 'META', gsi1pk: 'RESOURCES', gsi1sk: resourceKey(r), type: 'resource', resource: r },
+      }),
+    );
+  }
+
+  async markCollectionComplete(key: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: resPk(key), sk: 'META' },
+        UpdateExpression: 'SET gsi1pk = :done',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':done': 'RESOURCES#DONE' },
+      }),
+    );
+  }
+
+  async listAllResources(): Promise<ResourceRef[]> {
+    const [active, done] = await Promise.all([this.listByStatus('RESOURCES'), this.listByStatus('RESOURCES#DONE')]);
+    return [...active, ...done];
+  }
+
+  async getResource(resourceKey: string): Promise<ResourceRef | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: resPk(resourceKey), sk: 'META' } }));
+    return out.Item?.resource as ResourceRef | undefined;
+  }
+
+  async listResources(): Promise<ResourceRef[]> {
+    return this.listByStatus('RESOURCES');
+  }
+
+  private async listByStatus(gsi1pk: string): Promise<ResourceRef[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': gsi1pk },
+    });
+    return items.map((i) => i.resource as ResourceRef);
+  }
+
+  async putInterval(i: FootprintInterval): Promise<PutOutcome> {
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: resPk(i.resourceKey),
+            sk: intSk(i.intervalStartSec),
+            gsi1pk: `DAY#${utcDay(i.intervalStartSec)}`,
+            gsi1sk: `${i.resourceKey}#${padSec(i.intervalStartSec)}`,
+            type: 'interval',
+            revision: i.revision,
+            interval: i,
+          },
+          // Absent, or a strictly higher revision (provisional -> final, forecast -> actual intensity): replace, never add.
+          ConditionExpression: 'attribute_not_exists(pk) OR revision < :rev',
+          ExpressionAttributeValues: { ':rev': i.revision },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return out.Attributes ? 'replaced' : 'written';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'unchanged';
+      throw e;
+    }
+  }
+
+  /** Raw samples of one interval, kept for audit and expired by TTL. */
+  async putRawSamples(resourceKey: string, intervalStartSec: EpochSec, hosts: HostSeries[]): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: resPk(resourceKey),
+          sk: `RAW#${padSec(intervalStartSec)}`,
+          type: 'raw',
+          ttl: intervalStartSec + RAW_SAMPLES_TTL_SEC,
+          hosts: JSON.stringify(hosts),
+        },
+      }),
+    );
+  }
+
+  async getCursor(resourceKey: string): Promise<Cursor | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: resPk(resourceKey), sk: 'CURSOR' }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    return { resourceKey, collectedToSec: out.Item.collectedToSec as number, version: out.Item.version as number };
+  }
+
+  async advanceCursor(resourceKey: string, expectedVersion: number, collectedToSec: EpochSec): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: resPk(resourceKey), sk: 'CURSOR', type: 'cursor', collectedToSec, version: expectedVersion + 1 },
+          ConditionExpression:
+            expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v AND collectedToSec <= :to',
+          ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion, ':to': collectedToSec },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async queryResourceIntervals(resourceKey: string, w: Window): Promise<FootprintInterval[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':p': resPk(resourceKey), ':a': intSk(w.startSec), ':b': intSk(w.endSec - 1) },
+    });
+    return items.map((i) => i.interval as FootprintInterval);
+  }
+
+  async queryIntervals(w: Window): Promise<FootprintInterval[]> {
+    const out: FootprintInterval[] = [];
+    for (let d = alignDown(w.startSec, DAY_SEC); d < w.endSec; d += DAY_SEC) {
+      const items = await this.queryAll({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': `DAY#${utcDay(d)}` },
+      });
+      for (const it of items) {
+        const iv = it.interval as FootprintInterval;
+        if (iv.intervalStartSec >= w.startSec && iv.intervalStartSec < w.endSec) out.push(iv);
+      }
+    }
+    return out;
+  }
+
+  /** Replace the roll-ups of one UTC day (deterministic keys; recomputed from intervals, never incremented). */
+  async putRollups(rows: RollupRow[]): Promise<void> {
+    for (const r of rows) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `ROLLUP#${r.day}`, sk: `${r.dimension}#${r.key}`, type: 'rollup', ...r },
+        }),
+      );
+    }
+  }
+
+  async getRollups(day: string): Promise<RollupRow[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `ROLLUP#${day}` },
+    });
+    return items.map(({ pk: _pk, sk: _sk, type: _t, ...rest }) => rest as unknown as RollupRow);
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * EC2 GPU instances active in a window, via DescribeInstances filtered server-side by instance-type wildcards
+ * (`g5.*`, `p4d.*` …) built from the accelerated families the composition root passes in.
+ */
+import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { Window } from '../../domain/time';
+import type { ResourceRef } from '../../domain/types';
+
+export type AwsCall = <T>(fn: () => Promise<T>) => Promise<T>;
+
+const toSec = (d: Date | string | undefined): number | undefined => {
+  if (d === undefined) return undefined;
+  const ms = new Date(d).getTime();
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+};
+
+/**
+ * Time of the last stop/termination from StateTransitionReason, e.g. "User initiated (2024-05-01 10:20:30 GMT)".
+ * EC2 exposes no structured stop time; the reason string is the only source (EC2 API reference, Instance).
+ */
+export const parseTransitionTimeSec = (reason: string | undefined): number | undefined => {
+  const m = /\((\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) GMT\)/.exec(reason ?? '');
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}T${m[2]}Z`);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+};
+
+const ENDED_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
+
+export type Ec2Mapping = { ref: ResourceRef } | { reason: string; /** true when the data is bad (reported), false when merely inactive */ report: boolean };
+
+/** Map one DescribeInstances instance to a ResourceRef if it was running at some time in `window`; otherwise says why not. */
+export const ec2InstanceToRef = (inst: Instance, region: string, window: Window): Ec2Mapping => {
+  const id = inst.InstanceId;
+  const type = inst.InstanceType;
+  const launchSec = toSec(inst.LaunchTime);
+  const state = inst.State?.Name ?? 'unknown';
+  if (!id || !type || launchSec === undefined) return { reason: `instance ${id ?? '?'} lacks InstanceId/InstanceType/LaunchTime`, report: true };
+  if (launchSec >= window.endSec) return { reason: `instance ${id} launched after the window`, report: false };
+  let endSec: number | undefined;
+  if (ENDED_STATES.has(state)) {
+    endSec = parseTransitionTimeSec(inst.StateTransitionReason);
+    if (endSec === undefined) return { reason: `instance ${id} is ${state} with no parseable stop time in StateTransitionReason`, report: true };
+    if (endSec <= window.startSec) return { reason: `instance ${id} stopped before the window`, report: false };
+  }
+  const tags: Record<string, string> = {};
+  for (const t of inst.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
+  const ref: ResourceRef = {
+    kind: 'ec2-instance',
+    id,
+    region,
+    instanceType: type,
+    counts: [{ atSec: launchSec, instanceCount: 1 }],
+    startSec: launchSec,
+    ...(endSec !== undefined ? { endSec } : {}),
+    status: state,
+    tags,
+  };
+  return { ref };
+};
+
+/** List EC2 instances of the accelerated families that were running in `window` (all pages). */
+export const listEc2GpuInstances = async (
+  ec2: EC2Client,
+  region: string,
+  families: readonly string[],
+  window: Window,
+  call: AwsCall,
+  onIssue: (msg: string) => void,
+): Promise<ResourceRef[]> => {
+  if (families.length === 0) return [];
+  const out: ResourceRef[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await call(() =>
+      ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'instance-type', Values: families.map((f) => `${f}.*`) },
+            // Terminated instances stay visible for about an hour; the EventBridge state-change events cover the rest.
+            { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'] },
+          ],
+          MaxResults: 1000,
+          NextToken: nextToken,
+        }),
+      ),
+    );
+    for (const res of page.Reservations ?? []) {
+      for (const inst of res.Instances ?? []) {
+        const r = ec2InstanceToRef(inst, region, window);
+        if ('ref' in r) out.push(r.ref);
+        else if (r.report) onIssue(`${region}: ${r.reason}`);
+      }
+    }
+    nextToken = page.NextToken || undefined;
+  } while (nextToken);
+  return out;
+};

@@ -1,0 +1,335 @@
+/**
+ * Shared HTTP plumbing for the grid-intensity provider adapters (Electricity Maps, WattTime, NESO):
+ * typed errors, `fetchJson` with timeout / bounded retries / Retry-After, zod validation that names
+ * the offending field, and the hourly aligner every adapter uses (sub-hourly → hourly means,
+ * duplicate timestamps → keep the latest, missing hours reported, never invented).
+ *
+ * Secrets (tokens, passwords) are never put in error messages: URLs are reduced to origin + path +
+ * non-secret query keys, response bodies are not echoed, and every message is scrubbed of the
+ * secrets the caller declares as a last line of defence.
+ */
+import type { z } from 'zod';
+import { alignDown, HOUR_SEC, type EpochSec, type Window } from '../../domain/time';
+import type { IntensityPoint, IntensityQuality, IntensitySignal } from '../../domain/types';
+
+// ---------------------------------------------------------------------------------------------
+// Typed errors
+// ---------------------------------------------------------------------------------------------
+
+/** Base class: every provider failure says which provider, whether a retry can help, and the HTTP status if any. */
+export abstract class ProviderError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(
+    readonly provider: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`${provider}: ${message}`);
+    this.name = new.target.name;
+  }
+}
+
+/** 401/403: bad or expired credentials, or no access to the zone. Terminal (after WattTime's one re-login). */
+export class ProviderAuthError extends ProviderError {
+  readonly retryable = false;
+}
+
+/** 429: slow down. Retryable; `retryAfterSec` comes from the Retry-After header when the provider sent one. */
+export class ProviderRateLimitError extends ProviderError {
+  readonly retryable = true;
+  constructor(provider: string, message: string, readonly retryAfterSec?: number) {
+    super(provider, message, 429);
+  }
+}
+
+/** 5xx, timeouts and network failures. Retryable. */
+export class ProviderUnavailableError extends ProviderError {
+  readonly retryable = true;
+}
+
+/** Malformed JSON or a body that does not match the documented schema. Terminal; names the field. */
+export class ProviderResponseError extends ProviderError {
+  readonly retryable = false;
+  constructor(provider: string, message: string, readonly field?: string, status?: number) {
+    super(provider, field ? `${message} (field: ${field})` : message, status);
+  }
+}
+
+/** Other 4xx (bad zone, bad parameters, window too long). Terminal: retrying the same request cannot help. */
+export class ProviderRequestError extends ProviderError {
+  readonly retryable = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fetchJson
+// ---------------------------------------------------------------------------------------------
+
+export type FetchFn = typeof fetch;
+
+/** Retry/timeout knobs an adapter passes through to `fetchJson` (tests inject `sleep` and `nowMs`). */
+export interface HttpTuning {
+  timeoutMs?: number;
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  nowMs?: () => number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  maxRetryAfterMs?: number;
+}
+
+export interface FetchJsonOptions<T> {
+  fetch: FetchFn;
+  /** Provider name used in error messages. */
+  provider: string;
+  /** Zod schema of the documented response body. */
+  schema: z.ZodType<T>;
+  /** Per-attempt timeout, ms (default 10 000). */
+  timeoutMs?: number;
+  /** Total attempts including the first (default 3). Only retryable errors are retried. */
+  maxAttempts?: number;
+  /** Injected sleep so tests do not wait (default: setTimeout). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Wall clock in ms, used only to resolve an HTTP-date Retry-After (default Date.now). */
+  nowMs?: () => number;
+  /** First backoff delay, ms (default 500); doubles each attempt, capped at `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** A Retry-After longer than this is not slept through: the rate-limit error is thrown for the caller to schedule (default 60 000). */
+  maxRetryAfterMs?: number;
+  /** Strings that must never appear in an error message (tokens, passwords). */
+  secrets?: readonly string[];
+}
+
+const SECRET_QUERY_KEYS = /^(token|auth|auth-token|api[-_]?key|key|password|secret)$/i;
+
+/** Origin + path + query with secret-looking parameters redacted: safe to put in an error message. */
+export const describeUrl = (url: string): string => {
+  try {
+    const u = new URL(url);
+    for (const k of [...u.searchParams.keys()]) if (SECRET_QUERY_KEYS.test(k)) u.searchParams.set(k, 'REDACTED');
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+};
+
+/** Remove every declared secret from a message (defence in depth; messages are built without secrets anyway). */
+export const scrub = (message: string, secrets: readonly string[] = []): string =>
+  secrets.filter((s) => s.length >= 4).reduce((m, s) => m.split(s).join('***'), message);
+
+/**
+ * Parse a Retry-After header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
+ * Returns seconds to wait (≥ 0) or undefined when absent or unparseable.
+ */
+export const parseRetryAfterSec = (value: string | null | undefined, nowMs: number): number | undefined => {
+  if (value == null || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const dateMs = Date.parse(v);
+  if (!Number.isFinite(dateMs)) return undefined;
+  return Math.max(0, Math.ceil((dateMs - nowMs) / 1000));
+};
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Map a non-2xx response to a typed error (never includes the body: it may echo credentials). */
+const errorForStatus = (provider: string, res: Response, where: string, nowMs: number): ProviderError => {
+  const s = res.status;
+  if (s === 401 || s === 403) return new ProviderAuthError(provider, `HTTP ${s} (authentication/authorisation failed) for ${where}`, s);
+  if (s === 429) {
+    const retryAfterSec = parseRetryAfterSec(res.headers.get('retry-after'), nowMs);
+    return new ProviderRateLimitError(provider, `HTTP 429 (rate limited${retryAfterSec !== undefined ? `, retry after ${retryAfterSec}s` : ''}) for ${where}`, retryAfterSec);
+  }
+  if (s >= 500) return new ProviderUnavailableError(provider, `HTTP ${s} (provider unavailable) for ${where}`, s);
+  return new ProviderRequestError(provider, `HTTP ${s} (request rejected) for ${where}`, s);
+};
+
+/** Human-readable path of the first zod issue, e.g. `data.3.point_time`. */
+const issuePath = (issue: { path: PropertyKey[] }): string => (issue.path.length ? issue.path.map(String).join('.') : '<root>');
+
+/** One attempt: fetch with timeout, map status, parse JSON, validate. */
+const attempt = async <T>(url: string, init: RequestInit, o: FetchJsonOptions<T>, timeoutMs: number, nowMs: () => number): Promise<T> => {
+  const where = describeUrl(url);
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  let res: Response;
+  let text: string;
+  try {
+    res = await o.fetch(url, { ...init, signal: ctl.signal });
+    if (!res.ok) {
+      // Drain the body so keep-alive sockets are released; its content is not used.
+      await res.text().catch(() => undefined);
+      throw errorForStatus(o.provider, res, where, nowMs());
+    }
+    text = await res.text();
+  } catch (e) {
+    if (e instanceof ProviderError) throw e;
+    const reason = ctl.signal.aborted ? `timed out after ${timeoutMs} ms` : `network error (${(e as Error)?.name ?? 'Error'})`;
+    throw new ProviderUnavailableError(o.provider, `${reason} for ${where}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ProviderResponseError(o.provider, `malformed JSON from ${where}`, '<body>', res.status);
+  }
+  const parsed = o.schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ProviderResponseError(o.provider, `response does not match the documented schema: ${issue.message} from ${where}`, issuePath(issue), res.status);
+  }
+  return parsed.data;
+};
+
+/**
+ * GET/POST JSON with a per-attempt timeout and bounded retries of retryable errors (429, 5xx,
+ * timeouts, network). A 429 waits `Retry-After` when given (up to `maxRetryAfterMs`, else it is
+ * thrown at once), otherwise exponential backoff. Terminal errors are thrown immediately.
+ */
+export const fetchJson = async <T>(url: string, init: RequestInit, o: FetchJsonOptions<T>): Promise<T> => {
+  const maxAttempts = Math.max(1, o.maxAttempts ?? 3);
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const sleep = o.sleep ?? defaultSleep;
+  const nowMs = o.nowMs ?? (() => Date.now());
+  const base = o.baseBackoffMs ?? 500;
+  const cap = o.maxBackoffMs ?? 8_000;
+  const maxRetryAfterMs = o.maxRetryAfterMs ?? 60_000;
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt(url, init, o, timeoutMs, nowMs);
+    } catch (e) {
+      const err = e instanceof ProviderError ? e : new ProviderUnavailableError(o.provider, `unexpected failure (${(e as Error)?.name ?? 'Error'})`);
+      err.message = scrub(err.message, o.secrets);
+      if (!err.retryable || i >= maxAttempts) throw err;
+      let waitMs = Math.min(cap, base * 2 ** (i - 1));
+      if (err instanceof ProviderRateLimitError && err.retryAfterSec !== undefined) {
+        if (err.retryAfterSec * 1000 > maxRetryAfterMs) throw err;
+        waitMs = err.retryAfterSec * 1000;
+      }
+      await sleep(waitMs);
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Hourly alignment shared by the adapters
+// ---------------------------------------------------------------------------------------------
+
+/** One value as the provider reported it, before hourly alignment. */
+export interface RawSample {
+  tSec: EpochSec;
+  periodSec: number;
+  gPerKwh: number;
+  quality: IntensityQuality;
+  issuedAtSec?: EpochSec;
+  /** Ordering key for "keep the latest" among duplicates (e.g. updatedAt); ties → later in the response wins. */
+  revisionSec?: number;
+}
+
+/** What the aligner did, so callers can report it: gaps stay gaps. */
+export interface AlignReport {
+  /** Hour starts inside the window with no (or too little) data. */
+  missingHoursSec: EpochSec[];
+  /** Hours emitted from less than full sub-hourly coverage (mean of what was there). */
+  partialHoursSec: EpochSec[];
+  /** Raw samples dropped because another sample had the same start time (the latest was kept). */
+  duplicatesDropped: number;
+  /** Raw samples outside the window, or with an unusable period or value. */
+  outsideWindow: number;
+  /** Raw samples averaged into hours (their period was shorter than an hour). */
+  subHourlyAveraged: number;
+}
+
+export interface AlignOptions {
+  zone: string;
+  signal: IntensitySignal;
+  provider: string;
+  fetchedAtSec?: EpochSec;
+  /** An hour needs at least this share of its 3600 s covered to be emitted (default 0.5). */
+  minHourCoverage?: number;
+}
+
+/** Quality order, best first (types.ts): an hour mixing actual and forecast halves takes the worse. */
+const QUALITY_RANK: Record<IntensityQuality, number> = { actual: 0, 'provider-forecast': 1, 'own-forecast': 2, 'yearly-average': 3, demo: 4 };
+
+/**
+ * Align provider samples to UTC hours inside `window`: exact-duplicate starts keep the latest
+ * (by `revisionSec`, then response order); sub-hourly samples are time-weighted into their hour;
+ * samples of an hour or longer are kept as hourly points; hours with no data are listed, not filled.
+ */
+export const alignHourly = (samples: readonly RawSample[], window: Window, o: AlignOptions): { points: IntensityPoint[]; report: AlignReport } => {
+  const report: AlignReport = { missingHoursSec: [], partialHoursSec: [], duplicatesDropped: 0, outsideWindow: 0, subHourlyAveraged: 0 };
+  const minCoverage = o.minHourCoverage ?? 0.5;
+  const byStart = new Map<EpochSec, RawSample>();
+  for (const s of samples) {
+    if (!(s.periodSec > 0) || !Number.isFinite(s.gPerKwh) || s.tSec + s.periodSec <= window.startSec || s.tSec >= window.endSec) {
+      report.outsideWindow++;
+      continue;
+    }
+    const prev = byStart.get(s.tSec);
+    if (prev) {
+      report.duplicatesDropped++;
+      if ((prev.revisionSec ?? -Infinity) > (s.revisionSec ?? -Infinity)) continue;
+    }
+    byStart.set(s.tSec, s);
+  }
+  // Accumulate per hour: Σ value·seconds and Σ seconds of each sample's overlap with that hour.
+  const hours = new Map<EpochSec, { wSum: number; sec: number; quality: IntensityQuality; issuedAtSec?: EpochSec }>();
+  for (const s of byStart.values()) {
+    if (s.periodSec < HOUR_SEC) report.subHourlyAveraged++;
+    const end = s.tSec + s.periodSec;
+    for (let h = alignDown(s.tSec, HOUR_SEC); h < end; h += HOUR_SEC) {
+      const sec = Math.min(end, h + HOUR_SEC) - Math.max(s.tSec, h);
+      if (sec <= 0) continue;
+      const acc = hours.get(h) ?? { wSum: 0, sec: 0, quality: s.quality, issuedAtSec: s.issuedAtSec };
+      acc.wSum += s.gPerKwh * sec;
+      acc.sec += sec;
+      if (QUALITY_RANK[s.quality] > QUALITY_RANK[acc.quality]) acc.quality = s.quality;
+      if (s.issuedAtSec !== undefined) acc.issuedAtSec = Math.max(acc.issuedAtSec ?? -Infinity, s.issuedAtSec);
+      hours.set(h, acc);
+    }
+  }
+  const points: IntensityPoint[] = [];
+  for (let h = alignDown(window.startSec, HOUR_SEC); h < window.endSec; h += HOUR_SEC) {
+    const acc = hours.get(h);
+    const covered = acc ? Math.min(acc.sec, HOUR_SEC) / HOUR_SEC : 0;
+    if (!acc || covered < minCoverage) {
+      report.missingHoursSec.push(h);
+      continue;
+    }
+    if (covered < 1) report.partialHoursSec.push(h);
+    const p: IntensityPoint = {
+      tSec: h,
+      periodSec: HOUR_SEC,
+      gPerKwh: acc.wSum / acc.sec,
+      zone: o.zone,
+      signal: o.signal,
+      provider: o.provider,
+      quality: acc.quality,
+    };
+    if (acc.quality !== 'actual' && acc.issuedAtSec !== undefined) p.issuedAtSec = acc.issuedAtSec;
+    if (o.fetchedAtSec !== undefined) p.fetchedAtSec = o.fetchedAtSec;
+    points.push(p);
+  }
+  return { points, report };
+};
+
+/** Report of one provider query: the alignment report plus the HTTP calls it took. */
+export interface SeriesReport extends AlignReport {
+  apiCalls: number;
+  notes: string[];
+}
+
+/** Split a window into consecutive chunks of at most `maxSec` (provider range limits). */
+export const chunkWindow = (w: Window, maxSec: number): Window[] => {
+  const out: Window[] = [];
+  for (let s = w.startSec; s < w.endSec; s += maxSec) out.push({ startSec: s, endSec: Math.min(w.endSec, s + maxSec) });
+  return out;
+};
+
+/** ISO-8601 UTC with minutes precision, the format NESO and Electricity Maps document (`2024-03-01T12:00Z`). */
+export const isoMinuteUtc = (tSec: EpochSec): string => new Date(tSec * 1000).toISOString().slice(0, 16) + 'Z';

@@ -1,0 +1,39 @@
+/** `carbonpilot report --by … [--from] [--to] [--format] [--data-dir]` */
+import { aggregate, REPORT_DIMENSIONS } from '../../domain/footprint/aggregate';
+import { alignUp, HOUR_SEC, type Window } from '../../domain/time';
+import type { FootprintStore } from '../../ports';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { FORMATS, renderReport } from '../format';
+import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
+
+/** Default window: everything the store knows (first resource start → latest activity). */
+export async function dataWindow(store: FootprintStore): Promise<Window | undefined> {
+  const rs = await store.listAllResources();
+  if (!rs.length) return undefined;
+  const start = Math.min(...rs.map((r) => r.startSec));
+  const cursors = await Promise.all(rs.map((r) => store.getCursor(`${r.kind}#${r.region}#${r.id}`)));
+  const end = Math.max(...cursors.map((c) => c?.collectedToSec ?? 0), ...rs.map((r) => r.endSec ?? 0), start + HOUR_SEC);
+  return { startSec: start - (start % HOUR_SEC), endSec: alignUp(end + HOUR_SEC, HOUR_SEC) };
+}
+
+export async function reportCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const a = parseArgs(argv, ['by', 'from', 'to', 'format', 'data-dir']);
+  if (a.positionals.length) throw new UsageError(`report: unexpected argument "${a.positionals[0]}"`);
+  if (!a.flags.has('by')) throw new UsageError(`report: --by is required (${REPORT_DIMENSIONS.join('|')})`);
+  const by = flagEnum(a, 'by', REPORT_DIMENSIONS, 'team');
+  const format = flagEnum(a, 'format', FORMATS, 'table');
+  const from = flagInstant(a, 'from');
+  const to = flagInstant(a, 'to');
+  if (from !== undefined && to !== undefined && from >= to) throw new UsageError('--from must be before --to');
+  const { store, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  try {
+    const all = await dataWindow(store);
+    const w: Window = { startSec: from ?? all?.startSec ?? 0, endSec: to ?? all?.endSec ?? 0 };
+    const intervals = w.endSec > w.startSec ? await store.queryIntervals(w) : [];
+    const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
+    out(renderReport(aggregate(intervals, by), w, format, sources));
+    return 0;
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,43 @@
+/** The dependency bag every handler receives; one composition function per environment builds it. */
+import type { Clock, EventPublisher, FootprintStore, IntensityProvider, MetricsSource, WorkloadInventory } from '../ports';
+import type { AppConfig } from '../contracts/config';
+import type { InstanceSpec } from '../domain/power/instance-catalog';
+import type { RegionInfo } from '../domain/regions/region-catalog';
+import type { CollectorDeps } from '../use-cases/collect-footprint';
+import { makeIntensityResolver } from '../use-cases/intensity-resolver';
+
+export type Log = (message: string, fields?: Record<string, unknown>) => void;
+
+export interface AppDeps {
+  config: Readonly<AppConfig>;
+  store: FootprintStore;
+  metrics: MetricsSource;
+  inventory: WorkloadInventory;
+  /** Intensity providers in priority order (best first). */
+  intensityProviders: IntensityProvider[];
+  publisher: EventPublisher;
+  clock: Clock;
+  lookupInstance: (instanceType: string) => InstanceSpec | undefined;
+  regionInfo: (region: string) => RegionInfo | undefined;
+  log: Log;
+}
+
+/** Collector dependencies for one invocation (the intensity cache lives for one run). */
+export const collectorDeps = (d: AppDeps): CollectorDeps => ({
+  store: d.store,
+  metrics: d.metrics,
+  intensity: makeIntensityResolver(d.intensityProviders, d.config.signal),
+  clock: d.clock,
+  publisher: d.publisher,
+  lookupInstance: d.lookupInstance,
+  regionInfo: d.regionInfo,
+  attributionKeys: d.config.attributionKeys,
+  periodSec: d.config.periodSec,
+  intervalSec: d.config.intervalSec,
+  lagSec: d.config.lagSec,
+  maxCatchUpSec: d.config.maxCatchUpSec,
+  storeRawSamples: d.config.storeRawSamples,
+});
+
+/** JSON-lines logger; never pass secrets in fields. */
+export const jsonLog: Log = (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields }));

@@ -1,0 +1,65 @@
+/** Runtime configuration from the environment, parsed once at start-up and frozen. */
+import { z } from 'zod';
+import { DEFAULT_ATTRIBUTION_KEYS, parseAttributionKeys, type AttributionKeys } from '../domain/attribution';
+import { parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
+import type { IntensitySignal } from '../domain/types';
+
+const Env = z.object({
+  TABLE_NAME: z.string().min(1).default('carbonpilot'),
+  EVENT_BUS_NAME: z.string().min(1).default('carbonpilot'),
+  MONITORED_REGIONS: z.string().optional(),
+  AWS_REGION: z.string().optional(),
+  ATTRIBUTION_KEYS: z.string().optional(),
+  REGION_OVERRIDES: z.string().optional(),
+  FOOTPRINT_SIGNAL: z.enum(['average-lifecycle', 'average-direct', 'marginal']).default('average-lifecycle'),
+  METRIC_PERIOD_SEC: z.coerce.number().int().positive().default(60),
+  COLLECT_LAG_SEC: z.coerce.number().int().nonnegative().default(900),
+  MAX_CATCH_UP_SEC: z.coerce.number().int().positive().default(2 * 86400),
+  INVENTORY_LOOKBACK_SEC: z.coerce.number().int().positive().default(2 * 86400),
+  COLLECT_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(100),
+  GETMETRICDATA_CALL_BUDGET: z.coerce.number().int().positive().default(200),
+  STORE_RAW_SAMPLES: z.enum(['true', 'false']).default('true'),
+});
+
+export interface AppConfig {
+  tableName: string;
+  eventBusName: string;
+  regions: string[];
+  attributionKeys: AttributionKeys;
+  regionOverrides: Record<string, Partial<RegionInfo>>;
+  signal: IntensitySignal;
+  periodSec: number;
+  intervalSec: number;
+  lagSec: number;
+  maxCatchUpSec: number;
+  inventoryLookbackSec: number;
+  batchSize: number;
+  getMetricDataCallBudget: number;
+  storeRawSamples: boolean;
+}
+
+/** Parse the environment; a bad value throws an error naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<AppConfig> {
+  const r = Env.safeParse(env);
+  if (!r.success) {
+    throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const e = r.data;
+  const regions = (e.MONITORED_REGIONS ?? e.AWS_REGION ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return Object.freeze({
+    tableName: e.TABLE_NAME,
+    eventBusName: e.EVENT_BUS_NAME,
+    regions,
+    attributionKeys: e.ATTRIBUTION_KEYS ? parseAttributionKeys(e.ATTRIBUTION_KEYS) : DEFAULT_ATTRIBUTION_KEYS,
+    regionOverrides: e.REGION_OVERRIDES ? parseRegionOverrides(e.REGION_OVERRIDES) : {},
+    signal: e.FOOTPRINT_SIGNAL,
+    periodSec: e.METRIC_PERIOD_SEC,
+    intervalSec: 3600,
+    lagSec: e.COLLECT_LAG_SEC,
+    maxCatchUpSec: e.MAX_CATCH_UP_SEC,
+    inventoryLookbackSec: e.INVENTORY_LOOKBACK_SEC,
+    batchSize: e.COLLECT_BATCH_SIZE,
+    getMetricDataCallBudget: e.GETMETRICDATA_CALL_BUDGET,
+    storeRawSamples: e.STORE_RAW_SAMPLES === 'true',
+  });
+}

@@ -1,0 +1,383 @@
+/**
+ * Carbon-aware training planner (pure).
+ *
+ * Chooses when, where and (for interruptible jobs) in how many pause/resume segments to run a deferrable
+ * training job so that expected emissions = Σ powerKw × forecast intensity × PUE are minimal, with the
+ * deadline as a HARD constraint minus a safety margin. Exact dynamic programme over hourly slots:
+ * O(regions × slots × slotsOfWork × segments), no enumeration of combinations.
+ */
+import { isoUtc, HOUR_SEC, type EpochSec } from '../time';
+
+/** Forecast of one allowed region (only regions that hold the job's data are passed). */
+export interface RegionForecast {
+  region: string;
+  zone: string;
+  /** Facility / IT energy ratio applied to this region. */
+  pue: number;
+  /** Hour-aligned start of forecast[0]. */
+  startSec: EpochSec;
+  /** Hourly intensity forecast, g CO2e/kWh, with its 90 % interval. */
+  point: number[];
+  low: number[];
+  high: number[];
+  issuedAtSec: EpochSec;
+  signal: string;
+}
+
+export interface PlanRequest {
+  nowSec: EpochSec;
+  earliestStartSec: EpochSec;
+  deadlineSec: EpochSec;
+  /** Work still to do, s (a caller resuming a paused job adds its restart overhead here). */
+  durationSec: number;
+  powerKw: number;
+  interruptible: boolean;
+  /** Time (at full power) lost at each resume after a pause. */
+  restartOverheadSec: number;
+  /** Allowed regions; regions[0] is where the job was submitted ("run now" reference). */
+  regions: RegionForecast[];
+  /** Override of the safety margin (e.g. 0 for a perfect-knowledge oracle). */
+  safetyMarginSec?: number;
+  /** Cap on run segments for interruptible jobs (default 4). */
+  maxSegments?: number;
+  /**
+   * Evidence needed to wait (fraction): a plan starting later is chosen only if it beats the best plan starting
+   * now by this share of its expected emissions. 0 (default) = pure minimum; > 0 starts sooner under forecast doubt.
+   */
+  waitHurdle?: number;
+}
+
+export interface PlanSegment {
+  region: string;
+  startSec: EpochSec;
+  endSec: EpochSec;
+}
+
+export interface Plan {
+  feasible: boolean;
+  segments: PlanSegment[];
+  expectedCo2eKg: { point: number; low: number; high: number };
+  runNow: { region: string; co2eKg: number };
+  savingsPct: number;
+  reasons: string[];
+  forecastIssuedAtSec: EpochSec;
+  latestSafeStartSec: EpochSec;
+}
+
+export class PlanRequestError extends Error {
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanRequestError';
+  }
+}
+
+const SLOT_SEC = HOUR_SEC;
+const DEFAULT_MAX_SEGMENTS = 4;
+/** A plan other than "run now at home" must beat it by this relative amount (avoids churn on float noise). */
+const MIN_RELATIVE_GAIN = 1e-9;
+
+/**
+ * Safety margin before the deadline, s. Grows with duration (run-time estimates of long jobs drift: 2 % of
+ * duration) and with forecast uncertainty (up to +5 % of duration at ±100 % relative half-width), plus one
+ * minute for dispatch latency. Engineering choice, not a physical constant.
+ */
+export const safetyMarginSec = (durationSec: number, relativeUncertainty: number): number =>
+  Math.round(60 + durationSec * (0.02 + 0.05 * Math.min(1, Math.max(0, relativeUncertainty))));
+
+/** Value of an hourly forecast at cell index k; beyond the horizon, the mean of the last 24 forecast hours. */
+const cellValue = (values: number[], k: number, tailMean: number): number => {
+  if (k < 0) return values[0];
+  if (k >= values.length) return tailMean;
+  const v = values[k];
+  return Number.isFinite(v) ? v : tailMean;
+};
+
+const tailMeanOf = (values: number[]): number => {
+  let s = 0;
+  let n = 0;
+  for (let i = Math.max(0, values.length - 24); i < values.length; i++) {
+    if (Number.isFinite(values[i])) {
+      s += values[i];
+      n++;
+    }
+  }
+  return n > 0 ? s / n : NaN;
+};
+
+/** Intensity of each planning slot [t0 + j·SLOT, t0 + (j+1)·SLOT), time-weighted over the hourly cells it overlaps. */
+const slotSeries = (f: RegionForecast, values: number[], t0: EpochSec, nSlots: number): Float64Array => {
+  const out = new Float64Array(nSlots);
+  const tail = tailMeanOf(values);
+  for (let j = 0; j < nSlots; j++) {
+    const a = t0 + j * SLOT_SEC;
+    const k = Math.floor((a - f.startSec) / SLOT_SEC);
+    const cellStart = f.startSec + k * SLOT_SEC;
+    const w = (cellStart + SLOT_SEC - a) / SLOT_SEC; // share of the slot in cell k
+    out[j] = w >= 1 ? cellValue(values, k, tail) : w * cellValue(values, k, tail) + (1 - w) * cellValue(values, k + 1, tail);
+  }
+  return out;
+};
+
+interface RegionSlots {
+  f: RegionForecast;
+  point: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/** Slots used by a candidate: slot index → used fraction of the slot (1 except the final slot). */
+interface Candidate {
+  regionIdx: number;
+  slots: { j: number; frac: number }[];
+  cost: number; // Σ intensity × fraction, g/kWh·slot (PUE applied by caller)
+}
+
+/** Work slots and last-slot fraction needed with `b` segments. */
+const workShape = (durationSec: number, overheadSec: number, b: number): { k: number; frac: number } => {
+  const total = durationSec + (b - 1) * overheadSec;
+  const k = Math.max(1, Math.ceil(total / SLOT_SEC - 1e-9));
+  return { k, frac: (total - (k - 1) * SLOT_SEC) / SLOT_SEC };
+};
+
+/**
+ * Exact DP over slots for one region: minimum of Σ I_j·used_j over sets of run slots that form at most
+ * `maxB` contiguous segments, finish the work (incl. overhead per resume) and end by `hardEndSec`.
+ */
+const bestInRegion = (
+  I: Float64Array,
+  t0: EpochSec,
+  hardEndSec: EpochSec,
+  durationSec: number,
+  overheadSec: number,
+  maxB: number,
+  firstSlot: 'any' | 'run' | 'idle' = 'any',
+): { cost: number; slots: { j: number; frac: number }[] } | undefined => {
+  const shapes = Array.from({ length: maxB + 1 }, (_, b) => workShape(durationSec, overheadSec, Math.max(1, b)));
+  const kMax = shapes[maxB].k;
+  const nSlots = I.length;
+  // state index: ((k * (maxB + 1)) + b) * 2 + s   (k slots done, b segments started, s = slot j-1 ran)
+  const nStates = kMax * (maxB + 1) * 2;
+  const idx = (k: number, b: number, s: number) => (k * (maxB + 1) + b) * 2 + s;
+  let cur = new Float64Array(nStates).fill(Infinity);
+  let nxt = new Float64Array(nStates);
+  const parent = new Int32Array((nSlots + 1) * nStates).fill(-1); // parent[(j+1)*nStates + state] = prev state * 2 + ran
+  cur[idx(0, 0, 0)] = 0;
+  let best: { cost: number; j: number; prev: number; b: number } | undefined;
+  for (let j = 0; j < nSlots; j++) {
+    const slotStart = t0 + j * SLOT_SEC;
+    if (slotStart >= hardEndSec) break;
+    const fullFits = slotStart + SLOT_SEC <= hardEndSec;
+    nxt.fill(Infinity);
+    const pBase = (j + 1) * nStates;
+    for (let k = 0; k < kMax; k++) {
+      for (let b = 0; b <= maxB; b++) {
+        for (let s = 0; s < 2; s++) {
+          const st = idx(k, b, s);
+          const c = cur[st];
+          if (c === Infinity) continue;
+          // idle in slot j
+          const idle = idx(k, b, 0);
+          if (c < nxt[idle] && !(j === 0 && firstSlot === 'run')) {
+            nxt[idle] = c;
+            parent[pBase + idle] = st * 2;
+          }
+          // run in slot j
+          const b2 = s === 1 ? b : b + 1;
+          if (b2 > maxB || (j === 0 && firstSlot === 'idle')) continue;
+          const k2 = k + 1;
+          const shape = shapes[b2];
+          if (k2 === shape.k) {
+            if (slotStart + shape.frac * SLOT_SEC <= hardEndSec + 1e-6) {
+              const total = c + shape.frac * I[j];
+              if (best === undefined || total < best.cost * (1 - 1e-12)) best = { cost: total, j, prev: st, b: b2 };
+            }
+          } else if (k2 < shape.k && fullFits) {
+            const run = idx(k2, b2, 1);
+            const total = c + I[j];
+            if (total < nxt[run]) {
+              nxt[run] = total;
+              parent[pBase + run] = st * 2 + 1;
+            }
+          }
+        }
+      }
+    }
+    const tmp = cur;
+    cur = nxt;
+    nxt = tmp;
+  }
+  if (!best) return undefined;
+  const slots: { j: number; frac: number }[] = [{ j: best.j, frac: shapes[best.b].frac }];
+  let st = best.prev;
+  for (let j = best.j - 1; j >= 0; j--) {
+    const p = parent[(j + 1) * nStates + st];
+    if (p < 0) break;
+    if (p % 2 === 1) slots.push({ j, frac: 1 });
+    st = Math.floor(p / 2);
+  }
+  slots.reverse();
+  return { cost: best.cost, slots };
+};
+
+const sumAlong = (I: Float64Array, slots: { j: number; frac: number }[]): number => {
+  let s = 0;
+  for (const { j, frac } of slots) s += frac * I[j];
+  return s;
+};
+
+const contiguousFromStart = (k: number, frac: number): { j: number; frac: number }[] =>
+  Array.from({ length: k }, (_, j) => ({ j, frac: j === k - 1 ? frac : 1 }));
+
+/** kg CO2e of running `powerKw` over the slots at intensity I (g/kWh) in a region with `pue`. */
+const kgOf = (I: Float64Array, slots: { j: number; frac: number }[], powerKw: number, pue: number): number =>
+  (powerKw * pue * sumAlong(I, slots) * (SLOT_SEC / HOUR_SEC)) / 1000;
+
+const hhmm = (tSec: EpochSec, refSec: EpochSec): string => {
+  const iso = isoUtc(tSec);
+  const days = Math.floor(tSec / 86400) - Math.floor(refSec / 86400);
+  return `${iso.slice(11, 16)} UTC${days > 0 ? ` (+${days} d)` : ''}`;
+};
+
+const fmtDur = (sec: number): string => (sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${Math.round(sec / 60)} min`);
+
+/** Plan one deferrable job: minimise expected emissions subject to the deadline minus a safety margin. */
+export function planJob(req: PlanRequest): Plan {
+  if (!(req.durationSec > 0)) throw new PlanRequestError(`durationSec must be > 0, got ${req.durationSec}`);
+  if (!(req.powerKw >= 0)) throw new PlanRequestError(`powerKw must be >= 0, got ${req.powerKw}`);
+  if (!(req.restartOverheadSec >= 0)) throw new PlanRequestError('restartOverheadSec must be >= 0');
+  const usable = req.regions.filter((r) => r.point.length > 0 && Number.isFinite(tailMeanOf(r.point)));
+  if (usable.length === 0) throw new PlanRequestError('no allowed region has a usable forecast');
+  const reasons: string[] = [];
+  for (const r of req.regions) if (!usable.includes(r)) reasons.push(`${r.region}: no usable forecast, not considered`);
+
+  const t0 = Math.max(req.nowSec, req.earliestStartSec);
+  const D = req.durationSec;
+  const O = req.restartOverheadSec;
+  const maxB = req.interruptible ? Math.max(1, req.maxSegments ?? DEFAULT_MAX_SEGMENTS) : 1;
+  // Enough slots to cover the window and a run-now fallback.
+  const nSlots = Math.max(Math.ceil((req.deadlineSec - t0) / SLOT_SEC), workShape(D, O, 1).k) + 1;
+
+  const regs: RegionSlots[] = usable.map((f) => ({
+    f,
+    point: slotSeries(f, f.point, t0, nSlots),
+    low: slotSeries(f, f.low.length ? f.low : f.point, t0, nSlots),
+    high: slotSeries(f, f.high.length ? f.high : f.point, t0, nSlots),
+  }));
+
+  // Relative forecast uncertainty over the window (mean 90 % half-width / point).
+  const windowSlots = Math.max(1, Math.min(nSlots, Math.ceil((req.deadlineSec - t0) / SLOT_SEC)));
+  let relSum = 0;
+  let relN = 0;
+  for (const r of regs) {
+    for (let j = 0; j < windowSlots; j++) {
+      if (r.point[j] > 0) {
+        relSum += (r.high[j] - r.low[j]) / (2 * r.point[j]);
+        relN++;
+      }
+    }
+  }
+  const relUnc = relN ? relSum / relN : 0;
+  const marginSec = req.safetyMarginSec ?? safetyMarginSec(D, relUnc);
+  const hardEndSec = req.deadlineSec - marginSec;
+  const latestSafeStartSec = hardEndSec - D;
+
+  const home = regs.find((r) => r.f === req.regions[0]) ?? regs[0];
+  const homeIdx = regs.indexOf(home);
+  const shape1 = workShape(D, O, 1);
+  const nowSlots = contiguousFromStart(shape1.k, shape1.frac);
+  const runNowKg = kgOf(home.point, nowSlots, req.powerKw, home.f.pue);
+
+  // Search: run-now at home is the incumbent; others must be strictly better. Plans that start now and plans
+  // that wait are searched separately so that waiting can be asked to clear a hurdle.
+  const hurdle = req.waitHurdle ?? 0;
+  let chosen: Candidate | undefined;
+  const homeFits = t0 + D <= hardEndSec;
+  if (homeFits) chosen = { regionIdx: homeIdx, slots: nowSlots, cost: sumAlong(home.point, nowSlots) * home.f.pue };
+  const order = [homeIdx, ...regs.map((_, i) => i).filter((i) => i !== homeIdx)];
+  let later: Candidate | undefined;
+  for (const i of order) {
+    const r = regs[i];
+    for (const mode of ['run', 'idle'] as const) {
+      const best = bestInRegion(r.point, t0, hardEndSec, D, O, maxB, mode);
+      if (!best) continue;
+      const cost = best.cost * r.f.pue;
+      if (mode === 'run') {
+        if (!chosen || cost < chosen.cost * (1 - MIN_RELATIVE_GAIN)) chosen = { regionIdx: i, slots: best.slots, cost };
+      } else if (!later || cost < later.cost * (1 - MIN_RELATIVE_GAIN)) later = { regionIdx: i, slots: best.slots, cost };
+    }
+  }
+  if (later && (!chosen || later.cost < chosen.cost * (1 - (hurdle === 0 ? MIN_RELATIVE_GAIN : hurdle)))) chosen = later;
+
+  let feasible = true;
+  if (!chosen) {
+    // No plan fits: run now in the cleanest allowed region and say why.
+    feasible = false;
+    let bi = homeIdx;
+    let bc = Infinity;
+    for (const i of order) {
+      const c = sumAlong(regs[i].point, nowSlots) * regs[i].f.pue;
+      if (c < bc * (1 - MIN_RELATIVE_GAIN)) {
+        bc = c;
+        bi = i;
+      }
+    }
+    chosen = { regionIdx: bi, slots: nowSlots, cost: bc };
+    const lateBySec = t0 + D - req.deadlineSec;
+    reasons.push(
+      lateBySec > 0
+        ? `deadline cannot be met: ${fmtDur(D)} of work from ${hhmm(t0, t0)} ends ${fmtDur(lateBySec)} after the deadline; running now in ${regs[bi].f.region}`
+        : `deadline too tight for the ${fmtDur(marginSec)} safety margin (latest safe start ${hhmm(latestSafeStartSec, t0)} is before ${hhmm(t0, t0)}); running now in ${regs[bi].f.region}`,
+    );
+  }
+
+  const r = regs[chosen.regionIdx];
+  const segments: PlanSegment[] = [];
+  for (const { j, frac } of chosen.slots) {
+    const a = t0 + j * SLOT_SEC;
+    const b = a + frac * SLOT_SEC;
+    const last = segments[segments.length - 1];
+    if (last && last.endSec === a) last.endSec = b;
+    else segments.push({ region: r.f.region, startSec: a, endSec: b });
+  }
+  const expected = {
+    point: kgOf(r.point, chosen.slots, req.powerKw, r.f.pue),
+    low: kgOf(r.low, chosen.slots, req.powerKw, r.f.pue),
+    high: kgOf(r.high, chosen.slots, req.powerKw, r.f.pue),
+  };
+  const savingsPct = runNowKg > 0 ? ((runNowKg - expected.point) / runNowKg) * 100 : 0;
+
+  if (feasible) {
+    const start = segments[0].startSec;
+    const where = r.f.region;
+    const pct = `${Math.round(savingsPct)} % below running now in ${home.f.region}`;
+    if (segments.length > 1) {
+      reasons.push(
+        `run in ${segments.length} segments in ${where} (first ${hhmm(start, t0)}, ${segments.length - 1} pause(s), each resume costs ${fmtDur(O)} at full power): ${pct}`,
+      );
+    } else if (start <= t0 && r === home) {
+      reasons.push(`run now in ${where}: no later start${regs.length > 1 ? ' or other allowed region' : ''} is forecast to be cleaner`);
+    } else if (start <= t0) {
+      reasons.push(`run now in ${where}: ${pct}`);
+    } else {
+      reasons.push(`start ${hhmm(start, t0)} in ${where}: ${pct}`);
+    }
+    reasons.push(
+      `finishes ${hhmm(segments[segments.length - 1].endSec, t0)}, deadline ${hhmm(req.deadlineSec, t0)} with a ${fmtDur(marginSec)} safety margin (forecast uncertainty ±${Math.round(relUnc * 100)} %)`,
+    );
+  }
+  reasons.push(
+    `expected ${expected.point.toFixed(3)} kg CO2e (90 % range ${expected.low.toFixed(3)}–${expected.high.toFixed(3)}) on ${r.f.signal} forecasts issued ${isoUtc(Math.min(...usable.map((u) => u.issuedAtSec)))}`,
+  );
+
+  return {
+    feasible,
+    segments,
+    expectedCo2eKg: expected,
+    runNow: { region: home.f.region, co2eKg: runNowKg },
+    savingsPct,
+    reasons,
+    forecastIssuedAtSec: Math.min(...usable.map((u) => u.issuedAtSec)),
+    latestSafeStartSec,
+  };
+}

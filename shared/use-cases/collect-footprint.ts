@@ -1,0 +1,179 @@
+/**
+ * Use case: collect the footprint of resources since their cursors, exactly once.
+ * A late run catches up, a duplicate run is a no-op, provisional intervals are replaced by later revisions.
+ */
+import type { Clock, EventPublisher, FootprintStore, MetricsSource, PutOutcome } from '../ports';
+import { computeInterval, type ComputeIntervalInput } from '../domain/footprint/compute-interval';
+import { resolveAttribution, type AttributionKeys } from '../domain/attribution';
+import type { InstanceSpec } from '../domain/power/instance-catalog';
+import type { RegionInfo } from '../domain/regions/region-catalog';
+import type { FootprintInterval, ResourceRef, ResourceTelemetry } from '../domain/types';
+import { alignDown, alignUp, splitAligned, utcDay, type Window } from '../domain/time';
+import { DetailTypes, EVENT_SOURCE } from '../pipeline';
+import type { IntensityResolver } from './intensity-resolver';
+
+export interface CollectorDeps {
+  store: FootprintStore;
+  metrics: MetricsSource;
+  intensity: IntensityResolver;
+  clock: Clock;
+  publisher?: EventPublisher;
+  lookupInstance: (instanceType: string) => InstanceSpec | undefined;
+  regionInfo: (region: string) => RegionInfo | undefined;
+  attributionKeys: AttributionKeys;
+  /** Metric period, s (60 = CloudWatch 1-minute resolution). */
+  periodSec: number;
+  /** Accounting interval, s (3600: grid intensity is hourly). */
+  intervalSec: number;
+  /** Wait this long after an interval ends before collecting it (CloudWatch ingestion delay). */
+  lagSec: number;
+  /** Most one run collects per resource (a long outage is caught up over several runs). */
+  maxCatchUpSec: number;
+  storeRawSamples: boolean;
+}
+
+export interface CollectResult {
+  resources: number;
+  written: number;
+  replaced: number;
+  unchanged: number;
+  upToDate: number;
+  completed: number;
+  skipped: { resourceKey: string; reason: string }[];
+  errors: { resourceKey: string; error: string }[];
+  days: string[];
+  metricsRequested: number;
+}
+
+interface Plan {
+  resource: ResourceRef;
+  key: string;
+  window: Window;
+  cursorVersion: number;
+}
+
+export const makeCollectFootprint = (d: CollectorDeps) =>
+  async (resourceKeys: string[]): Promise<CollectResult> => {
+    const res: CollectResult = { resources: resourceKeys.length, written: 0, replaced: 0, unchanged: 0, upToDate: 0, completed: 0, skipped: [], errors: [], days: [], metricsRequested: 0 };
+    const days = new Set<string>();
+    const horizon = alignDown(d.clock.nowSec() - d.lagSec, d.intervalSec);
+
+    // 1. Plan each resource's window from its cursor.
+    const plans: Plan[] = [];
+    for (const key of resourceKeys) {
+      try {
+        const r = await d.store.getResource(key);
+        if (!r) {
+          res.skipped.push({ resourceKey: key, reason: 'unknown resource' });
+          continue;
+        }
+        const cursor = await d.store.getCursor(key);
+        const from = cursor?.collectedToSec ?? alignDown(r.startSec, d.intervalSec);
+        const end = r.endSec !== undefined ? Math.min(horizon, alignUp(r.endSec, d.intervalSec)) : horizon;
+        if (r.endSec !== undefined && from >= alignUp(r.endSec, d.intervalSec)) {
+          await d.store.markCollectionComplete(key);
+          res.completed++;
+          continue;
+        }
+        const to = Math.min(end, from + d.maxCatchUpSec);
+        if (to <= from) {
+          res.upToDate++;
+          continue;
+        }
+        plans.push({ resource: r, key, window: { startSec: from, endSec: to }, cursorVersion: cursor?.version ?? 0 });
+      } catch (e) {
+        res.errors.push({ resourceKey: key, error: errorText(e) });
+      }
+    }
+
+    // 2. Fetch telemetry in as few calls as possible: one batch per distinct window.
+    const byWindow = new Map<string, Plan[]>();
+    for (const p of plans) {
+      const k = `${p.window.startSec}-${p.window.endSec}`;
+      byWindow.set(k, [...(byWindow.get(k) ?? []), p]);
+    }
+    for (const group of byWindow.values()) {
+      const window = group[0].window;
+      let telemetry = new Map<string, ResourceTelemetry>();
+      try {
+        const fetched = await d.metrics.fetch(group.map((p) => p.resource), window, d.periodSec);
+        res.metricsRequested += fetched.metricsRequested;
+        telemetry = new Map(fetched.telemetry.map((t) => [t.resourceKey, t]));
+        for (const s of fetched.skipped) res.skipped.push(s);
+      } catch (e) {
+        for (const p of group) res.errors.push({ resourceKey: p.key, error: `telemetry: ${errorText(e)}` });
+        continue;
+      }
+      // 3. Compute and write each interval; one bad resource never sinks the batch.
+      for (const p of group) {
+        const t = telemetry.get(p.key);
+        if (!t) continue; // skipped (budget) – the cursor stays, the next run retries
+        try {
+          const outcome = await collectOne(d, p, t, days);
+          res.written += outcome.written;
+          res.replaced += outcome.replaced;
+          res.unchanged += outcome.unchanged;
+        } catch (e) {
+          res.errors.push({ resourceKey: p.key, error: errorText(e) });
+        }
+      }
+    }
+
+    res.days = [...days].sort();
+    if (d.publisher && res.days.length) {
+      await d.publisher.publish([{ source: EVENT_SOURCE, detailType: DetailTypes.intervalsWritten, detail: { days: res.days } }]);
+    }
+    return res;
+  };
+
+async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days: Set<string>) {
+  const r = p.resource;
+  const info = d.regionInfo(r.region);
+  if (!info) throw new Error(`region ${r.region} is not in the region catalog (add an override)`);
+  const spec = d.lookupInstance(r.instanceType);
+  const attribution = resolveAttribution(r.tags, d.attributionKeys);
+  await d.intensity.prefetch(info.emZone, p.window);
+  const counts = { written: 0, replaced: 0, unchanged: 0 };
+  let finalTo = p.window.startSec;
+  let contiguousFinal = true;
+  for (const slot of splitAligned(p.window, d.intervalSec)) {
+    if (r.startSec >= slot.endSec || (r.endSec !== undefined && r.endSec <= slot.startSec)) {
+      if (contiguousFinal) finalTo = slot.endSec;
+      continue; // not running in this hour: no interval
+    }
+    const input: ComputeIntervalInput = {
+      resource: r,
+      spec,
+      attribution,
+      interval: slot,
+      telemetry: sliceTelemetry(t, slot),
+      pue: info.pue,
+      pueSource: info.pueSource,
+      intensity: await d.intensity.forInterval(info.emZone, slot),
+    };
+    const interval: FootprintInterval = computeInterval(input);
+    const outcome: PutOutcome = await d.store.putInterval(interval);
+    counts[outcome]++;
+    if (outcome !== 'unchanged') days.add(utcDay(slot.startSec));
+    if (d.storeRawSamples && outcome !== 'unchanged' && input.telemetry) {
+      await d.store.putRawSamples(p.key, slot.startSec, input.telemetry.hosts);
+    }
+    if (interval.provisional) contiguousFinal = false;
+    if (contiguousFinal) finalTo = slot.endSec;
+  }
+  // Advance the cursor past the final (non-provisional) prefix; a lost race means another run did it.
+  if (finalTo > p.window.startSec) await d.store.advanceCursor(p.key, p.cursorVersion, finalTo);
+  return counts;
+}
+
+/** The part of a resource's telemetry inside one interval. */
+export function sliceTelemetry(t: ResourceTelemetry, w: Window): ResourceTelemetry {
+  return {
+    ...t,
+    window: w,
+    hosts: t.hosts.map((h) => ({ ...h, samples: h.samples.filter((s) => s.tSec >= w.startSec && s.tSec < w.endSec) })),
+  };
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+

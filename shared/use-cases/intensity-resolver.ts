@@ -1,0 +1,46 @@
+/**
+ * Resolves the grid intensity of an interval for a region: the region's zone, the configured signal, the
+ * best available hourly values from the providers (in priority order), time-weighted over the interval.
+ */
+import type { IntensityProvider } from '../ports';
+import type { IntensityPoint, IntensitySignal } from '../domain/types';
+import { alignDown, alignUp, HOUR_SEC, type Window } from '../domain/time';
+import { resolveHourly, timeWeightedIntensity } from '../domain/intensity/fallback-chain';
+import type { IntervalIntensity } from '../domain/footprint/compute-interval';
+
+export interface IntensityResolver {
+  /** Prefetch a window for a zone (one provider call per zone per run rather than per interval). */
+  prefetch(zone: string, window: Window): Promise<void>;
+  forInterval(zone: string, window: Window): Promise<IntervalIntensity>;
+}
+
+/** Providers in priority order (e.g. stored actuals, stored forecasts, yearly fallback). */
+export function makeIntensityResolver(providers: IntensityProvider[], signal: IntensitySignal): IntensityResolver {
+  const cache = new Map<string, { window: Window; points: IntensityPoint[] }>();
+  const load = async (zone: string, w: Window) => {
+    const window = { startSec: alignDown(w.startSec, HOUR_SEC), endSec: alignUp(w.endSec, HOUR_SEC) };
+    const hit = cache.get(zone);
+    if (hit && hit.window.startSec <= window.startSec && hit.window.endSec >= window.endSec) return hit.points;
+    const candidates: IntensityPoint[][] = [];
+    for (const p of providers) {
+      try {
+        candidates.push(await p.getSeries(zone, signal, window));
+      } catch (e) {
+        // One provider failing must not stop accounting: fall through to the next in the chain.
+        if ((e as { retryable?: boolean }).retryable === false) throw e;
+        candidates.push([]);
+      }
+    }
+    const points = resolveHourly(window, candidates).points;
+    cache.set(zone, { window, points });
+    return points;
+  };
+  return {
+    prefetch: async (zone, w) => void (await load(zone, w)),
+    forInterval: async (zone, w) => {
+      const points = await load(zone, w);
+      const t = timeWeightedIntensity(points, w);
+      return { gPerKwh: t.gPerKwh, signal: t.signal, zone, provider: t.provider, quality: t.quality, issuedAtSec: t.issuedAtSec };
+    },
+  };
+}

@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { planJob, safetyMarginSec, PlanRequestError, type PlanRequest, type RegionForecast } from '../../../../shared/domain/scheduler/planner';
+
+const H = 3600;
+const T0 = Date.UTC(2024, 0, 15, 0) / 1000; // hour-aligned Monday 00:00 UTC
+
+const region = (name: string, point: number[], opts: Partial<RegionForecast> = {}): RegionForecast => ({
+  region: name,
+  zone: name,
+  pue: 1.15,
+  startSec: T0,
+  point,
+  low: point.map((v) => v * 0.9),
+  high: point.map((v) => v * 1.1),
+  issuedAtSec: T0,
+  signal: 'average-lifecycle',
+  ...opts,
+});
+
+const req = (over: Partial<PlanRequest>): PlanRequest => ({
+  nowSec: T0,
+  earliestStartSec: T0,
+  deadlineSec: T0 + 24 * H,
+  durationSec: 2 * H,
+  powerKw: 10,
+  interruptible: false,
+  restartOverheadSec: 600,
+  regions: [region('us-east-1', Array(48).fill(300))],
+  ...over,
+});
+
+const withDip = (base: number, dips: [from: number, to: number, value: number][], n = 48): number[] =>
+  Array.from({ length: n }, (_, h) => dips.find(([a, b]) => h >= a && h < b)?.[2] ?? base);
+
+const runTimeSec = (p: ReturnType<typeof planJob>) => p.segments.reduce((s, x) => s + x.endSec - x.startSec, 0);
+
+describe('planJob: where and when to run', () => {
+  it.each([
+    {
+      name: 'flat forecast → run now at home',
+      r: req({}),
+      expect: { region: 'us-east-1', startSec: T0, segments: 1, feasible: true },
+    },
+    {
+      name: 'a clear dip inside the slack → start at the dip',
+      r: req({ regions: [region('us-east-1', withDip(300, [[5, 8, 100]]))] }),
+      expect: { region: 'us-east-1', startSec: T0 + 5 * H, segments: 1, feasible: true },
+    },
+    {
+      name: 'a cleaner allowed region → move there now',
+      r: req({ regions: [region('us-east-1', Array(48).fill(400)), region('eu-north-1', Array(48).fill(40))] }),
+      expect: { region: 'eu-north-1', startSec: T0, segments: 1, feasible: true },
+    },
+    {
+      name: 'a dip after the deadline is ignored',
+      r: req({ deadlineSec: T0 + 6 * H, regions: [region('us-east-1', withDip(300, [[10, 14, 50]]))] }),
+      expect: { region: 'us-east-1', startSec: T0, segments: 1, feasible: true },
+    },
+  ])('$name', ({ r, expect: e }) => {
+    // Act
+    const plan = planJob(r);
+    // Assess
+    expect(plan.feasible).toBe(e.feasible);
+    expect(plan.segments).toHaveLength(e.segments);
+    expect(plan.segments[0].region).toBe(e.region);
+    expect(plan.segments[0].startSec).toBe(e.startSec);
+    expect(runTimeSec(plan)).toBe(r.durationSec);
+    expect(plan.reasons.length).toBeGreaterThan(0);
+  });
+
+  it('only ever chooses a region it was given (a region without the data is simply not passed)', () => {
+    const plan = planJob(req({ regions: [region('us-east-1', Array(48).fill(400)), region('eu-central-1', Array(48).fill(350))] }));
+    expect(plan.segments.every((s) => ['us-east-1', 'eu-central-1'].includes(s.region))).toBe(true);
+    expect(plan.segments[0].region).toBe('eu-central-1');
+  });
+
+  it('explains a later start in words with the saving against running now at home', () => {
+    const plan = planJob(req({ regions: [region('us-east-1', withDip(300, [[3, 5, 150]]))] }));
+    // 2 h at 150 vs 2 h at 300 → 50 % below
+    expect(plan.reasons[0]).toBe('start 03:00 UTC in us-east-1: 50 % below running now in us-east-1');
+    expect(plan.savingsPct).toBeCloseTo(50, 9);
+    // 10 kW × 2 h × 300 g/kWh × PUE 1.15 = 6.9 kg
+    expect(plan.runNow).toEqual({ region: 'us-east-1', co2eKg: expect.closeTo(6.9, 9) });
+    expect(plan.expectedCo2eKg.point).toBeCloseTo(3.45, 9);
+    expect(plan.expectedCo2eKg.low).toBeLessThan(plan.expectedCo2eKg.point);
+    expect(plan.expectedCo2eKg.high).toBeGreaterThan(plan.expectedCo2eKg.point);
+  });
+
+  it('deadline too tight → runs now in the best region, feasible=false, and says why', () => {
+    const plan = planJob(
+      req({ durationSec: 4 * H, deadlineSec: T0 + 3 * H, regions: [region('us-east-1', Array(48).fill(400)), region('eu-north-1', Array(48).fill(40))] }),
+    );
+    expect(plan.feasible).toBe(false);
+    expect(plan.segments).toEqual([{ region: 'eu-north-1', startSec: T0, endSec: T0 + 4 * H }]);
+    expect(plan.reasons[0]).toMatch(/deadline cannot be met/);
+  });
+
+  it('deadline that fits the work but not the safety margin → run now, feasible=false', () => {
+    const plan = planJob(req({ durationSec: 10 * H, deadlineSec: T0 + 10 * H }));
+    expect(plan.feasible).toBe(false);
+    expect(plan.segments[0].startSec).toBe(T0);
+    expect(plan.reasons[0]).toMatch(/safety margin/);
+  });
+
+  it('safety margin grows with duration and forecast uncertainty', () => {
+    expect(safetyMarginSec(24 * H, 0.1)).toBeGreaterThan(safetyMarginSec(1 * H, 0.1));
+    expect(safetyMarginSec(6 * H, 0.5)).toBeGreaterThan(safetyMarginSec(6 * H, 0.05));
+  });
+
+  it('rejects a non-positive duration with a typed error', () => {
+    expect(() => planJob(req({ durationSec: 0 }))).toThrow(PlanRequestError);
+  });
+});
+
+describe('planJob: pause and resume (interruptible jobs)', () => {
+  // Two 2-h dips at 50 g/kWh separated by a peak; a 4-h job.
+  const twoDips = withDip(300, [[2, 4, 50], [10, 12, 50]]);
+  const base = { durationSec: 4 * H, interruptible: true };
+
+  it('pauses over the peak when the saving exceeds the restart overhead', () => {
+    const plan = planJob(req({ ...base, restartOverheadSec: 600, regions: [region('us-east-1', twoDips)] }));
+    expect(plan.segments).toHaveLength(2);
+    expect(plan.segments[0]).toEqual({ region: 'us-east-1', startSec: T0 + 2 * H, endSec: T0 + 4 * H });
+    // the resumed segment carries 10 min of overhead at full power
+    expect(runTimeSec(plan)).toBe(4 * H + 600);
+  });
+
+  it('does not pause when the restart overhead eats the saving', () => {
+    // overhead of 3 h makes a second segment cost more than running through
+    const plan = planJob(req({ ...base, restartOverheadSec: 3 * H, regions: [region('us-east-1', twoDips)] }));
+    expect(plan.segments).toHaveLength(1);
+  });
+
+  it('a non-interruptible job never pauses', () => {
+    const plan = planJob(req({ ...base, interruptible: false, regions: [region('us-east-1', twoDips)] }));
+    expect(plan.segments).toHaveLength(1);
+    expect(runTimeSec(plan)).toBe(4 * H);
+  });
+});
+
+describe('planJob: invariants', () => {
+  const arb = fc.record({
+    nRegions: fc.integer({ min: 1, max: 3 }),
+    series: fc.array(fc.array(fc.integer({ min: 20, max: 900 }), { minLength: 40, maxLength: 40 }), { minLength: 3, maxLength: 3 }),
+    durationMin: fc.integer({ min: 10, max: 12 * 60 }),
+    slackMin: fc.integer({ min: 0, max: 20 * 60 }),
+    nowOffsetMin: fc.integer({ min: 0, max: 59 }),
+    interruptible: fc.boolean(),
+    overheadMin: fc.integer({ min: 0, max: 30 }),
+  });
+
+  it('a feasible plan ends by deadline − margin, runs exactly duration (+ overheads), and never expects more than running now', () => {
+    fc.assert(
+      fc.property(arb, (a) => {
+        const nowSec = T0 + a.nowOffsetMin * 60;
+        const durationSec = a.durationMin * 60;
+        const r = req({
+          nowSec,
+          earliestStartSec: nowSec,
+          durationSec,
+          deadlineSec: nowSec + durationSec + a.slackMin * 60,
+          interruptible: a.interruptible,
+          restartOverheadSec: a.overheadMin * 60,
+          regions: a.series.slice(0, a.nRegions).map((s, i) => region(`r${i}`, s)),
+        });
+        const plan = planJob(r);
+        const end = plan.segments[plan.segments.length - 1].endSec;
+        const overheads = (plan.segments.length - 1) * r.restartOverheadSec;
+        expect(runTimeSec(plan)).toBeCloseTo(durationSec + overheads, 6);
+        expect(plan.segments[0].startSec).toBeGreaterThanOrEqual(nowSec);
+        for (let i = 1; i < plan.segments.length; i++) expect(plan.segments[i].startSec).toBeGreaterThan(plan.segments[i - 1].endSec);
+        if (plan.feasible) {
+          expect(end).toBeLessThanOrEqual(plan.latestSafeStartSec + durationSec + 1e-6);
+          expect(end).toBeLessThanOrEqual(r.deadlineSec);
+          expect(plan.expectedCo2eKg.point).toBeLessThanOrEqual(plan.runNow.co2eKg * (1 + 1e-9));
+        } else {
+          expect(plan.segments[0].startSec).toBe(nowSec);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the plan is the true optimum for non-interruptible jobs (checked against brute force over start hours)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 20, max: 900 }), { minLength: 30, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (s, durH) => {
+        const r = req({ durationSec: durH * H, deadlineSec: T0 + 20 * H, regions: [region('a', s)], safetyMarginSec: 0 });
+        const plan = planJob(r);
+        let best = Infinity;
+        for (let j = 0; j + durH <= 20; j++) best = Math.min(best, s.slice(j, j + durH).reduce((x, y) => x + y, 0));
+        expect(plan.expectedCo2eKg.point).toBeCloseTo((10 * 1.15 * best) / 1000, 9);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
