@@ -204,7 +204,9 @@ function main(): void {
   console.log(
     `forecast ${FORECASTER_VERSION}: ${summary.zones} zones, 1-24h MAPE ours/yesterday median ${summary.medianRatioVsYesterday['1-24h']} (25-48h ${summary.medianRatioVsYesterday['25-48h']}, 49-96h ${summary.medianRatioVsYesterday['49-96h']}); goals: ${g}; ` +
       `coverage90 ${summary.coverage90Min}–${summary.coverage90Max}${summary.coverageGoalPass ? ' ✓' : ' ✗'}; ` +
-      `CarbonCast peer 1-24h (${ccRatios.length} regions, own series): ours ${(summary.carboncastPeer1to24h.oursMeanMape * 100).toFixed(1)}% vs CC ${(summary.carboncastPeer1to24h.carboncastMeanMape * 100).toFixed(1)}%; ` +
+      (ccRatios.length
+        ? `CarbonCast peer 1-24h (${ccRatios.length} regions, own series): ours ${(summary.carboncastPeer1to24h.oursMeanMape * 100).toFixed(1)}% vs CC ${(summary.carboncastPeer1to24h.carboncastMeanMape * 100).toFixed(1)}%; `
+        : 'no CarbonCast peer; ') +
       `${summary.msPerForecastCall} ms/call, ${summary.runtimeSec} s`,
   );
 }

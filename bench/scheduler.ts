@@ -30,7 +30,6 @@ const RESTART_OVERHEAD_SEC = 600;
 const DURATIONS_H = [1, 6, 24];
 const SLACKS_H = [12, 24, 48];
 const GROUP_SIZE = 3;
-const WAIT_HURDLE = Number(process.env.WAIT_HURDLE ?? 0);
 const POLICIES = ['run-now', 'carbon-aware-sdk', 'carbonpilot', 'oracle'] as const;
 type Policy = (typeof POLICIES)[number];
 
@@ -195,7 +194,7 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
       restartOverheadSec: RESTART_OVERHEAD_SEC,
       regions,
       maxSegments,
-      waitHurdle: WAIT_HURDLE,
+      ...(process.env.XP_MARGIN ? { safetyMarginSec: Number(process.env.XP_MARGIN) } : {}),
     });
     const first = plan.segments[0];
     if (first.startSec > t) {
@@ -292,7 +291,7 @@ function main(): void {
     cache.evictBefore(e);
     const sets: { kind: 'temporal' | 'spatial'; key: string; zs: Zone[] }[] = [
       ...names.map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] })),
-      ...groups.map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
+      ...(process.env.XP_NOSPATIAL ? [] : groups).map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
     ];
     for (const set of sets) {
       // Skip windows with missing actuals (cannot score them honestly).

@@ -33,6 +33,6 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
     repoRoot: opts.repoRoot,
     alarmEmail: opts.alarmEmail,
   });
-  stateless.addDependency(stateful);
+  stateless.addStackDependency(stateful);
   return { stateful, stateless };
 }

@@ -24,8 +24,13 @@ export type IntervalsWritten = z.infer<typeof IntervalsWritten>;
 /** Thrown for an event that does not fit its contract: terminal (retrying cannot fix it), names the field. */
 export class MalformedEventError extends Error {
   readonly retryable = false;
-  constructor(message: string) {
-    super(message);
+  /** `field` names the missing or invalid part; `detail` says what is wrong with it. */
+  constructor(
+    readonly field: string,
+    detail: string,
+    what = 'malformed event',
+  ) {
+    super(`${what}: ${field}: ${detail}`);
     this.name = 'MalformedEventError';
   }
 }
@@ -34,6 +39,7 @@ export class MalformedEventError extends Error {
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const fields = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  throw new MalformedEventError(`${what}: ${fields}`);
+  const [first, ...rest] = r.error.issues;
+  const more = rest.map((i) => `; ${i.path.join('.') || '(root)'}: ${i.message}`).join('');
+  throw new MalformedEventError(first.path.join('.') || '(root)', `${first.message}${more}`, `malformed ${what}`);
 }

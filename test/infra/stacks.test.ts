@@ -10,10 +10,8 @@ const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
 /** Statements of the IAM policies attached to the role of a pipeline function. */
 function roleStatements(template: Template, functionId: string): Statement[] {
-  const fns = template.findResources('AWS::Lambda::Function', {
-    Properties: { Environment: { Variables: { CARBONPILOT_FUNCTION_ID_FOR_TEST: Match.absent() } } },
-  });
-  const fn = Object.values(fns).find((f) => String(f.Properties.Description) === PIPELINE.find((p) => p.id === functionId)?.description.slice(0, 256));
+  const description = PIPELINE.find((p) => p.id === functionId)?.description.slice(0, 256);
+  const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Description === description);
   if (!fn) throw new Error(`no function for ${functionId}`);
   const roleLogicalId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   const policies = template.findResources('AWS::IAM::Policy');

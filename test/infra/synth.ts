@@ -12,9 +12,12 @@ export interface SynthesizedApp extends CarbonPilotStacks {
   statelessTemplate: Template;
 }
 
-/** Builds the app with bundling skipped ('aws:cdk:bundling-stacks': []), so synthesis takes milliseconds. */
+/**
+ * Builds the app with bundling skipped ('aws:cdk:bundling-stacks': []) and without CDK's built-in CloudFormation
+ * schema validation (a WASM engine that costs ~8 s per process; `npx cdk synth` still runs it).
+ */
 export function synthesizeTestApp(opts: CarbonPilotAppOptions = {}): SynthesizedApp {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const stacks = addCarbonPilotStacks(app, opts);
   return {
     app,

@@ -47,6 +47,8 @@ export interface CloudWatchMetricsSourceOptions {
   /** Lower the per-call limits (tests, or to bound a single response). Never above the AWS limits. */
   maxQueriesPerCall?: number;
   maxDatapointsPerCall?: number;
+  /** SEARCH expressions per call (default 100, the documented per-graph cap of the "Search expression limits"). */
+  maxSearchesPerCall?: number;
 }
 
 type Field = 'gpu' | 'cpu' | 'pow' | 'inv';
@@ -139,12 +141,14 @@ export class CloudWatchMetricsSource implements MetricsSource {
   private readonly maxQueries: number;
   private readonly maxPoints: number;
   private readonly maxGpuW: number;
+  private readonly maxSearches: number;
 
   constructor(private readonly client: CloudWatchClient, private readonly opts: CloudWatchMetricsSourceOptions) {
     this.backoff = { ...defaultBackoff(opts.budget), ...opts.backoff, budget: opts.budget ?? opts.backoff?.budget };
     this.maxQueries = Math.min(GET_METRIC_DATA_MAX_QUERIES, opts.maxQueriesPerCall ?? GET_METRIC_DATA_MAX_QUERIES);
     this.maxPoints = Math.min(GET_METRIC_DATA_MAX_DATAPOINTS, opts.maxDatapointsPerCall ?? GET_METRIC_DATA_MAX_DATAPOINTS);
     this.maxGpuW = opts.maxGpuBoardPowerW ?? DEFAULT_MAX_GPU_BOARD_POWER_W;
+    this.maxSearches = opts.maxSearchesPerCall ?? 100;
   }
 
   /** Build the query plan of one resource: hosts and the metric queries per host. */
@@ -210,19 +214,29 @@ export class CloudWatchMetricsSource implements MetricsSource {
       ),
     );
 
-    // Greedy packing: a call holds ≤ maxQueries queries and ≤ maxPoints datapoints, and one time chunk
-    // (StartTime/EndTime are per call).
+    // Greedy packing: a call holds ≤ maxQueries queries, ≤ maxPoints datapoints, ≤ maxSearches SEARCH expressions,
+    // and one time chunk (StartTime/EndTime are per call).
     const calls: Unit[][] = [];
     let cur: Unit[] = [];
     let curPoints = 0;
+    let curSearches = 0;
     for (const u of units) {
-      if (cur.length > 0 && (cur.length >= this.maxQueries || curPoints + u.points > this.maxPoints || cur[0].chunk.startSec !== u.chunk.startSec)) {
+      const isSearch = u.spec.query.Expression !== undefined ? 1 : 0;
+      if (
+        cur.length > 0 &&
+        (cur.length >= this.maxQueries ||
+          curPoints + u.points > this.maxPoints ||
+          curSearches + isSearch > this.maxSearches ||
+          cur[0].chunk.startSec !== u.chunk.startSec)
+      ) {
         calls.push(cur);
         cur = [];
         curPoints = 0;
+        curSearches = 0;
       }
       cur.push(u);
       curPoints += u.points;
+      curSearches += isSearch;
     }
     if (cur.length > 0) calls.push(cur);
 

@@ -8,7 +8,8 @@ import type { ResourceRef } from '../../domain/types';
 
 export type AwsCall = <T>(fn: () => Promise<T>) => Promise<T>;
 
-const toSec = (d: Date | string | undefined): number | undefined => {
+/** Epoch seconds of an SDK timestamp (Date, ISO string or epoch ms), undefined when absent or invalid. */
+export const toSec = (d: Date | string | number | undefined): number | undefined => {
   if (d === undefined) return undefined;
   const ms = new Date(d).getTime();
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;

@@ -17,7 +17,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Window } from '../../domain/time';
 import type { ResourceRef } from '../../domain/types';
 import type { WorkloadInventory } from '../../ports';
-import { listEc2GpuInstances, type AwsCall } from './ec2-inventory';
+import { listEc2GpuInstances, toSec, type AwsCall } from './ec2-inventory';
 import { defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
 
 export { parseStateChangeEvent, MalformedEventError, type StateChange } from './state-change-event';
@@ -37,12 +37,6 @@ export interface AwsWorkloadInventoryOptions {
   /** Data problems (a job that vanished between list and describe, an unparseable stop time …): reported, then skipped. */
   onIssue?: (msg: string) => void;
 }
-
-const toSec = (d: Date | string | number | undefined): number | undefined => {
-  if (d === undefined) return undefined;
-  const ms = new Date(d).getTime();
-  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
-};
 
 const NOT_FOUND = new Set(['ResourceNotFound', 'ResourceNotFoundException', 'ValidationException']);
 const isNotFound = (err: unknown): boolean => NOT_FOUND.has((err as { name?: string })?.name ?? '');

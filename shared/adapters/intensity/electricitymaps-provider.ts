@@ -26,6 +26,7 @@ import {
   type HttpTuning,
   type RawSample,
   type SeriesReport,
+  zIsoInstant,
 } from './http';
 
 export const ELECTRICITY_MAPS_PROVIDER = 'Electricity Maps';
@@ -35,16 +36,15 @@ const PAST_RANGE_MAX_SEC = 10 * 24 * HOUR_SEC;
 /** /history covers the last 24 hours (Electricity Maps API v3 docs). */
 const HISTORY_SPAN_SEC = 24 * HOUR_SEC;
 
-const isoInstant = z.string().refine((s) => Number.isFinite(parseIsoInstant(s)), 'not an ISO-8601 instant with a zone');
 const emissionFactorType = z.enum(['lifecycle', 'direct']);
 const GRANULARITY_SEC: Record<string, number> = { '5_minutes': 300, '15_minutes': 900, hourly: HOUR_SEC };
 
 export const EmPointSchema = z.object({
   zone: z.string().optional(),
   carbonIntensity: z.number().nonnegative().nullable(),
-  datetime: isoInstant,
-  updatedAt: isoInstant.optional(),
-  createdAt: isoInstant.optional(),
+  datetime: zIsoInstant,
+  updatedAt: zIsoInstant.optional(),
+  createdAt: zIsoInstant.optional(),
   emissionFactorType: emissionFactorType.optional(),
   isEstimated: z.boolean().nullable().optional(),
   estimationMethod: z.string().nullable().optional(),
@@ -56,9 +56,9 @@ export const EmLatestSchema = EmPointSchema.extend({ zone: z.string() });
 export const EmForecastSchema = z.object({
   zone: z.string(),
   forecast: z.array(
-    z.object({ carbonIntensity: z.number().nonnegative().nullable(), datetime: isoInstant, emissionFactorType: emissionFactorType.optional() }),
+    z.object({ carbonIntensity: z.number().nonnegative().nullable(), datetime: zIsoInstant, emissionFactorType: emissionFactorType.optional() }),
   ),
-  updatedAt: isoInstant.optional(),
+  updatedAt: zIsoInstant.optional(),
   emissionFactorType: emissionFactorType.optional(),
 });
 type EmPoint = z.infer<typeof EmPointSchema>;

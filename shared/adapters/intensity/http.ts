@@ -8,8 +8,8 @@
  * non-secret query keys, response bodies are not echoed, and every message is scrubbed of the
  * secrets the caller declares as a last line of defence.
  */
-import type { z } from 'zod';
-import { alignDown, HOUR_SEC, type EpochSec, type Window } from '../../domain/time';
+import { z } from 'zod';
+import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensityQuality, IntensitySignal } from '../../domain/types';
 
 // ---------------------------------------------------------------------------------------------
@@ -214,6 +214,9 @@ export const fetchJson = async <T>(url: string, init: RequestInit, o: FetchJsonO
     }
   }
 };
+
+/** Zod: an ISO-8601 instant that names its zone (`Z` or ±hh:mm); offsets are normalised to UTC by `parseIsoInstant`. */
+export const zIsoInstant = z.string().refine((s) => Number.isFinite(parseIsoInstant(s)), 'not an ISO-8601 instant with a zone');
 
 // ---------------------------------------------------------------------------------------------
 // Hourly alignment shared by the adapters

@@ -29,6 +29,7 @@ import {
   type HttpTuning,
   type RawSample,
   type SeriesReport,
+  zIsoInstant,
 } from './http';
 
 export const NESO_PROVIDER = 'NESO Carbon Intensity API';
@@ -36,11 +37,10 @@ const DEFAULT_BASE_URL = 'https://api.carbonintensity.org.uk';
 /** /intensity/{from}/{to} and the regional equivalent serve at most 14 days per request (API docs). */
 const RANGE_MAX_SEC = 14 * 24 * HOUR_SEC;
 
-const isoInstant = z.string().refine((s) => Number.isFinite(parseIsoInstant(s)), 'not an ISO-8601 instant with a zone');
 const gPerKwh = z.number().nonnegative().nullable();
 const NesoPeriodSchema = z.object({
-  from: isoInstant,
-  to: isoInstant,
+  from: zIsoInstant,
+  to: zIsoInstant,
   intensity: z.object({ forecast: gPerKwh.optional(), actual: gPerKwh.optional(), index: z.string().optional() }),
 });
 export const NesoNationalSchema = z.object({ data: z.array(NesoPeriodSchema) });

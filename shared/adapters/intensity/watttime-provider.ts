@@ -27,6 +27,7 @@ import {
   type HttpTuning,
   type RawSample,
   type SeriesReport,
+  zIsoInstant,
 } from './http';
 
 export const WATTTIME_PROVIDER = 'WattTime';
@@ -48,15 +49,14 @@ export const WATTTIME_UNIT_TO_G_PER_KWH: Record<string, number> = {
   g_co2_per_kwh: 1,
 };
 
-const isoInstant = z.string().refine((s) => Number.isFinite(parseIsoInstant(s)), 'not an ISO-8601 instant with a zone');
 export const WtLoginSchema = z.object({ token: z.string().min(1) });
-const WtPointSchema = z.object({ point_time: isoInstant, value: z.number() });
+const WtPointSchema = z.object({ point_time: zIsoInstant, value: z.number() });
 const WtMetaSchema = z.object({
   region: z.string(),
   signal_type: z.string(),
   units: z.string(),
   data_point_period_seconds: z.number().positive().optional(),
-  generated_at: isoInstant.optional(),
+  generated_at: zIsoInstant.optional(),
   warnings: z.array(z.unknown()).optional(),
   model: z.object({ date: z.string().optional() }).passthrough().optional(),
 });

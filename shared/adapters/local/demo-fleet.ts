@@ -137,11 +137,16 @@ export function buildDemoFleet(nowSec: number, days = 14): ResourceRef[] {
 
 /** DEMO inventory: the generated fleet as the AWS inventory would report it at the clock's time. */
 export class DemoInventory implements WorkloadInventory {
-  constructor(private readonly clock: Clock, private readonly anchorNowSec: number) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly anchorNowSec: number,
+    /** Extra resources to report, e.g. training jobs launched by the local dispatcher (as SageMaker would list them). */
+    private readonly extra: () => Promise<ResourceRef[]> = async () => [],
+  ) {}
   async listActive(window: Window, regions: string[]): Promise<ResourceRef[]> {
     const now = this.clock.nowSec();
     // The fleet is defined relative to the replay's --now so every run with the same --now sees the same fleet.
-    return buildDemoFleet(this.anchorNowSec)
+    return [...buildDemoFleet(this.anchorNowSec), ...(await this.extra())]
       .map((r) => visibleAt(r, now))
       .filter((r): r is ResourceRef => r !== undefined)
       .filter((r) => (regions.length === 0 || regions.includes(r.region)) && overlapSec({ startSec: r.startSec, endSec: r.endSec ?? now + 1 }, window) > 0);

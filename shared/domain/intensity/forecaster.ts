@@ -28,7 +28,7 @@ export interface ForecastOptions {
   firstHourSec: number;
 }
 
-export const FORECASTER_VERSION = 'cp-seasonal-ridge-1.0';
+export const FORECASTER_VERSION = 'cp-seasonal-ridge-1.1';
 export const MAX_HORIZON_H = 96;
 
 const DAY_H = 24;
@@ -50,11 +50,17 @@ export interface ForecasterConfig {
 }
 
 export const DEFAULT_FORECASTER_CONFIG: Readonly<ForecasterConfig> = Object.freeze({
-  trainOrigins: 28 * DAY_H,
-  originStride: 1,
-  ridge: 0.02,
-  ridgeIntercept: 0,
+  // 6 weeks of issue times: fits in the 8 weeks of history the scheduler passes (6 w + 96 h targets + 8 d lookback).
+  // Ablation on 2021–22 (bench/forecast.ts zones): 4 → 6 weeks lowered 25–96 h MAPE ≈ 1 %; longer gains little.
+  trainOrigins: 42 * DAY_H,
+  // Every 2nd issue time: halves the cost, no measurable accuracy change (neighbouring origins are highly correlated).
+  originStride: 2,
+  ridge: 0.05,
+  // Strong shrinkage of the bias term: a window's mean error is mostly drift that does not persist (ablation: −3 % MAPE at 49–96 h).
+  ridgeIntercept: 10,
+  // Chosen for ≈ 0.90 coverage on 2021–22; in-sample residual quantiles alone gave ≈ 0.87–0.90.
   intervalWiden: 1.15,
+  // Recency weighting was tried (half-life 2 weeks) and lowered accuracy: fewer effective samples.
   halfLifeH: Infinity,
 });
 

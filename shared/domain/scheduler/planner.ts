@@ -298,11 +298,12 @@ export function planJob(req: PlanRequest): Plan {
   let later: Candidate | undefined;
   for (const i of order) {
     const r = regs[i];
-    for (const mode of ['run', 'idle'] as const) {
+    const modes = hurdle === 0 ? (['any'] as const) : (['run', 'idle'] as const);
+    for (const mode of modes) {
       const best = bestInRegion(r.point, t0, hardEndSec, D, O, maxB, mode);
       if (!best) continue;
       const cost = best.cost * r.f.pue;
-      if (mode === 'run') {
+      if (mode !== 'idle') {
         if (!chosen || cost < chosen.cost * (1 - MIN_RELATIVE_GAIN)) chosen = { regionIdx: i, slots: best.slots, cost };
       } else if (!later || cost < later.cost * (1 - MIN_RELATIVE_GAIN)) later = { regionIdx: i, slots: best.slots, cost };
     }

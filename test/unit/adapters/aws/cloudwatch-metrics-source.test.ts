@@ -208,6 +208,13 @@ describe('CloudWatchMetricsSource.fetch', () => {
     expect(cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.length)).toEqual([500, 100]);
   });
 
+  it('splits EC2 SEARCH expressions across calls at the per-call SEARCH cap', async () => {
+    cw.on(GetMetricDataCommand).callsFake(answerWith(() => undefined));
+    await source({ maxSearchesPerCall: 4 }).fetch([ec2('i-1'), ec2('i-2'), ec2('i-3')], window, P); // 2 SEARCH + 1 stat each
+    const perCall = cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.MetricDataQueries!.filter((q) => q.Expression).length);
+    expect(perCall).toEqual([4, 2]);
+  });
+
   it('reports resources beyond the request budget as skipped instead of throwing', async () => {
     cw.on(GetMetricDataCommand).callsFake(answerWith(() => undefined));
     const resources = Array.from({ length: 300 }, (_, i) => training(`j${i}`)); // 2 calls needed

@@ -18,7 +18,9 @@ const ec2 = {
 describe('parseStateChangeEvent', () => {
   it.each([
     ['training job', training, { kind: 'training-job', region: 'eu-west-1', id: 'llm-ft', state: 'Completed', atSec: 1_717_200_600 }],
-    ['endpoint', endpoint, { kind: 'endpoint', region: 'eu-west-1', id: 'chat', state: 'IN_SERVICE', atSec: 1_717_200_600 }],
+    ['endpoint (status normalised to the DescribeEndpoint spelling)', endpoint, { kind: 'endpoint', region: 'eu-west-1', id: 'chat', state: 'InService', atSec: 1_717_200_600 }],
+    ['endpoint with epoch-ms time (SageMaker guide example)', { ...endpoint, time: '1717200600000', detail: { ...endpoint.detail, EndpointStatus: 'OUT_OF_SERVICE' } },
+      { kind: 'endpoint', region: 'eu-west-1', id: 'chat', state: 'OutOfService', atSec: 1_717_200_600 }],
     ['EC2 instance (time with an offset)', ec2, { kind: 'ec2-instance', region: 'eu-west-1', id: 'i-0abc', state: 'running', atSec: 1_717_200_000 }],
   ])('parses a %s state change', (_n, event, expected) => {
     expect(parseStateChangeEvent(event)).toEqual(expected);

@@ -102,6 +102,12 @@ describe('planJob: where and when to run', () => {
     expect(plan.reasons[0]).toMatch(/safety margin/);
   });
 
+  it('a wait hurdle keeps the job starting now when the forecast gain from waiting is smaller than the hurdle', () => {
+    const slightDip = withDip(300, [[5, 8, 294]]); // 2 % lower later
+    expect(planJob(req({ regions: [region('us-east-1', slightDip)] })).segments[0].startSec).toBe(T0 + 5 * H);
+    expect(planJob(req({ regions: [region('us-east-1', slightDip)], waitHurdle: 0.05 })).segments[0].startSec).toBe(T0);
+  });
+
   it('safety margin grows with duration and forecast uncertainty', () => {
     expect(safetyMarginSec(24 * H, 0.1)).toBeGreaterThan(safetyMarginSec(1 * H, 0.1));
     expect(safetyMarginSec(6 * H, 0.5)).toBeGreaterThan(safetyMarginSec(6 * H, 0.05));

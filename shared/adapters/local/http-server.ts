@@ -1,0 +1,85 @@
+/**
+ * The local HTTP server of `npm start`: the API routes (same table as API Gateway) under /api, bearer-token
+ * authenticated, and static dashboard assets. Binds to 127.0.0.1 only.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { dispatch, type Method, type Route } from '../../http/router';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+};
+const MAX_BODY_BYTES = 1_000_000;
+
+export interface LocalHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const tokenOk = (header: string | undefined, token: string): boolean => {
+  const got = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return got.length === want.length && timingSafeEqual(got, want);
+};
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('body too large'), { status: 413 });
+    chunks.push(c as Buffer);
+  }
+  if (!size) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw Object.assign(new Error('body is not valid JSON'), { status: 400 });
+  }
+}
+
+/** Start the server. `token` protects /api/*; static files come from `staticDir` (index.html at /). */
+export async function startHttpServer(o: { routes: readonly Route[]; token: string; staticDir?: string; port?: number }): Promise<LocalHttpServer> {
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+      res.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body));
+    };
+    try {
+      if (url.pathname.startsWith('/api/')) {
+        if (!tokenOk(req.headers.authorization, o.token)) return send(401, { error: 'missing or wrong bearer token' });
+        const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : undefined;
+        const r = await dispatch(o.routes, { method: (req.method ?? 'GET') as Method, path: url.pathname, query: url.searchParams, body });
+        return send(r.status, r.body, r.headers);
+      }
+      if (!o.staticDir || req.method !== 'GET') return send(404, { error: 'not found' });
+      const root = resolve(o.staticDir);
+      const file = normalize(join(root, url.pathname === '/' ? 'index.html' : url.pathname));
+      if (!file.startsWith(root)) return send(403, { error: 'forbidden' });
+      const data = await readFile(file).catch(() => undefined);
+      if (!data) return send(404, { error: 'not found' });
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'x-content-type-options': 'nosniff' });
+      res.end(data);
+    } catch (e) {
+      const status = (e as { status?: number }).status ?? 500;
+      send(status, { error: status === 500 ? 'internal error' : (e as Error).message });
+    }
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(o.port ?? 0, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, port, close: () => new Promise((ok) => server.close(() => ok())) };
+}

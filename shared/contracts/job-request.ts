@@ -1,0 +1,114 @@
+/**
+ * The carbon-aware job request (`apiVersion: carbonpilot/v1`): a SageMaker CreateTrainingJob request (or a stored
+ * template reference) plus scheduling constraints. zod at the edge; types derived with z.infer.
+ * Only the CreateTrainingJob fields we rely on are validated; every other field passes through to SageMaker.
+ */
+import { z } from 'zod';
+import { parseIsoInstant } from '../domain/time';
+
+export const JOB_API_VERSION = 'carbonpilot/v1';
+
+const isoInstant = z
+  .string()
+  .refine((s) => Number.isFinite(parseIsoInstant(s)), 'expected an ISO-8601 instant with a zone, e.g. 2026-11-01T18:00:00Z');
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region code like us-east-1');
+const s3Uri = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'expected an s3://bucket/prefix URI');
+
+/** The CreateTrainingJob fields CarbonPilot relies on (SageMaker API reference, CreateTrainingJob). */
+export const TrainingJobSpec = z
+  .object({
+    /** Optional prefix; the dispatcher appends `-<jobId8>-s<n>` (SageMaker names: ≤ 63 chars, [a-zA-Z0-9-]). */
+    TrainingJobName: z
+      .string()
+      .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, 'letters, digits and single hyphens only (SageMaker job-name rules)')
+      .max(40, 'prefix at most 40 characters (the dispatcher appends up to 23)')
+      .optional(),
+    AlgorithmSpecification: z
+      .looseObject({
+        TrainingImage: z.string().min(1).optional(),
+        AlgorithmName: z.string().min(1).optional(),
+        TrainingInputMode: z.enum(['Pipe', 'File', 'FastFile']),
+      })
+      .refine((a) => a.TrainingImage !== undefined || a.AlgorithmName !== undefined, 'TrainingImage or AlgorithmName is required'),
+    RoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN'),
+    ResourceConfig: z.looseObject({
+      InstanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'expected a SageMaker instance type like ml.p4d.24xlarge'),
+      InstanceCount: z.number().int().min(1),
+      VolumeSizeInGB: z.number().int().min(1),
+    }),
+    StoppingCondition: z.looseObject({ MaxRuntimeInSeconds: z.number().int().min(1) }),
+    OutputDataConfig: z.looseObject({ S3OutputPath: s3Uri }),
+  })
+  .loose();
+export type TrainingJobSpec = z.infer<typeof TrainingJobSpec>;
+
+export const AllowedRegion = z.object({
+  region: awsRegion,
+  /** Where this job's input data may be read from in this region; a region without the data is never chosen. */
+  dataLocations: z.array(z.string().min(1)).min(1, 'a region needs at least one data location (a region without the data is never chosen)'),
+});
+
+export const Interruptible = z.union([
+  z.literal(false),
+  z.object({ checkpointS3Uri: s3Uri, restartOverheadSec: z.number().int().min(0).max(6 * 3600) }),
+]);
+
+export const JobRequest = z
+  .object({
+    apiVersion: z.literal(JOB_API_VERSION),
+    /** Idempotency key; without it the job id is a hash of the request. */
+    clientToken: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 of [A-Za-z0-9_.:-]').optional(),
+    /** Label for the duration history (estimateFromHistory reads completed jobs of this family). */
+    jobFamily: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+    trainingJob: TrainingJobSpec.optional(),
+    template: z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).optional(),
+    earliestStart: isoInstant.optional(),
+    deadline: isoInstant,
+    expectedDurationSec: z.number().int().min(60).max(30 * 86400).optional(),
+    estimateFromHistory: z.object({ jobFamily: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).optional(),
+    allowedRegions: z.array(AllowedRegion).min(1),
+    interruptible: Interruptible.default(false),
+    signal: z.enum(['average', 'marginal']).default('average'),
+    ownerTags: z.record(z.string().regex(/^[\w.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+    /** Demo jobs (npm start): every output derived from them is labelled demo. */
+    demo: z.boolean().optional(),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.trainingJob === undefined) === (r.template === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['trainingJob'], message: 'give exactly one of trainingJob or template' });
+    }
+    if ((r.expectedDurationSec === undefined) === (r.estimateFromHistory === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['expectedDurationSec'], message: 'give exactly one of expectedDurationSec or estimateFromHistory' });
+    }
+    const start = r.earliestStart !== undefined ? parseIsoInstant(r.earliestStart) : -Infinity;
+    if (parseIsoInstant(r.deadline) <= start) ctx.addIssue({ code: 'custom', path: ['deadline'], message: 'deadline must be after earliestStart' });
+    const seen = new Set<string>();
+    r.allowedRegions.forEach((a, i) => {
+      if (seen.has(a.region)) ctx.addIssue({ code: 'custom', path: ['allowedRegions', i, 'region'], message: `duplicate region ${a.region}` });
+      seen.add(a.region);
+    });
+  });
+export type JobRequest = z.infer<typeof JobRequest>;
+/** What a client sends (defaults not yet applied). */
+export type JobRequestInput = z.input<typeof JobRequest>;
+
+/** The payload of one EventBridge Scheduler one-time schedule (dispatch Lambda input). */
+export const DispatchPayload = z.object({
+  kind: z.literal('carbonpilot.dispatch'),
+  jobId: z.string().regex(/^[a-z0-9]{8,64}$/),
+  segment: z.number().int().min(0),
+  action: z.enum(['start', 'stop']),
+  planRevision: z.number().int().min(0),
+  /** Capacity retries of this segment (names `…-s<n>a<k>` for k > 0). */
+  attempt: z.number().int().min(0).default(0),
+});
+export type DispatchPayload = z.infer<typeof DispatchPayload>;
+
+/** SageMaker Training Job State Change (EventBridge, source aws.sagemaker): fields we read. */
+export const TrainingJobStateChange = z.object({
+  TrainingJobName: z.string().min(1),
+  TrainingJobStatus: z.enum(['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped']),
+  FailureReason: z.string().optional(),
+});
+export type TrainingJobStateChange = z.infer<typeof TrainingJobStateChange>;

@@ -1,0 +1,92 @@
+/** The footprint store against a real DynamoDB API (dynalite, in memory) through the real AWS SDK. */
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/adapters/local/embedded-dynamodb';
+import { DynamoFootprintStore } from '../../shared/adapters/aws/dynamodb-footprint-store';
+import { computeInterval } from '../../shared/domain/footprint/compute-interval';
+import type { FootprintInterval } from '../../shared/domain/types';
+import { TEST_SPEC, T0, job, minuteSamples, telemetryOf } from '../helpers/fixtures';
+
+let db: EmbeddedDynamo;
+let store: DynamoFootprintStore;
+beforeAll(async () => {
+  db = await startEmbeddedDynamo({ tableName: 'store-test' });
+  store = new DynamoFootprintStore(db.client, db.tableName);
+});
+afterAll(() => db.close());
+
+const interval = (startSec: number, over: { partial?: boolean; util?: number; id?: string } = {}): FootprintInterval => {
+  const r = job({ id: over.id ?? 'job-store', startSec: T0 - 86400, counts: [{ atSec: T0 - 86400, instanceCount: 1 }] });
+  return computeInterval({
+    resource: r,
+    spec: TEST_SPEC,
+    attribution: { team: 'nlp', project: 'p', model: 'm' },
+    interval: { startSec, endSec: startSec + 3600 },
+    telemetry: telemetryOf(r, [{ host: 'h', samples: minuteSamples(startSec, 60, () => ({ gpuUtilPct: over.util ?? 70, cpuUtilPct: 30 })) }], over.partial ?? false),
+    pue: 1.1,
+    pueSource: 'test',
+    intensity: { gPerKwh: 300, signal: 'average-lifecycle', zone: 'Z', provider: 'test', quality: 'actual' },
+  });
+};
+
+describe('DynamoFootprintStore', () => {
+  it('writes an interval once; a repeat with the same revision is a no-op, never an addition', async () => {
+    const i = interval(T0);
+    expect(await store.putInterval(i)).toBe('written');
+    expect(await store.putInterval(i)).toBe('unchanged');
+    const got = await store.queryResourceIntervals(i.resourceKey, { startSec: T0, endSec: T0 + 3600 });
+    expect(got).toHaveLength(1);
+    expect(got[0].energyKwh.point).toBeCloseTo(i.energyKwh.point, 12);
+  });
+
+  it('replaces a provisional interval with a higher revision and refuses to go back', async () => {
+    const prov = interval(T0 + 3600, { partial: true, util: 20 });
+    const fin = interval(T0 + 3600, { partial: false, util: 90 });
+    expect(await store.putInterval(prov)).toBe('written');
+    expect(await store.putInterval(fin)).toBe('replaced');
+    expect(await store.putInterval(prov)).toBe('unchanged');
+    const [got] = await store.queryResourceIntervals(fin.resourceKey, { startSec: T0 + 3600, endSec: T0 + 7200 });
+    expect(got.provisional).toBe(false);
+    expect(got.energyKwh.point).toBeCloseTo(fin.energyKwh.point, 12);
+  });
+
+  it('advances a cursor only by compare-and-set, never backwards', async () => {
+    const key = 'training-job#us-east-1#cursor-test';
+    expect(await store.getCursor(key)).toBeUndefined();
+    expect(await store.advanceCursor(key, 0, T0 + 3600)).toBe(true);
+    expect(await store.advanceCursor(key, 0, T0 + 7200)).toBe(false); // stale version: another run won
+    const c = await store.getCursor(key);
+    expect(c).toEqual({ resourceKey: key, collectedToSec: T0 + 3600, version: 1 });
+    expect(await store.advanceCursor(key, 1, T0)).toBe(false); // backwards
+    expect(await store.advanceCursor(key, 1, T0 + 7200)).toBe(true);
+    expect((await store.getCursor(key))?.version).toBe(2);
+  });
+
+  it('queries intervals across UTC days through the day index, with pagination', async () => {
+    // 60 intervals across 3 days for several resources; items are large enough that dynalite pages the GSI query.
+    const writes = [];
+    for (let h = 0; h < 60; h++) writes.push(store.putInterval(interval(T0 + 86400 * 10 + h * 3600, { id: `job-q${h % 4}` })));
+    await Promise.all(writes);
+    const all = await store.queryIntervals({ startSec: T0 + 86400 * 10, endSec: T0 + 86400 * 10 + 60 * 3600 });
+    expect(all).toHaveLength(60);
+    const part = await store.queryIntervals({ startSec: T0 + 86400 * 10 + 5 * 3600, endSec: T0 + 86400 * 10 + 30 * 3600 });
+    expect(part).toHaveLength(25);
+  });
+
+  it('keeps resources active until marked complete', async () => {
+    const r = job({ id: 'job-life' });
+    await store.putResource(r);
+    expect((await store.listResources()).map((x) => x.id)).toContain('job-life');
+    await store.markCollectionComplete('training-job#us-east-1#job-life');
+    expect((await store.listResources()).map((x) => x.id)).not.toContain('job-life');
+    expect((await store.listAllResources()).map((x) => x.id)).toContain('job-life');
+    expect(await store.getResource('training-job#us-east-1#job-life')).toEqual(r);
+  });
+
+  it('stores raw samples with a TTL and replaces roll-ups by key', async () => {
+    await store.putRawSamples('training-job#us-east-1#raw', T0, [{ host: 'h', periodSec: 60, samples: [] }]);
+    await store.putRollups([{ day: '2025-11-20', dimension: 'team', key: 'nlp', energyKwh: 1, co2eKg: 2, measuredKwh: 0, coverageWeightedSec: 3600, intervalSec: 3600, intervals: 1, demo: false }]);
+    await store.putRollups([{ day: '2025-11-20', dimension: 'team', key: 'nlp', energyKwh: 5, co2eKg: 6, measuredKwh: 0, coverageWeightedSec: 3600, intervalSec: 3600, intervals: 1, demo: false }]);
+    const rows = await store.getRollups('2025-11-20');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].energyKwh).toBe(5);
+  });
+});
