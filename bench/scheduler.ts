@@ -194,7 +194,6 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
       restartOverheadSec: RESTART_OVERHEAD_SEC,
       regions,
       maxSegments,
-      ...(process.env.XP_MARGIN ? { safetyMarginSec: Number(process.env.XP_MARGIN) } : {}),
     });
     const first = plan.segments[0];
     if (first.startSec > t) {

@@ -382,3 +382,4 @@ export function planJob(req: PlanRequest): Plan {
     latestSafeStartSec,
   };
 }
+

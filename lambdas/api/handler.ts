@@ -1,0 +1,55 @@
+/** API Gateway HTTP API (payload format 2.0, IAM-authorised) → the transport-neutral jobs routes. */
+import middy from '@middy/core';
+import { z } from 'zod';
+import { dispatch, type Method, type Route } from '../../shared/http/router';
+import { jobsRoutes } from '../../shared/http/jobs-routes';
+import { parseOrThrow } from '../../shared/contracts/events';
+import type { AppDeps } from '../../shared/composition/deps';
+import { awsDeps } from '../../shared/composition/aws';
+import type { SchedulingDeps } from '../../shared/ports/scheduler-ports';
+import { awsSchedulingDeps } from '../job-dispatch/handler';
+
+const HttpApiEvent = z.object({
+  version: z.literal('2.0'),
+  rawPath: z.string(),
+  rawQueryString: z.string().default(''),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+  requestContext: z.object({ http: z.object({ method: z.string() }) }),
+});
+
+const json = (statusCode: number, body: unknown) => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+export const makeHandler = (getDeps: () => Promise<AppDeps & { scheduling?: SchedulingDeps }>) => {
+  let routes: Route[] | undefined;
+  return middy().handler(async (event: unknown) => {
+    const e = parseOrThrow(HttpApiEvent, event, 'http api event');
+    const deps = await getDeps();
+    if (!deps.scheduling) throw new Error('api: deps.scheduling is not configured');
+    routes ??= jobsRoutes({ scheduling: deps.scheduling, footprint: deps.store, intensityProviders: deps.intensityProviders });
+    let body: unknown;
+    if (e.body) {
+      try {
+        body = JSON.parse(e.isBase64Encoded ? Buffer.from(e.body, 'base64').toString('utf8') : e.body);
+      } catch {
+        return json(400, { error: 'body is not valid JSON' });
+      }
+    }
+    const r = await dispatch(routes, { method: e.requestContext.http.method as Method, path: e.rawPath, query: new URLSearchParams(e.rawQueryString), body });
+    return { ...json(r.status, r.body), headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...r.headers } };
+  });
+};
+
+let cached: Promise<AppDeps & { scheduling: SchedulingDeps }> | undefined;
+export const handler = makeHandler(
+  () =>
+    (cached ??= awsDeps().then((app) => {
+      const target = process.env.DISPATCH_FUNCTION_ARN;
+      if (!target) throw new Error('configuration: DISPATCH_FUNCTION_ARN is required');
+      return { ...app, scheduling: awsSchedulingDeps(app, target) };
+    })),
+);

@@ -1,0 +1,62 @@
+/** `carbonpilot kpis [--from] [--to] [--format table|json|csv] [--data-dir]`: the sustainability KPIs the data supports. */
+import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
+import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
+import { loadConfig } from '../../contracts/config';
+import type { Kpi, KpiReport } from '../../domain/kpis';
+import { isoUtc, type Window } from '../../domain/time';
+import type { IntensityProvider } from '../../ports';
+import { loadKpiReport } from '../../http/query-routes';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { DEMO_BANNER, FORMATS, type Format } from '../format';
+import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
+import { dataWindow } from './report';
+
+const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
+
+/** One line per KPI value, e.g. `12.3 (9.1–15.0) kgCO2e` or `n/a — no invocation metrics`. */
+export const kpiValueText = (k: Kpi): string =>
+  k.value === null ? `n/a — ${k.reason}` : `${num(k.value)}${k.low !== undefined && k.high !== undefined ? ` (${num(k.low)}–${num(k.high)})` : ''} ${k.unit}`;
+
+export function renderKpis(r: KpiReport, format: Format): string {
+  if (format === 'json') return JSON.stringify({ from: isoUtc(r.window.startSec), to: isoUtc(r.window.endSec), demo: r.demo, signals: r.signals, kpis: r.kpis }, null, 2);
+  if (format === 'csv') {
+    const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const head = 'id,label,value,low,high,unit,reason,detail,demo';
+    return [head, ...r.kpis.map((k) => [k.id, q(k.label), k.value ?? '', k.low ?? '', k.high ?? '', q(k.unit), q(k.reason ?? ''), q(k.detail ?? ''), r.demo].join(','))].join('\n');
+  }
+  const w = Math.max(...r.kpis.map((k) => k.label.length));
+  const lines = [
+    `Sustainability KPIs, ${isoUtc(r.window.startSec)} → ${isoUtc(r.window.endSec)} (location-based; signal: ${r.signals.join(', ') || 'n/a'})`,
+    ...(r.demo ? [DEMO_BANNER] : []),
+  ];
+  for (const k of r.kpis) {
+    lines.push(`${k.label.padEnd(w)}  ${kpiValueText(k)}`);
+    if (k.detail) lines.push(`${''.padEnd(w)}    ${k.detail}`);
+    for (const b of k.breakdown?.slice(0, 8) ?? []) lines.push(`${''.padEnd(w)}    · ${b.key}: ${num(b.value)} ${k.unit}${b.count !== undefined ? ` (n=${b.count})` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export async function kpisCommand(argv: string[], out: (s: string) => void): Promise<number> {
+  const a = parseArgs(argv, ['from', 'to', 'format', 'data-dir']);
+  if (a.positionals.length) throw new UsageError(`kpis: unexpected argument "${a.positionals[0]}"`);
+  const format = flagEnum(a, 'format', FORMATS, 'table');
+  const from = flagInstant(a, 'from');
+  const to = flagInstant(a, 'to');
+  if (from !== undefined && to !== undefined && from >= to) throw new UsageError('--from must be before --to');
+  const { store, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  try {
+    const all = await dataWindow(store);
+    const w: Window = { startSec: from ?? all?.startSec ?? 0, endSec: to ?? all?.endSec ?? 0 };
+    // The local store holds the demo fleet, whose intensities came from the demo series: use the same series for the
+    // low-carbon-window rule. Otherwise only the yearly averages are available offline (the KPI then says why).
+    const demo = (await store.listAllResources()).some((r) => r.demo === true);
+    const providers: IntensityProvider[] = demo ? [new DemoIntensityProvider(), new YearlyIntensityProvider()] : [new YearlyIntensityProvider()];
+    const signal = loadConfig(process.env).signal; // the same FOOTPRINT_SIGNAL the local runtime accounted with
+    const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w);
+    out(renderKpis(report, format));
+    return 0;
+  } finally {
+    await close();
+  }
+}

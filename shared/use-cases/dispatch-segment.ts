@@ -1,0 +1,319 @@
+/**
+ * Use case: what runs when a one-time schedule fires (and when SageMaker reports a training-job state change).
+ *
+ * Exactly-once lives in the data: the SageMaker job name is deterministic (`<prefix>-<jobId8>-s<n>[a<k>]`), so a
+ * duplicate delivery gets "already exists"; the segment item moves scheduled → started → stopped by
+ * compare-and-set, so a duplicate finds the step done and does nothing. Schedules of an older plan revision
+ * or attempt are no-ops. If anything slips (capacity in every allowed region, a start delivered too late to
+ * finish the planned segments), the job runs at once to completion so the deadline holds.
+ */
+import { applyJobEvent, isTerminal, type JobEvent } from '../domain/scheduler/job-state';
+import { scheduleName, trainingJobName } from '../domain/scheduler/job-name';
+import type { DispatchPayload, TrainingJobStateChange } from '../contracts/job-request';
+import type { EpochSec } from '../domain/time';
+import {
+  CapacityError,
+  type JobPatch,
+  type JobRecord,
+  type LaunchRecord,
+  type SchedulingDeps,
+  type SegmentRecord,
+} from '../ports/scheduler-ports';
+import { deleteSchedules, makeScheduleJob, schedulingConfig } from './schedule-job';
+
+export type DispatchOutcome =
+  | 'started'
+  | 'started-failover'
+  | 'started-run-to-completion'
+  | 'stopped'
+  | 'duplicate'
+  | 'stale'
+  | 'ignored'
+  | 'unknown-job'
+  | 'capacity-retry'
+  | 'failed';
+
+export interface DispatchResult {
+  outcome: DispatchOutcome;
+  jobId: string;
+  segment?: number;
+  trainingJobName?: string;
+  region?: string;
+  note?: string;
+}
+
+/** Latest end of the plan that still keeps the safety margin (the planner's hard end). */
+export const hardEndSec = (job: JobRecord): EpochSec => job.plan.latestSafeStartSec + job.inputs.durationSec;
+
+/** Work left, s, including the restart overhead of a resume. */
+export const remainingWorkSec = (job: JobRecord): number =>
+  Math.max(0, job.inputs.durationSec - job.workDoneSec) + (job.workDoneSec > 0 ? job.inputs.restartOverheadSec : 0);
+
+/** Re-read and apply a job update by compare-and-set, up to a few times (concurrent deliveries). */
+export async function updateJob(d: SchedulingDeps, jobId: string, f: (job: JobRecord) => JobPatch | undefined): Promise<JobRecord | undefined> {
+  for (let i = 0; i < 5; i++) {
+    const job = await d.jobs.get(jobId);
+    if (!job) return undefined;
+    const patch = f(job);
+    if (!patch) return job;
+    if (await d.jobs.update(jobId, job.version, { ...patch, updatedAtSec: d.clock.nowSec() })) return { ...job, ...patch, version: job.version + 1 };
+  }
+  throw new Error(`job ${jobId}: too many concurrent updates`);
+}
+
+/** A status change as a patch (undefined when the event is a duplicate or not allowed). */
+const transition = (job: JobRecord, event: JobEvent, atSec: EpochSec, note: string, extra: JobPatch = {}): JobPatch | undefined => {
+  const t = applyJobEvent(job.status, event);
+  if (!t.ok) return Object.keys(extra).length ? extra : undefined;
+  if (!t.changed && !Object.keys(extra).length) return undefined;
+  return { ...extra, status: t.status, history: t.changed ? [...job.history, { atSec, status: t.status, note }] : job.history };
+};
+
+const tagsFor = (job: JobRecord, seg: number, remainingSec: number): { Key: string; Value: string }[] => {
+  const own = Object.entries(job.request.ownerTags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const given = ((job.training as { Tags?: { Key: string; Value: string }[] }).Tags ?? []).filter((t) => !own.some((o) => o.Key === t.Key));
+  return [
+    ...given,
+    ...own,
+    { Key: 'carbonpilot:job-id', Value: job.jobId },
+    { Key: 'carbonpilot:segment', Value: String(seg) },
+    // Lets the local launcher (and humans) know how long this run is expected to work.
+    { Key: 'carbonpilot:remaining-work-sec', Value: String(Math.round(remainingSec)) },
+    ...(job.demo ? [{ Key: 'carbonpilot:demo', Value: 'true' }] : []),
+  ].slice(0, 50); // SageMaker allows 50 tags per resource
+};
+
+/** The CreateTrainingJob request of one segment: deterministic name, checkpoint location for resumable jobs. */
+export function createRequestFor(job: JobRecord, seg: number, attempt: number, remainingSec: number): { name: string; request: Record<string, unknown> } {
+  const name = trainingJobName(job.training.TrainingJobName, job.jobId, seg, attempt);
+  const ck = job.request.interruptible;
+  const base = job.training as Record<string, unknown>;
+  const request: Record<string, unknown> = { ...base, TrainingJobName: name, Tags: tagsFor(job, seg, remainingSec) };
+  if (ck !== false) request.CheckpointConfig = { ...((base.CheckpointConfig as object) ?? {}), S3Uri: ck.checkpointS3Uri };
+  return { name, request };
+}
+
+export const makeDispatchSegment = (d: SchedulingDeps) => {
+  const cfg = schedulingConfig(d);
+
+  const start = async (p: DispatchPayload): Promise<DispatchResult> => {
+    const now = d.clock.nowSec();
+    const job = await d.jobs.get(p.jobId);
+    if (!job) return { outcome: 'unknown-job', jobId: p.jobId };
+    if (isTerminal(job.status)) return { outcome: 'ignored', jobId: p.jobId, segment: p.segment, note: `job is ${job.status}` };
+    if (p.planRevision !== job.planRevision) return { outcome: 'stale', jobId: p.jobId, segment: p.segment, note: `plan revision ${p.planRevision} superseded by ${job.planRevision}` };
+    const segments = await d.jobs.getSegments(p.jobId);
+    const seg = segments.find((s) => s.n === p.segment);
+    if (!seg || seg.planRevision !== p.planRevision || seg.attempt !== p.attempt) return { outcome: 'stale', jobId: p.jobId, segment: p.segment };
+    if (seg.status !== 'scheduled') return { outcome: 'duplicate', jobId: p.jobId, segment: p.segment, trainingJobName: seg.trainingJobName, region: seg.launchedRegion };
+
+    const remaining = remainingWorkSec(job);
+    const later = segments.filter((s) => s.n > seg.n && s.status === 'scheduled');
+    // Late delivery shifts the rest of the plan by the lateness (each stop fires at its planned time, so the lost
+    // work moves to the final segment). If that would end past the hard end, drop the pauses: run to completion now.
+    const latenessSec = Math.max(0, now - seg.startSec);
+    const plannedEnd = later.length ? later[later.length - 1].endSec : seg.endSec;
+    const runToCompletion = later.length > 0 && plannedEnd + latenessSec > hardEndSec(job);
+
+    // Target region first, then the other allowed regions (each holds the data) if it has no capacity.
+    const target = seg.launchedRegion ?? seg.region;
+    const order = [target, ...job.inputs.regions.filter((r) => r !== target)];
+    const { name, request } = createRequestFor(job, seg.n, seg.attempt, remaining);
+    let launched: string | undefined;
+    const capacity: string[] = [];
+    for (const region of order) {
+      try {
+        await d.launcher.create(region, name, request);
+        launched = region;
+        break;
+      } catch (e) {
+        if (!(e instanceof CapacityError)) throw e;
+        capacity.push(`${region}: ${e.message}`);
+      }
+    }
+    if (!launched) return capacityRetry(job, seg, now, capacity);
+
+    const claimed = await d.jobs.putSegment({ ...seg, status: 'started', trainingJobName: name, launchedRegion: launched, version: seg.version + 1 }, seg.version);
+    if (!claimed) return { outcome: 'duplicate', jobId: job.jobId, segment: seg.n, trainingJobName: name, region: launched };
+    await d.jobs.putTrainingJobName(name, job.jobId);
+    if (runToCompletion) {
+      await d.scheduler.delete(scheduleName(job.jobId, job.planRevision, seg.n, 'stop'));
+      await deleteSchedules(d, job.jobId, job.planRevision, later);
+      for (const s of later) await d.jobs.putSegment({ ...s, status: 'superseded', version: s.version + 1 }, s.version);
+    }
+    const note = [
+      `segment ${seg.n} started in ${launched} as ${name}`,
+      launched !== target ? `(no capacity in ${target}: moved)` : '',
+      runToCompletion ? `(late start: running to completion to hold the deadline)` : '',
+    ].filter(Boolean).join(' ');
+    await updateJob(d, job.jobId, (j) => {
+      if (j.launches.some((l) => l.trainingJobName === name)) return undefined;
+      const launch: LaunchRecord = { segment: seg.n, attempt: seg.attempt, region: launched!, trainingJobName: name, startedAtSec: now, status: 'InProgress' };
+      return transition(j, 'segment-started', now, note, { launches: [...j.launches, launch] });
+    });
+    d.log?.('segment started', { jobId: job.jobId, segment: seg.n, region: launched, trainingJobName: name, runToCompletion });
+    return {
+      outcome: runToCompletion ? 'started-run-to-completion' : launched !== target ? 'started-failover' : 'started',
+      jobId: job.jobId,
+      segment: seg.n,
+      trainingJobName: name,
+      region: launched,
+      note,
+    };
+  };
+
+  /** No capacity anywhere: retry this segment later (new attempt, new name) while the deadline allows. */
+  const capacityRetry = async (job: JobRecord, seg: SegmentRecord, now: EpochSec, errors: string[]): Promise<DispatchResult> => {
+    const retryAt = now + cfg.capacityRetrySec;
+    if (retryAt >= job.inputs.deadlineSec) {
+      await failJob(job.jobId, now, `no capacity in any allowed region and no time left before the deadline (${errors.join('; ')})`);
+      return { outcome: 'failed', jobId: job.jobId, segment: seg.n, note: errors.join('; ') };
+    }
+    const next = { ...seg, attempt: seg.attempt + 1, version: seg.version + 1 };
+    if (!(await d.jobs.putSegment(next, seg.version))) return { outcome: 'duplicate', jobId: job.jobId, segment: seg.n };
+    await d.scheduler.createOneTime(scheduleName(job.jobId, job.planRevision, seg.n, 'start', next.attempt), retryAt, {
+      kind: 'carbonpilot.dispatch',
+      jobId: job.jobId,
+      segment: seg.n,
+      action: 'start',
+      planRevision: job.planRevision,
+      attempt: next.attempt,
+    });
+    d.log?.('capacity retry', { jobId: job.jobId, segment: seg.n, attempt: next.attempt, errors });
+    return { outcome: 'capacity-retry', jobId: job.jobId, segment: seg.n, note: `retry ${next.attempt} at ${retryAt}: ${errors.join('; ')}` };
+  };
+
+  const failJob = async (jobId: string, now: EpochSec, note: string) => {
+    const segments = await d.jobs.getSegments(jobId);
+    const job = await updateJob(d, jobId, (j) => transition(j, 'fail', now, note));
+    if (job) await deleteSchedules(d, jobId, job.planRevision, segments);
+  };
+
+  const stop = async (p: DispatchPayload): Promise<DispatchResult> => {
+    const now = d.clock.nowSec();
+    const job = await d.jobs.get(p.jobId);
+    if (!job) return { outcome: 'unknown-job', jobId: p.jobId };
+    if (isTerminal(job.status)) return { outcome: 'ignored', jobId: p.jobId, segment: p.segment, note: `job is ${job.status}` };
+    if (p.planRevision !== job.planRevision) return { outcome: 'stale', jobId: p.jobId, segment: p.segment };
+    const seg = (await d.jobs.getSegments(p.jobId)).find((s) => s.n === p.segment);
+    if (!seg || seg.status !== 'started' || !seg.trainingJobName || !seg.launchedRegion) {
+      return { outcome: seg?.status === 'stopped' ? 'duplicate' : 'ignored', jobId: p.jobId, segment: p.segment };
+    }
+    await d.launcher.stop(seg.launchedRegion, seg.trainingJobName);
+    await recordStopped(job.jobId, seg, now, 'paused at segment end (checkpointed; the next segment resumes from it)');
+    return { outcome: 'stopped', jobId: job.jobId, segment: seg.n, trainingJobName: seg.trainingJobName, region: seg.launchedRegion };
+  };
+
+  const recordStopped = async (jobId: string, seg: SegmentRecord, now: EpochSec, note: string): Promise<boolean> => {
+    if (!(await d.jobs.putSegment({ ...seg, status: 'stopped', version: seg.version + 1 }, seg.version))) return false;
+    await updateJob(d, jobId, (j) => {
+      const l = j.launches.find((x) => x.trainingJobName === seg.trainingJobName);
+      if (!l || l.status !== 'InProgress') return undefined;
+      const ran = now - l.startedAtSec - (j.workDoneSec > 0 ? j.inputs.restartOverheadSec : 0);
+      return transition(j, 'segment-stopped', now, note, {
+        workDoneSec: Math.min(j.inputs.durationSec, j.workDoneSec + Math.max(0, ran)),
+        launches: j.launches.map((x) => (x === l ? { ...x, status: 'Stopped' as const, endedAtSec: now } : x)),
+      });
+    });
+    return true;
+  };
+
+  /** SageMaker Training Job State Change for a job we launched (others are ignored). */
+  const onStateChange = async (c: TrainingJobStateChange): Promise<DispatchResult> => {
+    const now = d.clock.nowSec();
+    const jobId = await d.jobs.findByTrainingJobName(c.TrainingJobName);
+    if (!jobId) return { outcome: 'ignored', jobId: '', note: `${c.TrainingJobName} is not a CarbonPilot job` };
+    const job = await d.jobs.get(jobId);
+    if (!job) return { outcome: 'unknown-job', jobId };
+    const segments = await d.jobs.getSegments(jobId);
+    const seg = segments.find((s) => s.trainingJobName === c.TrainingJobName);
+    const base = { jobId, segment: seg?.n, trainingJobName: c.TrainingJobName };
+    if (c.TrainingJobStatus === 'Completed') {
+      if (seg && seg.status !== 'completed') await d.jobs.putSegment({ ...seg, status: 'completed', version: seg.version + 1 }, seg.version);
+      const done = await updateJob(d, jobId, (j) => {
+        const l = j.launches.find((x) => x.trainingJobName === c.TrainingJobName);
+        if (!l || (l.status === 'Completed' && j.status === 'completed')) return undefined;
+        return transition(j, 'completed', now, `${c.TrainingJobName} completed`, {
+          workDoneSec: j.inputs.durationSec,
+          launches: j.launches.map((x) => (x === l ? { ...x, status: 'Completed' as const, endedAtSec: x.endedAtSec ?? now } : x)),
+        });
+      });
+      // Anything still scheduled is no longer needed.
+      const rest = segments.filter((s) => s.status === 'scheduled');
+      if (seg) await d.scheduler.delete(scheduleName(jobId, job.planRevision, seg.n, 'stop'));
+      await deleteSchedules(d, jobId, job.planRevision, rest);
+      for (const s of rest) await d.jobs.putSegment({ ...s, status: 'superseded', version: s.version + 1 }, s.version);
+      if (done && job.request.jobFamily) {
+        const ranSec = done.launches.reduce((t, l) => t + ((l.endedAtSec ?? now) - l.startedAtSec), 0);
+        await d.jobs.putFamilyDuration(job.request.jobFamily, jobId, ranSec);
+      }
+      return { outcome: 'ignored', ...base, note: 'completed' };
+    }
+    if (c.TrainingJobStatus === 'Stopped' && seg?.status === 'started') {
+      await recordStopped(jobId, seg, now, `${c.TrainingJobName} stopped outside CarbonPilot`);
+      return { outcome: 'stopped', ...base };
+    }
+    if (c.TrainingJobStatus === 'Failed' && seg && seg.status === 'started') {
+      await updateJob(d, jobId, (j) => ({
+        launches: j.launches.map((x) => (x.trainingJobName === c.TrainingJobName ? { ...x, status: 'Failed' as const, endedAtSec: now } : x)),
+      }));
+      if (/capacity/i.test(c.FailureReason ?? '')) {
+        // Provisioning failed for capacity: the name is used up, so retry at once under the next attempt's name.
+        const retry = { ...seg, status: 'scheduled' as const, attempt: seg.attempt + 1, trainingJobName: undefined, launchedRegion: undefined, version: seg.version + 1 };
+        if (await d.jobs.putSegment(retry, seg.version)) {
+          return start({ kind: 'carbonpilot.dispatch', jobId, segment: seg.n, action: 'start', planRevision: job.planRevision, attempt: retry.attempt });
+        }
+        return { outcome: 'duplicate', ...base };
+      }
+      await failJob(jobId, now, `${c.TrainingJobName} failed: ${c.FailureReason ?? 'no reason given'}`);
+      return { outcome: 'failed', ...base, note: c.FailureReason };
+    }
+    return { outcome: 'ignored', ...base };
+  };
+
+  return {
+    dispatch: (p: DispatchPayload): Promise<DispatchResult> => (p.action === 'start' ? start(p) : stop(p)),
+    onStateChange,
+  };
+};
+
+export class JobNotFoundError extends Error {
+  readonly retryable = false;
+  constructor(readonly jobId: string) {
+    super(`no job ${jobId}`);
+    this.name = 'JobNotFoundError';
+  }
+}
+export class JobConflictError extends Error {
+  readonly retryable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobConflictError';
+  }
+}
+
+/** DELETE /jobs/{id}: cancel; deletes every schedule and stops a running training job. Cancelling twice is a no-op. */
+export const makeCancelJob = (d: SchedulingDeps) =>
+  async (jobId: string): Promise<JobRecord> => {
+    const now = d.clock.nowSec();
+    const job = await d.jobs.get(jobId);
+    if (!job) throw new JobNotFoundError(jobId);
+    if (job.status === 'cancelled') return job;
+    if (isTerminal(job.status)) throw new JobConflictError(`job ${jobId} is already ${job.status}`);
+    const out = await updateJob(d, jobId, (j) => transition(j, 'cancel', now, 'cancelled by request'));
+    const segments = await d.jobs.getSegments(jobId);
+    await deleteSchedules(d, jobId, job.planRevision, segments);
+    for (const s of segments) {
+      if (s.status === 'started' && s.trainingJobName && s.launchedRegion) await d.launcher.stop(s.launchedRegion, s.trainingJobName);
+      if (s.status === 'scheduled' || s.status === 'started') await d.jobs.putSegment({ ...s, status: 'cancelled', version: s.version + 1 }, s.version);
+    }
+    return out ?? job;
+  };
+
+/** POST /jobs with segments already due started at once (the schedule-job use case wired to this dispatcher). */
+export const makeSubmitJob = (d: SchedulingDeps) => {
+  const dispatcher = makeDispatchSegment(d);
+  return makeScheduleJob(d, (jobId, segment, planRevision) =>
+    dispatcher.dispatch({ kind: 'carbonpilot.dispatch', jobId, segment, action: 'start', planRevision, attempt: 0 }),
+  );
+};

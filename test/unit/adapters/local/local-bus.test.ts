@@ -1,0 +1,50 @@
+import { LocalBus, localSubscriptions, rateSeconds } from '../../../../shared/adapters/local/local-bus';
+import { PIPELINE, EVENT_SOURCE, DetailTypes } from '../../../../shared/pipeline';
+
+describe('LocalBus', () => {
+  it('subscribes every trigger of the pipeline definition', () => {
+    const subs = localSubscriptions(PIPELINE);
+    expect(subs).toHaveLength(PIPELINE.reduce((n, f) => n + f.triggers.length, 0));
+  });
+
+  it('routes published events by EventBridge pattern and bus', async () => {
+    const got: string[] = [];
+    const bus = new LocalBus(PIPELINE, async (fn, ev) => void got.push(`${fn}:${ev['detail-type']}`));
+    bus.publish('carbonpilot', [{ source: EVENT_SOURCE, detailType: DetailTypes.collectionRequested, detail: { resourceKeys: ['x'] }, timeSec: 0 }]);
+    bus.publish('default', [{ source: EVENT_SOURCE, detailType: DetailTypes.collectionRequested, detail: {}, timeSec: 0 }]); // wrong bus
+    bus.publish('default', [{ source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification', detail: { state: 'pending' }, timeSec: 0 }]); // filtered by detail.state
+    bus.publish('default', [{ source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification', detail: { state: 'running' }, timeSec: 0 }]);
+    await bus.drain();
+    expect(got).toEqual(['collect-footprint:Footprint Collection Requested', 'inventory-sync:EC2 Instance State-change Notification']);
+  });
+
+  it('fires rate schedules once per slot from a controllable clock, or once per step when coalescing', async () => {
+    const fired: string[] = [];
+    const bus = new LocalBus(PIPELINE, async (fn, ev) => void fired.push(`${fn}@${ev.time}`));
+    bus.fireSchedulesUpTo(3600, 0);
+    await bus.drain();
+    expect(fired.filter((f) => f.startsWith('inventory-sync')).length).toBe(5); // 0,15,30,45,60 min
+    expect(fired.filter((f) => f.startsWith('collect-dispatch')).length).toBe(2); // 0 h, 1 h
+    fired.length = 0;
+    bus.fireSchedulesUpTo(6 * 3600, 0, true);
+    await bus.drain();
+    expect(fired).toEqual(['inventory-sync@1970-01-01T06:00:00Z', 'collect-dispatch@1970-01-01T06:00:00Z']);
+  });
+
+  it('records a failing handler without stopping delivery', async () => {
+    const ok: string[] = [];
+    const bus = new LocalBus(PIPELINE, async (fn) => {
+      if (fn === 'inventory-sync') throw new Error('boom');
+      ok.push(fn);
+    });
+    bus.fireSchedulesUpTo(0, 0);
+    await bus.drain();
+    expect(ok).toEqual(['collect-dispatch']);
+    expect(bus.stats.failed).toEqual([{ functionId: 'inventory-sync', error: 'boom' }]);
+  });
+
+  it('rejects schedule expressions it cannot run', () => {
+    expect(rateSeconds('rate(15 minutes)')).toBe(900);
+    expect(() => rateSeconds('cron(0 * * * ? *)')).toThrow(/only rate/);
+  });
+});
