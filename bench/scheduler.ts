@@ -201,6 +201,8 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
       t += HOUR; // wait for the next forecast
       continue;
     }
+    // Run the planned segment to its end; an interruptible job re-plans at the pause (re-planning every running
+    // hour was measured to chase forecast noise into extra pauses).
     const end = first.endSec;
     const last = segs[segs.length - 1];
     if (running && last && last.region === first.region && last.endSec === t) last.endSec = end;
@@ -290,7 +292,7 @@ function main(): void {
     cache.evictBefore(e);
     const sets: { kind: 'temporal' | 'spatial'; key: string; zs: Zone[] }[] = [
       ...names.map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] })),
-      ...(process.env.XP_NOSPATIAL ? [] : groups).map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
+      ...groups.map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
     ];
     for (const set of sets) {
       // Skip windows with missing actuals (cannot score them honestly).
@@ -355,6 +357,8 @@ function main(): void {
     spatial: summarise(spatial),
     perZone,
     perGroup: groupBy(spatial, (c) => c.key),
+    /** Every case submitted from a zone (temporal + spatial groups whose first zone it is). */
+    perHomeZone: groupBy(cases, (c) => c.key.split('+')[0]),
     perJobType: groupBy(cases, (c) => c.job),
     goals,
     cases: cases.length,

@@ -96,7 +96,7 @@ export class FootprintExport extends Construct {
         },
       },
     });
-    this.table.addDependency(this.database);
+    this.table.addResourceDependency(this.database);
 
     this.workgroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: props.workgroupName ?? 'carbonpilot',

@@ -68,7 +68,7 @@ export const makeHandler = (getDeps: (context: { invokedFunctionArn?: string }) 
       deps.log('replan-jobs', { ...result });
       return result;
     }
-    throw new MalformedEventError(`job-dispatch: unexpected event ${e.source} / ${e['detail-type']}`);
+    throw new MalformedEventError('detail-type', `unexpected ${e.source} / ${e['detail-type']}`, 'job-dispatch');
   });
 
 export const handler = makeHandler((ctx) => awsJobsDeps(ctx.invokedFunctionArn ?? ''));

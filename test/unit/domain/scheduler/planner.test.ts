@@ -199,4 +199,21 @@ describe('planJob: invariants', () => {
       { numRuns: 100 },
     );
   });
+
+  it('the plan is the true optimum for interruptible jobs without overhead (brute force over slot subsets)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 20, max: 900 }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 1, max: 5 }), (s, durH) => {
+        const r = req({ durationSec: durH * H, deadlineSec: T0 + 8 * H, interruptible: true, restartOverheadSec: 0, maxSegments: 8, regions: [region('a', s)], safetyMarginSec: 0 });
+        let best = Infinity;
+        for (let mask = 0; mask < 256; mask++) {
+          let n = 0;
+          let sum = 0;
+          for (let j = 0; j < 8; j++) if (mask & (1 << j)) (n++, (sum += s[j]));
+          if (n === durH) best = Math.min(best, sum);
+        }
+        expect(planJob(r).expectedCo2eKg.point).toBeCloseTo((10 * 1.15 * best) / 1000, 9);
+      }),
+      { numRuns: 100 },
+    );
+  });
 });
