@@ -8,7 +8,7 @@ import type { ResourceRef } from '../../domain/types';
 import type { Clock } from '../../ports';
 import { CapacityError, type TrainingLauncher } from '../../ports/scheduler-ports';
 import type { EpochSec } from '../../domain/time';
-import type { TrainingJobStateChange } from '../../contracts/job-request';
+import { JOB_API_VERSION, JobRequest, type TrainingJobStateChange } from '../../contracts/job-request';
 
 interface Launched {
   ref: ResourceRef;
@@ -99,3 +99,28 @@ export const trainingJobStateChangeEvent = (c: TrainingJobStateChange & { region
   resources: [],
   detail: { TrainingJobName: c.TrainingJobName, TrainingJobStatus: c.TrainingJobStatus, FailureReason: c.FailureReason },
 });
+
+/**
+ * DEMO: deferrable training jobs `npm start` submits during the replay (labelled demo). Each has slack to move in
+ * time and, where the data is replicated, in space; one is interruptible (checkpointed).
+ */
+export function makeDemoJobRequests(nowSec: EpochSec): JobRequest[] {
+  const iso = (t: EpochSec) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+  const H = 3600;
+  const spec = (prefix: string, instanceType: string, count = 1) => ({
+    TrainingJobName: prefix,
+    AlgorithmSpecification: { TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-train:1', TrainingInputMode: 'File' as const },
+    RoleArn: 'arn:aws:iam::123456789012:role/demo-sagemaker-training',
+    ResourceConfig: { InstanceType: instanceType, InstanceCount: count, VolumeSizeInGB: 100 },
+    StoppingCondition: { MaxRuntimeInSeconds: 3 * 86400 },
+    OutputDataConfig: { S3OutputPath: 's3://demo-carbonpilot/output' },
+  });
+  const region = (r: string) => ({ region: r, dataLocations: [`s3://demo-carbonpilot-${r}/data`] });
+  const base = { apiVersion: JOB_API_VERSION, signal: 'average' as const, demo: true, earliestStart: iso(nowSec) };
+  return [
+    { ...base, clientToken: `demo-nightly-ft-${nowSec}`, jobFamily: 'demo-nightly-ft', trainingJob: spec('demo-nightly-ft', 'ml.g5.12xlarge'), deadline: iso(nowSec + 24 * H), expectedDurationSec: 4 * H, allowedRegions: [region('us-east-1')], interruptible: false as const, ownerTags: { team: 'nlp', project: 'proj-1', model: 'model-llama-ft' } },
+    { ...base, clientToken: `demo-vit-pretrain-${nowSec}`, jobFamily: 'demo-vit', trainingJob: spec('demo-vit-pretrain', 'ml.p4d.24xlarge'), deadline: iso(nowSec + 48 * H), expectedDurationSec: 12 * H, allowedRegions: [region('us-east-1'), region('eu-north-1')], interruptible: { checkpointS3Uri: 's3://demo-carbonpilot/ckpt/vit', restartOverheadSec: 600 }, ownerTags: { team: 'vision', project: 'proj-2', model: 'model-vit-l' } },
+    { ...base, clientToken: `demo-dlrm-retrain-${nowSec}`, jobFamily: 'demo-dlrm', trainingJob: spec('demo-dlrm-retrain', 'ml.g6e.12xlarge'), deadline: iso(nowSec + 12 * H), expectedDurationSec: 1 * H, allowedRegions: [region('us-west-2'), region('eu-west-1')], interruptible: false as const, ownerTags: { team: 'recsys', project: 'proj-3', model: 'model-dlrm' } },
+    { ...base, clientToken: `demo-whisper-ft-${nowSec}`, jobFamily: 'demo-whisper', trainingJob: spec('demo-whisper-ft', 'ml.g5.2xlarge', 2), deadline: iso(nowSec + 36 * H), expectedDurationSec: 6 * H, allowedRegions: [region('eu-west-1'), region('eu-north-1')], interruptible: { checkpointS3Uri: 's3://demo-carbonpilot/ckpt/whisper', restartOverheadSec: 600 }, ownerTags: { team: 'speech', project: 'proj-4', model: 'model-whisper-s' } },
+  ].map((r) => JobRequest.parse(r));
+}

@@ -1,0 +1,235 @@
+/**
+ * IntensityStore on DynamoDB (AWS) or dynalite (local), in the footprint single table:
+ *
+ * | item              | pk                       | sk                                             |
+ * |-------------------|--------------------------|------------------------------------------------|
+ * | intensity actual  | CI#<zone>#<signal>       | A#<paddedHour>                                 |
+ * | forecast vintage  | CI#<zone>#<signal>       | F#<paddedHour>#<paddedIssuedAt>#<quality>      |
+ *
+ * Zero-padded epoch seconds make lexical order = time order, so a window is one key-range Query.
+ * Actuals: a re-fetch overwrites the same key (a value, never a sum), conditional on the value having changed.
+ * Forecasts: every vintage kept, written once (`attribute_not_exists`: "already exists" is success).
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { padSec, type EpochSec, type Window } from '../../domain/time';
+import type { IntensitySignal } from '../../domain/types';
+import {
+  InvalidIntensityPointError,
+  STORED_QUALITIES,
+  type ForecastQuery,
+  type IntensityStore,
+  type IntensityVintage,
+  type StoredIntensityPoint,
+  type StoredQuality,
+} from '../../ports/intensity-store';
+
+export const intensityPk = (zone: string, signal: IntensitySignal): string => `CI#${zone}#${signal}`;
+export const actualSk = (tSec: EpochSec): string => `A#${padSec(tSec)}`;
+export const forecastSk = (tSec: EpochSec, issuedAtSec: EpochSec, quality: StoredQuality): string =>
+  `F#${padSec(tSec)}#${padSec(issuedAtSec)}#${quality}`;
+
+/** Puts in flight at once: enough to hide round trips, few enough not to trip on-demand throttling for one key. */
+const WRITE_CONCURRENCY = 8;
+/** Forecast quality order when both exist for an hour: a provider's forecast beats ours. */
+const FORECAST_RANK: Record<string, number> = { 'provider-forecast': 0, 'own-forecast': 1 };
+
+const isConditionFailure = (e: unknown): boolean =>
+  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+const ATTR_NAMES = { '#g': 'gPerKwh', '#p': 'provider', '#ps': 'periodSec' };
+
+export class DynamoIntensityStore implements IntensityStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async putPoints(points: readonly StoredIntensityPoint[]): Promise<{ written: number }> {
+    points.forEach(validate); // all or nothing at the validation step: a bad batch writes nothing
+    let written = 0;
+    let next = 0;
+    const worker = async () => {
+      while (next < points.length) {
+        const p = points[next++];
+        if (await this.putOne(p)) written++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, points.length) }, worker));
+    return { written };
+  }
+
+  private async putOne(p: StoredIntensityPoint): Promise<boolean> {
+    const isActual = p.quality === 'actual';
+    const item = {
+      pk: intensityPk(p.zone, p.signal),
+      sk: isActual ? actualSk(p.tSec) : forecastSk(p.tSec, p.issuedAtSec!, p.quality as StoredQuality),
+      type: 'intensity',
+      tSec: p.tSec,
+      periodSec: p.periodSec,
+      gPerKwh: p.gPerKwh,
+      zone: p.zone,
+      signal: p.signal,
+      provider: p.provider,
+      quality: p.quality,
+      issuedAtSec: isActual ? undefined : p.issuedAtSec,
+      fetchedAtSec: p.fetchedAtSec,
+      lowGPerKwh: p.lowGPerKwh,
+      highGPerKwh: p.highGPerKwh,
+    };
+    try {
+      await this.doc.send(
+        new PutCommand(
+          isActual
+            ? {
+                TableName: this.tableName,
+                Item: item,
+                // Overwrite only a different value: an identical re-fetch is a no-op, so `written` counts real changes.
+                ConditionExpression: 'attribute_not_exists(pk) OR #g <> :g OR #p <> :p OR #ps <> :ps',
+                ExpressionAttributeNames: ATTR_NAMES,
+                ExpressionAttributeValues: { ':g': p.gPerKwh, ':p': p.provider, ':ps': p.periodSec },
+              }
+            : { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+        ),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getActuals(zone: string, signal: IntensitySignal, w: Window): Promise<StoredIntensityPoint[]> {
+    if (w.endSec <= w.startSec) return [];
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':pk': intensityPk(zone, signal), ':a': actualSk(w.startSec), ':b': actualSk(w.endSec - 1) },
+    });
+    return items.map(toPoint);
+  }
+
+  async getForecasts(zone: string, signal: IntensitySignal, w: Window, q: ForecastQuery = {}): Promise<StoredIntensityPoint[]> {
+    const items = await this.queryForecasts(zone, signal, w, q);
+    const best = new Map<number, StoredIntensityPoint>();
+    for (const p of items.map(toPoint)) {
+      const cur = best.get(p.tSec);
+      if (!cur || betterForecast(p, cur)) best.set(p.tSec, p);
+    }
+    return [...best.values()].sort((a, b) => a.tSec - b.tSec);
+  }
+
+  async listVintages(zone: string, signal: IntensitySignal, w: Window): Promise<IntensityVintage[]> {
+    const items = await this.queryForecasts(zone, signal, w, {}, 'tSec, issuedAtSec, quality, provider');
+    const byKey = new Map<string, IntensityVintage>();
+    for (const it of items) {
+      const tSec = it.tSec as number;
+      const issuedAtSec = it.issuedAtSec as number;
+      const quality = it.quality as IntensityVintage['quality'];
+      const provider = it.provider as string;
+      const k = `${issuedAtSec}|${quality}|${provider}`;
+      const v = byKey.get(k);
+      if (!v) byKey.set(k, { zone, signal, provider, quality, issuedAtSec, hours: 1, firstHourSec: tSec, lastHourSec: tSec });
+      else {
+        v.hours++;
+        v.firstHourSec = Math.min(v.firstHourSec, tSec);
+        v.lastHourSec = Math.max(v.lastHourSec, tSec);
+      }
+    }
+    return [...byKey.values()].sort((a, b) => a.issuedAtSec - b.issuedAtSec || a.quality.localeCompare(b.quality) || a.provider.localeCompare(b.provider));
+  }
+
+  private async queryForecasts(zone: string, signal: IntensitySignal, w: Window, q: ForecastQuery, projection?: string) {
+    if (w.endSec <= w.startSec) return [];
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':pk': intensityPk(zone, signal),
+      ':a': `F#${padSec(w.startSec)}`,
+      ':b': `F#${padSec(w.endSec - 1)}#~`, // '~' sorts after every digit and '#': the whole last hour is included
+    };
+    if (q.issuedAtOrBefore !== undefined) {
+      filters.push('#i <= :cut');
+      names['#i'] = 'issuedAtSec';
+      values[':cut'] = q.issuedAtOrBefore;
+    }
+    if (q.quality) {
+      filters.push('#q = :q');
+      names['#q'] = 'quality';
+      values[':q'] = q.quality;
+    }
+    let projectionNames: Record<string, string> = {};
+    let ProjectionExpression: string | undefined;
+    if (projection) {
+      const fields = projection.split(',').map((s) => s.trim());
+      projectionNames = Object.fromEntries(fields.map((f) => [`#f_${f}`, f]));
+      ProjectionExpression = fields.map((f) => `#f_${f}`).join(', ');
+    }
+    const allNames = { ...names, ...projectionNames };
+    return this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+      ProjectionExpression,
+      ExpressionAttributeNames: Object.keys(allNames).length ? allNames : undefined,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
+
+/** Provider forecast before own forecast; then the later issue; then provider name (deterministic). */
+const betterForecast = (a: StoredIntensityPoint, b: StoredIntensityPoint): boolean => {
+  const ra = FORECAST_RANK[a.quality] ?? 9;
+  const rb = FORECAST_RANK[b.quality] ?? 9;
+  if (ra !== rb) return ra < rb;
+  if ((a.issuedAtSec ?? 0) !== (b.issuedAtSec ?? 0)) return (a.issuedAtSec ?? 0) > (b.issuedAtSec ?? 0);
+  return a.provider < b.provider;
+};
+
+const toPoint = (it: Record<string, unknown>): StoredIntensityPoint => {
+  const p: StoredIntensityPoint = {
+    tSec: it.tSec as number,
+    periodSec: it.periodSec as number,
+    gPerKwh: it.gPerKwh as number,
+    zone: it.zone as string,
+    signal: it.signal as IntensitySignal,
+    provider: it.provider as string,
+    quality: it.quality as StoredQuality,
+  };
+  if (it.issuedAtSec !== undefined) p.issuedAtSec = it.issuedAtSec as number;
+  if (it.fetchedAtSec !== undefined) p.fetchedAtSec = it.fetchedAtSec as number;
+  if (it.lowGPerKwh !== undefined) p.lowGPerKwh = it.lowGPerKwh as number;
+  if (it.highGPerKwh !== undefined) p.highGPerKwh = it.highGPerKwh as number;
+  return p;
+};
+
+const KEY_SAFE = /^[A-Za-z0-9_.:-]+$/;
+
+function validate(p: StoredIntensityPoint, i: number): void {
+  const where = `points[${i}] (${p.zone} ${p.signal} t=${p.tSec})`;
+  if (!STORED_QUALITIES.includes(p.quality as StoredQuality)) {
+    throw new InvalidIntensityPointError(`${where}: quality '${p.quality}' is not stored (only ${STORED_QUALITIES.join(', ')})`);
+  }
+  if (!KEY_SAFE.test(p.zone)) throw new InvalidIntensityPointError(`${where}: zone must match ${KEY_SAFE}`);
+  if (!Number.isInteger(p.tSec) || p.tSec < 0) throw new InvalidIntensityPointError(`${where}: tSec must be a non-negative integer`);
+  if (!Number.isInteger(p.periodSec) || p.periodSec <= 0) throw new InvalidIntensityPointError(`${where}: periodSec must be a positive integer`);
+  if (!Number.isFinite(p.gPerKwh) || p.gPerKwh < 0) throw new InvalidIntensityPointError(`${where}: gPerKwh must be finite and ≥ 0`);
+  if (p.quality !== 'actual' && !(Number.isInteger(p.issuedAtSec) && (p.issuedAtSec as number) >= 0)) {
+    throw new InvalidIntensityPointError(`${where}: a forecast needs its issue time (issuedAtSec)`);
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * `carbonpilot plan FILE.json`   → the plan the request would get now (nothing stored or dispatched)
+ * `carbonpilot submit FILE.json` → plan, store the job in the local store and schedule its segments for `npm start`
+ * Options: [--now ISO] [--data-dir DIR] [--format text|json]. A bad file exits 2 naming the field.
+ * Locally, forecasts come from the DEMO hourly series (labelled demo) through CarbonPilot's forecaster.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { JobRequest } from '../../contracts/job-request';
+import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
+import { localDynamoClient, startEmbeddedDynamo } from '../../adapters/local/embedded-dynamodb';
+import { LocalSegmentScheduler } from '../../adapters/local/local-segment-scheduler';
+import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
+import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
+import { SeriesForecastSource } from '../../adapters/intensity/series-forecast-source';
+import { lookupInstance } from '../../domain/power/instance-catalog';
+import { getRegionInfo } from '../../domain/regions/region-catalog';
+import { isoUtc } from '../../domain/time';
+import { scheduleName } from '../../domain/scheduler/job-name';
+import type { Plan } from '../../domain/scheduler/planner';
+import { systemClock } from '../../adapters/local/manual-clock';
+import type { JobStore, SchedulingDeps, TrainingLauncher } from '../../ports/scheduler-ports';
+import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { DEFAULT_DATA_DIR, dbDir } from '../store-access';
+
+const TABLE = 'carbonpilot';
+
+/** Read and validate the request file; every problem is a usage error (exit 2) naming the field. */
+export function readJobRequestFile(file: string | undefined): JobRequest {
+  if (!file) throw new UsageError('expected a job request file: carbonpilot plan FILE.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+  }
+  const r = JobRequest.safeParse(raw);
+  if (!r.success) throw new UsageError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/** The job store of a running `npm start` (endpoint file) or of the data directory; undefined when none exists and `create` is false. */
+async function openJobStore(dataDir: string, create: boolean): Promise<{ jobs: JobStore; close: () => Promise<void> } | undefined> {
+  const dir = resolve(dataDir);
+  const endpointFile = join(dir, 'endpoint');
+  const running = process.env.DYNAMODB_ENDPOINT ?? (existsSync(endpointFile) ? readFileSync(endpointFile, 'utf8').trim() : undefined);
+  if (running) {
+    const client = localDynamoClient(running);
+    try {
+      await client.send(new DescribeTableCommand({ TableName: TABLE }));
+      return { jobs: new DynamoJobStore(client, TABLE), close: async () => client.destroy() };
+    } catch {
+      client.destroy();
+    }
+  }
+  if (!create && !existsSync(dbDir(dir))) return undefined;
+  mkdirSync(dir, { recursive: true });
+  const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
+  return { jobs: new DynamoJobStore(db.client, TABLE), close: () => db.close() };
+}
+
+/** No stored templates or history (plan preview without a local store). */
+const EMPTY_STORE = { getTemplate: async () => undefined, familyDurations: async () => [] } as unknown as JobStore;
+const NO_LAUNCHER: TrainingLauncher = {
+  create: async () => {
+    throw new Error('the CLI never launches training jobs; `npm start` dispatches them');
+  },
+  stop: async () => undefined,
+};
+
+export function renderPlan(plan: Plan): string {
+  const lines = [
+    `${plan.feasible ? 'plan' : 'plan (DEADLINE AT RISK)'}: expected ${plan.expectedCo2eKg.point.toFixed(3)} kg CO2e (90 % ${plan.expectedCo2eKg.low.toFixed(3)}–${plan.expectedCo2eKg.high.toFixed(3)}), run now in ${plan.runNow.region} ${plan.runNow.co2eKg.toFixed(3)} kg, savings ${plan.savingsPct.toFixed(1)} %`,
+    ...plan.segments.map((s, i) => `  segment ${i}: ${s.region} ${isoUtc(s.startSec)} → ${isoUtc(s.endSec)}`),
+    ...plan.reasons.map((r) => `  - ${r}`),
+    `  forecast issued ${isoUtc(plan.forecastIssuedAtSec)} (DEMO intensity series locally); latest safe start ${isoUtc(plan.latestSafeStartSec)}`,
+  ];
+  return lines.join('\n');
+}
+
+async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => void): Promise<number> {
+  const a = parseArgs(argv, ['now', 'data-dir', 'format']);
+  if (a.positionals.length > 1) throw new UsageError(`${kind}: unexpected argument "${a.positionals[1]}"`);
+  const req = readJobRequestFile(a.positionals[0]);
+  const nowSec = flagInstant(a, 'now') ?? systemClock.nowSec();
+  const format = flagEnum(a, 'format', ['text', 'json'] as const, 'text');
+  const dataDir = flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR;
+  const opened = await openJobStore(dataDir, kind === 'submit');
+  try {
+    const deps: SchedulingDeps = {
+      jobs: opened?.jobs ?? EMPTY_STORE,
+      scheduler: new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json')),
+      launcher: NO_LAUNCHER,
+      forecasts: new SeriesForecastSource([new DemoIntensityProvider(), new YearlyIntensityProvider()]),
+      clock: { nowSec: () => nowSec },
+      regionInfo: (r) => getRegionInfo(r),
+      lookupInstance,
+    };
+    try {
+      if (kind === 'plan') {
+        const p = await makePreviewPlan(deps)(req);
+        out(format === 'json' ? JSON.stringify(p, null, 2) : `job ${p.jobId} (preview, nothing scheduled)\n${renderPlan(p.plan)}`);
+        return 0;
+      }
+      // Segments already due get an immediate schedule: the running `npm start` dispatches them.
+      const schedule = makeScheduleJob(deps, async (jobId, segment, planRevision) =>
+        deps.scheduler.createOneTime(scheduleName(jobId, planRevision, segment, 'start'), nowSec, { kind: 'carbonpilot.dispatch', jobId, segment, action: 'start', planRevision, attempt: 0 }),
+      );
+      const r = await schedule(req);
+      out(format === 'json' ? JSON.stringify(r, null, 2) : `job ${r.job.jobId} ${r.created ? 'scheduled' : 'already exists'} (${r.job.status})\n${renderPlan(r.job.plan)}`);
+      return 0;
+    } catch (e) {
+      if (e instanceof JobRequestError) throw new UsageError(`${a.positionals[0]}: ${e.message}`);
+      throw e;
+    }
+  } finally {
+    await opened?.close();
+  }
+}
+
+export const planCommand = (argv: string[], out: (s: string) => void) => run('plan', argv, out);
+export const submitCommand = (argv: string[], out: (s: string) => void) => run('submit', argv, out);
