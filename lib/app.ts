@@ -29,6 +29,7 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
     indexNames: stateful.indexNames,
     eventTargetDlq: stateful.eventTargetDlq,
     lambdaFailureDlq: stateful.lambdaFailureDlq,
+    footprintExport: stateful.footprintExport,
     pipeline: opts.pipeline,
     repoRoot: opts.repoRoot,
     alarmEmail: opts.alarmEmail,

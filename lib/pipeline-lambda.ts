@@ -14,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { validatePattern } from '../shared/domain/event-pattern';
 import type { PipelineFunction, Trigger } from '../shared/pipeline';
+import type { FootprintExport } from './export-construct';
 
 /** Retry policy of every EventBridge rule target. */
 export const RULE_TARGET_RETRY = {
@@ -43,6 +44,8 @@ export interface PipelineLambdaProps {
   eventTargetDlq: sqs.IQueue;
   lambdaFailureDlq: sqs.IQueue;
   alarmAction?: cloudwatch.IAlarmAction;
+  /** The footprint export (S3 + Glue), for functions with the `export-bucket` permission. */
+  footprintExport?: FootprintExport;
 }
 
 /** One pipeline entry as AWS resources: function, role, log group, rules, permissions and an Errors alarm. */
@@ -150,6 +153,13 @@ export class PipelineLambda extends Construct {
           this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...p.actions], resources: ['*'] }));
           serviceReasons.push(p.reason);
           break;
+        case 'export-bucket': {
+          if (!props.footprintExport) throw new Error(`${d.id}: export-bucket permission needs the footprint export`);
+          props.footprintExport.grantExportWrite(this.role);
+          environment.EXPORT_BUCKET = props.footprintExport.bucket.bucketName;
+          this.fn.addEnvironment('EXPORT_BUCKET', props.footprintExport.bucket.bucketName);
+          break;
+        }
         case 'secret': {
           // The function reads the secret named by its environment variable; default name carbonpilot/<env-name>.
           const name = d.environment[p.secretEnv] ?? `carbonpilot/${p.secretEnv.toLowerCase().replace(/_/g, '-')}`;

@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FootprintExport } from './export-construct';
 
 /** Name of the single global secondary index (see the single-table key design in shared/adapters/aws). */
 export const GSI1_NAME = 'gsi1';
@@ -19,6 +20,8 @@ export class StatefulStack extends Stack {
   readonly eventTargetDlq: sqs.Queue;
   /** Lambda asynchronous invocations that still fail after Lambda's own retries land here (onFailure destination). */
   readonly lambdaFailureDlq: sqs.Queue;
+  /** Footprints exported to S3 as partitioned JSON lines, with a Glue table and an Athena workgroup (QuickSight). */
+  readonly footprintExport: FootprintExport;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -44,6 +47,7 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
+    this.footprintExport = new FootprintExport(this, 'FootprintExport');
     this.eventTargetDlq = this.deadLetterQueue('EventTargetDlq');
     this.lambdaFailureDlq = this.deadLetterQueue('LambdaFailureDlq');
 

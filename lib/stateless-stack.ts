@@ -11,6 +11,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { PIPELINE, type PipelineFunction } from '../shared/pipeline';
 import { PipelineLambda, constructIdFor } from './pipeline-lambda';
+import type { FootprintExport } from './export-construct';
+import { ObservabilityDashboard } from './observability-construct';
+import { FOOTPRINT_NAMESPACE } from '../shared/adapters/aws/emf';
 
 /** Name of the custom event bus (EVENT_BUS_NAME in every function). */
 export const CUSTOM_BUS_NAME = 'carbonpilot';
@@ -26,6 +29,8 @@ export interface StatelessStackProps extends StackProps {
   repoRoot?: string;
   /** Optional e-mail address subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** S3/Glue footprint export (stateful stack). */
+  footprintExport?: FootprintExport;
 }
 
 /** Functions, rules, the custom bus and alarms, generated from the single pipeline definition. */
@@ -84,10 +89,20 @@ export class StatelessStack extends Stack {
           eventTargetDlq,
           lambdaFailureDlq: props.lambdaFailureDlq,
           alarmAction,
+          footprintExport: props.footprintExport,
         }),
       );
     }
     this.functions = fns;
+
+    new ObservabilityDashboard(this, 'Dashboard', {
+      namespace: FOOTPRINT_NAMESPACE,
+      functions: [...fns.entries()].map(([fid, f]) => ({ id: fid, fn: f.fn })),
+      queues: [
+        { name: 'event-target DLQ', queue: props.eventTargetDlq },
+        { name: 'lambda-failure DLQ', queue: props.lambdaFailureDlq },
+      ],
+    });
 
     this.dlqAlarms = [
       ['EventTargetDlq', props.eventTargetDlq, 'EventBridge could not deliver an event to a function'],

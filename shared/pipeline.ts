@@ -18,7 +18,9 @@ export type Permission =
   | { kind: 'table'; actions: TableAction[] }
   | { kind: 'put-events' }
   | { kind: 'service'; actions: string[]; reason: string }
-  | { kind: 'secret'; secretEnv: string };
+  | { kind: 'secret'; secretEnv: string }
+  /** s3:PutObject under the footprint export prefix of the export bucket (EXPORT_BUCKET is set by the infrastructure). */
+  | { kind: 'export-bucket' };
 
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -151,5 +153,22 @@ export const PIPELINE: readonly PipelineFunction[] = [
     ],
     environment: {},
     permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }],
+  },
+  {
+    id: 'export-footprints',
+    handlerPath: 'lambdas/export-footprints/handler.ts',
+    description: 'Writes the days new intervals touched to S3 as partitioned JSON lines (Athena/Glue table, QuickSight)',
+    memoryMb: 512,
+    timeoutSec: 300,
+    triggers: [
+      {
+        type: 'event',
+        id: 'ExportIntervalsWritten',
+        bus: 'carbonpilot',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': [DetailTypes.intervalsWritten] },
+      },
+    ],
+    environment: {},
+    permissions: [{ kind: 'table', actions: READ }, { kind: 'export-bucket' }],
   },
 ];

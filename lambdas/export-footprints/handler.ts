@@ -4,13 +4,14 @@ import { EventBridgeEnvelope, IntervalsWritten, parseOrThrow } from '../../share
 import type { AppDeps } from '../../shared/composition/deps';
 import { awsDeps } from '../../shared/composition/aws';
 import { makeExportFootprints, type ObjectWriter } from '../../shared/use-cases/export-footprints';
-import { S3ObjectWriter, signedPutObject } from '../../shared/adapters/aws/s3-object-writer';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ObjectWriter } from '../../shared/adapters/aws/s3-object-writer';
 import { FsObjectWriter } from '../../shared/adapters/local/fs-object-writer';
 
 /** EXPORT_BUCKET (AWS) or EXPORT_DIR (local); neither = export disabled (the local runtime without a folder). */
 export const writerFromEnv = (env: Record<string, string | undefined> = process.env): ObjectWriter | undefined =>
   env.EXPORT_BUCKET
-    ? new S3ObjectWriter(env.EXPORT_BUCKET, signedPutObject({ region: env.AWS_REGION ?? 'us-east-1' }))
+    ? new S3ObjectWriter(new S3Client({}), env.EXPORT_BUCKET)
     : env.EXPORT_DIR
       ? new FsObjectWriter(env.EXPORT_DIR)
       : undefined;

@@ -15,7 +15,7 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'cancelled'
 export const isTerminal = (s: JobStatus): boolean => TERMINAL_STATUSES.includes(s);
 
 const NEXT: Record<JobEvent, Partial<Record<JobStatus, JobStatus>>> = {
-  planned: { requested: 'scheduled' },
+  planned: { requested: 'scheduled', scheduled: 'scheduled' },
   'segment-started': { scheduled: 'running', paused: 'running', running: 'running' },
   'segment-stopped': { running: 'paused', paused: 'paused' },
   completed: { running: 'completed', paused: 'completed', completed: 'completed' },

@@ -1,0 +1,350 @@
+/**
+ * `carbonpilot intensity import|backfill|show`: hourly grid intensity in the local store.
+ *
+ *   import FILE --zone ZONE [--signal S] [--data-dir DIR]
+ *   backfill --zone Z --from ISO --to ISO [--provider electricitymaps|watttime|neso] [--signal S] [--data-dir DIR]
+ *   show --region R [--from ISO] [--to ISO] [--signal S] [--format table|csv|json] [--data-dir DIR]
+ *
+ * Imports and backfills also recompute the local footprint intervals of that zone and signal whose intensity they
+ * improve (demo / yearly / forecast → actual), replacing them, never adding. Exit codes: 0 ok, 1 failure, 2 bad arguments.
+ */
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoFootprintStore } from '../../adapters/aws/dynamodb-footprint-store';
+import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
+import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
+import type { FetchFn } from '../../adapters/intensity/http';
+import {
+  credentialsFromEnv,
+  LIVE_PROVIDER_IDS,
+  makeLiveProvider,
+  missingCredential,
+  type LiveProviderId,
+} from '../../adapters/intensity/live-providers';
+import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
+import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
+import { localDynamoClient, startEmbeddedDynamo } from '../../adapters/local/embedded-dynamodb';
+import { IntensityCsvFormatError, IntensityCsvParser, type IntensityCsvResult } from '../../domain/intensity/csv-import';
+import { resolveHourly } from '../../domain/intensity/fallback-chain';
+import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
+import { getRegionInfo } from '../../domain/regions/region-catalog';
+import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, type EpochSec, type Window } from '../../domain/time';
+import type { IntensityPoint, IntensitySignal } from '../../domain/types';
+import type { IntensityProvider } from '../../ports';
+import type { StoredIntensityPoint } from '../../ports/intensity-store';
+import { SIGNALS } from '../../use-cases/ingest-intensity';
+import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { DEMO_BANNER, FORMATS } from '../format';
+import { DEFAULT_DATA_DIR, dbDir } from '../store-access';
+
+export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
+  import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--data-dir DIR]
+          Electricity Maps hourly CSV export (both signals) or plain timestamp,g_per_kwh (needs --signal)
+  backfill --zone ZONE --from ISO --to ISO [--provider electricitymaps|watttime|neso] [--signal …] [--data-dir DIR]
+          credentials from ELECTRICITYMAPS_API_TOKEN or WATTTIME_USERNAME/WATTTIME_PASSWORD (NESO needs none)
+  show    --region REGION [--from ISO] [--to ISO] [--signal …] [--format table|csv|json] [--data-dir DIR]`;
+
+/** Test seams; defaults are the real process environment, global fetch and wall clock. */
+export interface IntensityCliIo {
+  env?: Record<string, string | undefined>;
+  fetch?: FetchFn;
+  nowSec?: () => EpochSec;
+}
+
+type Out = (s: string) => void;
+const TABLE = 'carbonpilot';
+const WRITE_CHUNK = 500;
+const BACKFILL_CHUNK_SEC = 7 * DAY_SEC;
+const MAX_SHOW_SEC = 92 * DAY_SEC;
+const ZONE_RE = /^[A-Za-z0-9_.:-]+$/;
+
+export async function intensityCommand(argv: string[], out: Out, err: Out, io: IntensityCliIo = {}): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    if (sub === 'import') return await importCommand(rest, out, err, io);
+    if (sub === 'backfill') return await backfillCommand(rest, out, err, io);
+    if (sub === 'show') return await showCommand(rest, out, io);
+    if (!sub || sub === '--help' || sub === 'help') {
+      out(INTENSITY_USAGE);
+      return sub ? 0 : 2;
+    }
+    throw new UsageError(`unknown subcommand "${sub}" (import|backfill|show)`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`carbonpilot intensity: ${e.message}`);
+      err(INTENSITY_USAGE);
+      return 2;
+    }
+    err(`carbonpilot intensity: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+// ---- import ------------------------------------------------------------------------------------
+
+async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCliIo): Promise<number> {
+  const a = parseArgs(argv, ['zone', 'signal', 'data-dir']);
+  if (a.positionals.length === 0) throw new UsageError('import: FILE is required');
+  if (a.positionals.length > 1) throw new UsageError(`import: unexpected argument "${a.positionals[1]}"`);
+  const file = a.positionals[0];
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`import: FILE "${file}" not found`);
+  const zone = requireZone(a, 'import');
+  const signal = optionalSignal(a);
+
+  const parsed = await parseFile(file, zone, signal, progressBar(err, 'reading'));
+  const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, io.env ?? process.env, true);
+  try {
+    const written = await storeInChunks(session.store, parsed.points, progressBar(err, 'storing'));
+    const signals = [...new Set(parsed.points.map((p) => p.signal))].sort();
+    out(`Imported ${file} (${parsed.format} format) into zone ${zone}: ${parsed.accepted} rows accepted, ${parsed.rejected.length} rejected.`);
+    out(`Stored ${parsed.points.length} hourly actuals (${written} new or changed); signals: ${signals.join(', ') || 'none'}.`);
+    if (parsed.rejected.length) {
+      out('Rejected rows:');
+      for (const r of parsed.rejected) out(`  line ${r.line}: ${r.reason}`);
+    }
+    await recomputeLocal(session, zone, signals, parsed.points, out);
+    return parsed.accepted > 0 || parsed.rejected.length === 0 ? 0 : 1;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Stream the file through the incremental parser (memory O(points), not O(file)), with a byte progress bar. */
+async function parseFile(file: string, zone: string, signal: IntensitySignal | undefined, progress: Progress): Promise<IntensityCsvResult> {
+  const total = statSync(file).size;
+  const parser = new IntensityCsvParser({ zone, signal });
+  let done = 0;
+  try {
+    for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
+      parser.push(chunk as string);
+      done += Buffer.byteLength(chunk as string);
+      progress(done, total);
+    }
+    const r = parser.end();
+    progress(total, total);
+    return r;
+  } catch (e) {
+    // The file as a whole cannot be read as asked (unknown header, plain CSV without --signal): an argument problem.
+    if (e instanceof IntensityCsvFormatError) throw new UsageError(`import: FILE "${file}": ${e.message}${/signal/.test(e.message) ? ' (--signal)' : ''}`);
+    throw e;
+  }
+}
+
+// ---- backfill ----------------------------------------------------------------------------------
+
+const DEFAULT_SIGNAL: Record<LiveProviderId, IntensitySignal> = {
+  electricitymaps: 'average-lifecycle',
+  watttime: 'marginal',
+  neso: 'average-direct',
+};
+
+async function backfillCommand(argv: string[], out: Out, err: Out, io: IntensityCliIo): Promise<number> {
+  const a = parseArgs(argv, ['zone', 'from', 'to', 'provider', 'signal', 'data-dir']);
+  if (a.positionals.length) throw new UsageError(`backfill: unexpected argument "${a.positionals[0]}"`);
+  const zone = requireZone(a, 'backfill');
+  const from = flagInstant(a, 'from');
+  const to = flagInstant(a, 'to');
+  if (from === undefined) throw new UsageError('backfill: --from is required');
+  if (to === undefined) throw new UsageError('backfill: --to is required');
+  if (from >= to) throw new UsageError('--from must be before --to');
+  const signalFlag = optionalSignal(a);
+  const providerId = flagEnum(a, 'provider', LIVE_PROVIDER_IDS, signalFlag === 'marginal' ? 'watttime' : 'electricitymaps');
+  const signal = signalFlag ?? DEFAULT_SIGNAL[providerId];
+  const env = io.env ?? process.env;
+  const creds = credentialsFromEnv(env);
+  const missing = missingCredential(providerId, creds);
+  if (missing) throw new UsageError(`backfill: missing credential ${missing} for --provider ${providerId} (set it in the environment)`);
+  const provider = makeLiveProvider(providerId, creds, { fetch: io.fetch, clock: io.nowSec });
+  if (!provider.signals.includes(signal)) throw new UsageError(`--signal: ${provider.name} publishes no '${signal}' signal (it has ${provider.signals.join(', ')})`);
+  if (!provider.supportsZone(zone)) throw new UsageError(`--zone: ${provider.name} does not serve zone "${zone}"`);
+
+  const nowSec = (io.nowSec ?? (() => Math.floor(Date.now() / 1000)))();
+  const window = { startSec: alignDown(from, HOUR_SEC), endSec: Math.min(alignUp(to, HOUR_SEC), alignDown(nowSec, HOUR_SEC)) };
+  if (window.endSec <= window.startSec) throw new UsageError('backfill: the window lies in the future (actuals only)');
+  const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, env, true);
+  const progress = progressBar(err, `backfilling ${zone} ${signal} from ${provider.name}`);
+  const all: StoredIntensityPoint[] = [];
+  let written = 0;
+  try {
+    const totalSec = window.endSec - window.startSec;
+    progress(0, totalSec);
+    for (let s = window.startSec; s < window.endSec; s += BACKFILL_CHUNK_SEC) {
+      const chunk = { startSec: s, endSec: Math.min(window.endSec, s + BACKFILL_CHUNK_SEC) };
+      const points = (await provider.getSeries(zone, signal, chunk)).filter((p) => p.zone === zone && p.signal === signal && p.quality === 'actual');
+      written += (await session.store.putPoints(points)).written;
+      all.push(...points);
+      progress(chunk.endSec - window.startSec, totalSec);
+    }
+    const hours = totalSec / HOUR_SEC;
+    out(`Backfilled ${zone} (${signal}) from ${provider.name}, ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)}: ${all.length} of ${hours} hours received, ${written} new or changed, ${hours - all.length} missing.`);
+    await recomputeLocal(session, zone, [signal], all, out);
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+// ---- show --------------------------------------------------------------------------------------
+
+interface ShowRow {
+  hourUtc: string;
+  gPerKwh: number;
+  signal: IntensitySignal;
+  provider: string;
+  quality: string;
+  issuedAtUtc?: string;
+}
+
+async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promise<number> {
+  const a = parseArgs(argv, ['region', 'from', 'to', 'signal', 'format', 'data-dir']);
+  if (a.positionals.length) throw new UsageError(`show: unexpected argument "${a.positionals[0]}"`);
+  const region = flagString(a, 'region');
+  if (!region) throw new UsageError('show: --region is required (e.g. eu-west-2)');
+  const info = getRegionInfo(region);
+  if (!info) throw new UsageError(`--region: "${region}" is not in the region catalog`);
+  const signal = optionalSignal(a) ?? 'average-lifecycle';
+  const zone = signal === 'marginal' ? info.wattTimeRegion : info.emZone;
+  if (!zone) throw new UsageError(`--signal: no WattTime region is known for ${region}, so no marginal signal`);
+  const format = flagEnum(a, 'format', FORMATS, 'table');
+  const nowHour = alignDown((io.nowSec ?? (() => Math.floor(Date.now() / 1000)))(), HOUR_SEC);
+  const from = flagInstant(a, 'from') ?? nowHour - DAY_SEC;
+  const to = flagInstant(a, 'to') ?? Math.max(nowHour + DAY_SEC, from + HOUR_SEC);
+  if (from >= to) throw new UsageError('--from must be before --to');
+  if (to - from > MAX_SHOW_SEC) throw new UsageError(`--to: at most ${MAX_SHOW_SEC / DAY_SEC} days per show`);
+  const window: Window = { startSec: alignDown(from, HOUR_SEC), endSec: alignUp(to, HOUR_SEC) };
+
+  // The footprint's chain in the local runtime: stored → demo → yearly.
+  const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, io.env ?? process.env, false);
+  try {
+    const providers: IntensityProvider[] = [
+      ...(session ? [new StoredIntensityProvider(session.store)] : []),
+      new DemoIntensityProvider(),
+      new YearlyIntensityProvider(),
+    ];
+    const candidates: IntensityPoint[][] = [];
+    const notes: string[] = [];
+    for (const p of providers) {
+      try {
+        candidates.push(await p.getSeries(zone, signal, window));
+      } catch (e) {
+        candidates.push([]);
+        notes.push(`${p.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    const resolved = resolveHourly(window, candidates);
+    const rows: ShowRow[] = resolved.points.map((p) => {
+      const r: ShowRow = { hourUtc: isoUtc(p.tSec), gPerKwh: round(p.gPerKwh), signal: p.signal, provider: p.provider, quality: p.quality };
+      if (p.issuedAtSec !== undefined) r.issuedAtUtc = isoUtc(p.issuedAtSec);
+      return r;
+    });
+    const demo = rows.some((r) => r.provider === DEMO_PROVIDER_NAME);
+    const missingHours = resolved.hours.filter((h) => h.quality === null).length;
+    if (format === 'json') {
+      out(JSON.stringify({ region, zone, signal, from: isoUtc(window.startSec), to: isoUtc(window.endSec), demo, missingHours, notes, rows }, null, 2));
+    } else if (format === 'csv') {
+      out('hourUtc,gPerKwh,signal,provider,quality,issuedAtUtc');
+      for (const r of rows) out([r.hourUtc, r.gPerKwh, r.signal, csvCell(r.provider), r.quality, r.issuedAtUtc ?? ''].join(','));
+    } else {
+      out(`Grid intensity for ${region} (zone ${zone}, signal ${signal}), ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)}, gCO2e/kWh`);
+      if (demo) out(DEMO_BANNER);
+      for (const n of notes) out(`note: ${n}`);
+      out(table(['hour (UTC)', 'g/kWh', 'quality', 'provider', 'issued at (UTC)'], rows.map((r) => [r.hourUtc, r.gPerKwh.toFixed(1), r.quality, r.provider, r.issuedAtUtc ?? ''])));
+      if (missingHours) out(`${missingHours} hour(s) without any value`);
+    }
+    return 0;
+  } finally {
+    await session?.close();
+  }
+}
+
+// ---- shared helpers ----------------------------------------------------------------------------
+
+interface IntensitySession {
+  client: DynamoDBClient;
+  store: DynamoIntensityStore;
+  close(): Promise<void>;
+}
+
+/**
+ * The local store's DynamoDB API: a running `npm start` (its endpoint file or DYNAMODB_ENDPOINT; dynalite holds an
+ * exclusive lock on its directory), else the data directory in-process. `create`: make the store if absent.
+ */
+async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: true): Promise<IntensitySession>;
+async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined>;
+async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined> {
+  const dir = resolve(dataDir);
+  const endpointFile = join(dir, 'endpoint');
+  const running = env.DYNAMODB_ENDPOINT ?? (existsSync(endpointFile) ? readFileSync(endpointFile, 'utf8').trim() : undefined);
+  if (running) {
+    const client = localDynamoClient(running);
+    try {
+      await client.send(new DescribeTableCommand({ TableName: TABLE }));
+      return { client, store: new DynamoIntensityStore(client, TABLE), close: async () => client.destroy() };
+    } catch {
+      client.destroy(); // stale endpoint file: the server is gone, open the directory ourselves
+    }
+  }
+  if (!create && !existsSync(dbDir(dir))) return undefined;
+  const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
+  return { client: db.client, store: new DynamoIntensityStore(db.client, TABLE), close: () => db.close() };
+}
+
+/** Replace local footprint intervals that the new actuals improve (demo/yearly/forecast → actual). */
+async function recomputeLocal(session: IntensitySession, zone: string, signals: IntensitySignal[], points: readonly IntensityPoint[], out: Out): Promise<void> {
+  if (!points.length) return;
+  const fromSec = Math.min(...points.map((p) => p.tSec));
+  const toSec = Math.max(...points.map((p) => p.tSec + p.periodSec));
+  const recompute = makeRecomputeCarbon({
+    store: new DynamoFootprintStore(session.client, TABLE),
+    providers: [new StoredIntensityProvider(session.store), new YearlyIntensityProvider()],
+  });
+  let replaced = 0;
+  for (const signal of signals) replaced += (await recompute({ zone, signal, fromSec, toSec })).replaced;
+  if (replaced) out(`Recomputed the carbon of ${replaced} footprint interval(s) with the new actuals (energy unchanged).`);
+}
+
+async function storeInChunks(store: DynamoIntensityStore, points: readonly StoredIntensityPoint[], progress: Progress): Promise<number> {
+  let written = 0;
+  progress(0, points.length);
+  for (let i = 0; i < points.length; i += WRITE_CHUNK) {
+    written += (await store.putPoints(points.slice(i, i + WRITE_CHUNK))).written;
+    progress(Math.min(points.length, i + WRITE_CHUNK), points.length);
+  }
+  return written;
+}
+
+type Progress = (done: number, total: number) => void;
+
+/** A progress bar on stderr, one line per 10 % (readable in logs and CI, not only on a TTY). */
+export function progressBar(err: Out, label: string): Progress {
+  let last = -1;
+  return (done, total) => {
+    const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
+    const step = pct - (pct % 10);
+    if (step === last) return;
+    last = step;
+    err(`${label} [${'#'.repeat(step / 5).padEnd(20, '.')}] ${String(step).padStart(3)} %`);
+  };
+}
+
+function requireZone(a: ParsedArgs, cmd: string): string {
+  const zone = flagString(a, 'zone');
+  if (!zone) throw new UsageError(`${cmd}: --zone is required (an Electricity Maps zone id like DE, or a WattTime region for marginal)`);
+  if (!ZONE_RE.test(zone)) throw new UsageError(`--zone: "${zone}" is not a zone id`);
+  return zone;
+}
+
+function optionalSignal(a: ParsedArgs): IntensitySignal | undefined {
+  return a.flags.has('signal') ? flagEnum(a, 'signal', SIGNALS, 'average-lifecycle') : undefined;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+function table(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  return all.map((r) => r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
+}
