@@ -3,15 +3,27 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { UsageError } from '../shared/cli/args';
 import { reportCommand } from '../shared/cli/commands/report';
 import { startCommand } from '../shared/cli/commands/start';
+import { kpisCommand } from '../shared/cli/commands/kpis';
+import { planCommand, submitCommand } from '../shared/cli/commands/plan';
+import { intensityCommand } from '../shared/cli/commands/intensity';
 
 const USAGE = `usage: carbonpilot <command> [options]
   start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
   report  --by job|endpoint|instance|team|project|model|region|day|kind [--from ISO] [--to ISO]
-          [--format table|csv|json] [--data-dir DIR]           footprint report from the local store`;
+          [--format table|csv|json] [--data-dir DIR]           footprint report from the local store
+  kpis    [--from ISO] [--to ISO] [--format table|csv|json] [--data-dir DIR]   sustainability KPIs
+  intensity import FILE --zone ZONE [--signal S] | backfill --zone Z --from ISO --to ISO [--provider P]
+          | show --region R [--from ISO] [--to ISO] [--format …]      grid intensity series
+  plan    FILE.json [--now ISO]                                preview a carbon-aware plan (nothing dispatched)
+  submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
   report: (argv) => reportCommand(argv, (s) => console.log(s)),
+  kpis: (argv) => kpisCommand(argv, (s) => console.log(s)),
+  intensity: (argv) => intensityCommand(argv, (s) => console.log(s), (s) => console.error(s)),
+  plan: (argv) => planCommand(argv, (s) => console.log(s)),
+  submit: (argv) => submitCommand(argv, (s) => console.log(s)),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { EXPORT_COLUMNS, EXPORT_PREFIX } from '../shared/use-cases/export-footprints';
 
+/** Deterministic bucket name (account + region make it globally unique). */
+export const exportBucketName = (stack: Stack): string => `carbonpilot-footprints-${stack.account}-${stack.region}`;
+
 export interface FootprintExportProps {
   /** Glue database name (lower-case, underscores). */
   databaseName?: string;
@@ -49,6 +52,7 @@ export class FootprintExport extends Construct {
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: exportBucketName(stack),
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -118,11 +122,13 @@ export class FootprintExport extends Construct {
 
   /** Let a function write export parts (s3:PutObject on footprints/* only) and acknowledge the object wildcard. */
   grantExportWrite(role: iam.IRole): void {
+    // Built from the bucket's deterministic name so it reads the same in any stack (no cross-stack export token).
+    const stack = Stack.of(role);
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${EXPORT_PREFIX}/*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${stack.partition}:s3:::${exportBucketName(stack)}/${EXPORT_PREFIX}/*`] }),
     );
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${EXPORT_PREFIX}/*]`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::carbonpilot-footprints-<AWS::AccountId>-<AWS::Region>/${EXPORT_PREFIX}/*]`,
       reason: 'The exporter writes one object per UTC day under footprints/day=YYYY-MM-DD/; the keys are not known at deploy time.',
     });
   }

@@ -46,10 +46,13 @@ export interface PipelineLambdaProps {
   alarmAction?: cloudwatch.IAlarmAction;
   /** The footprint export (S3 + Glue), for functions with the `export-bucket` permission. */
   footprintExport?: FootprintExport;
+  /** Role EventBridge Scheduler assumes to invoke the job dispatcher (`pass-scheduler-role`). */
+  schedulerRole?: iam.IRole;
 }
 
 /** One pipeline entry as AWS resources: function, role, log group, rules, permissions and an Errors alarm. */
 export class PipelineLambda extends Construct {
+  readonly definition: PipelineFunction;
   readonly fn: NodejsFunction;
   readonly role: iam.Role;
   readonly rules: events.Rule[] = [];
@@ -58,6 +61,7 @@ export class PipelineLambda extends Construct {
   constructor(scope: Construct, id: string, props: PipelineLambdaProps) {
     super(scope, id);
     const d = props.definition;
+    this.definition = d;
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -106,7 +110,8 @@ export class PipelineLambda extends Construct {
     });
 
     this.grantPermissions(d, props, environment);
-    d.triggers.forEach((t) => this.rules.push(this.addTrigger(t, d, props)));
+    // http-api and one-time-schedules triggers are wired by the stack (API Gateway, EventBridge Scheduler), not rules.
+    for (const t of d.triggers) if (t.type === 'schedule' || t.type === 'event') this.rules.push(this.addTrigger(t, d, props));
 
     this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmDescription: `carbonpilot ${d.id}: the function reported errors (after its own retries, failed events go to the Lambda failure DLQ)`,
@@ -119,7 +124,7 @@ export class PipelineLambda extends Construct {
     if (props.alarmAction) this.errorsAlarm.addAlarmAction(props.alarmAction);
   }
 
-  private addTrigger(t: Trigger, d: PipelineFunction, props: PipelineLambdaProps): events.Rule {
+  private addTrigger(t: Extract<Trigger, { type: 'schedule' | 'event' }>, d: PipelineFunction, props: PipelineLambdaProps): events.Rule {
     const target = new targets.LambdaFunction(this.fn, { deadLetterQueue: props.eventTargetDlq, ...RULE_TARGET_RETRY });
     const common = { description: ruleDescription(d.id, t.id), targets: [target] };
     if (t.type === 'schedule') {
@@ -149,10 +154,28 @@ export class PipelineLambda extends Construct {
         case 'put-events':
           props.customBus.grantPutEventsTo(this.role);
           break;
-        case 'service':
-          this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...p.actions], resources: ['*'] }));
-          serviceReasons.push(p.reason);
+        case 'service': {
+          const stack = Stack.of(this);
+          const resources = (p.resources ?? ['*']).map((r) =>
+            r.replace(/\$\{partition\}/g, stack.partition).replace(/\$\{region\}/g, stack.region).replace(/\$\{account\}/g, stack.account),
+          );
+          this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...p.actions], resources, conditions: p.conditions }));
+          // cdk-nag names each wildcard resource as it renders it (pseudo parameters as <AWS::…>).
+          for (const r of p.resources ?? ['*']) {
+            const rendered = r.replace(/\$\{partition\}/g, '<AWS::Partition>').replace(/\$\{region\}/g, '<AWS::Region>').replace(/\$\{account\}/g, '<AWS::AccountId>');
+            serviceReasons.push(`${rendered}\u0000${p.reason}`);
+          }
           break;
+        }
+        case 'pass-scheduler-role': {
+          if (!props.schedulerRole) throw new Error(`${d.id}: pass-scheduler-role needs the scheduler role`);
+          this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.schedulerRole.roleArn] }));
+          environment.SCHEDULER_ROLE_ARN = props.schedulerRole.roleArn;
+          this.fn.addEnvironment('SCHEDULER_ROLE_ARN', props.schedulerRole.roleArn);
+          break;
+        }
+        case 'invoke-dispatcher':
+          break; // granted by the stack once the dispatcher exists (see StatelessStack)
         case 'export-bucket': {
           if (!props.footprintExport) throw new Error(`${d.id}: export-bucket permission needs the footprint export`);
           props.footprintExport.grantExportWrite(this.role);
@@ -170,8 +193,13 @@ export class PipelineLambda extends Construct {
         }
       }
     }
-    if (serviceReasons.length > 0) {
-      Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: serviceReasons.join('; ') });
+    const byResource = new Map<string, string[]>();
+    for (const entry of serviceReasons) {
+      const [resource, reason] = entry.split('\u0000');
+      byResource.set(resource, [...(byResource.get(resource) ?? []), reason]);
+    }
+    for (const [resource, reasons] of byResource) {
+      Validations.of(this.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason: reasons.join('; ') });
     }
   }
 }

@@ -13,6 +13,7 @@ import { PIPELINE, type PipelineFunction } from '../shared/pipeline';
 import { PipelineLambda, constructIdFor } from './pipeline-lambda';
 import type { FootprintExport } from './export-construct';
 import { ObservabilityDashboard } from './observability-construct';
+import { JobsApi } from './api-construct';
 import { FOOTPRINT_NAMESPACE } from '../shared/adapters/aws/emf';
 
 /** Name of the custom event bus (EVENT_BUS_NAME in every function). */
@@ -39,6 +40,8 @@ export class StatelessStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly functions: ReadonlyMap<string, PipelineLambda>;
   readonly dlqAlarms: cloudwatch.Alarm[];
+  /** The IAM-authorised HTTP API (when the pipeline has an http-api function). */
+  api?: import('aws-cdk-lib/aws-apigatewayv2').HttpApi;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -75,6 +78,12 @@ export class StatelessStack extends Stack {
       queueName: props.eventTargetDlq.queueName,
     });
 
+    // EventBridge Scheduler assumes this role to invoke the job dispatcher at each segment's start/stop time.
+    const schedulerRole = new iam.Role(this, 'SchedulerInvokeRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'EventBridge Scheduler -> CarbonPilot job dispatcher',
+    });
+
     const fns = new Map<string, PipelineLambda>();
     for (const d of pipeline) {
       if (fns.has(d.id)) throw new Error(`Duplicate pipeline function id "${d.id}"`);
@@ -90,10 +99,26 @@ export class StatelessStack extends Stack {
           lambdaFailureDlq: props.lambdaFailureDlq,
           alarmAction,
           footprintExport: props.footprintExport,
+          schedulerRole,
         }),
       );
     }
     this.functions = fns;
+
+    const dispatcher = [...fns.entries()].find(([, f]) => f.definition.triggers.some((t) => t.type === 'one-time-schedules'))?.[1];
+    // Exactly the function ARN (grantInvoke would add `<arn>:*` for every version and alias).
+    const invokeDispatcher = (role: iam.IRole) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [dispatcher!.fn.functionArn] }));
+    if (dispatcher) invokeDispatcher(schedulerRole);
+    for (const f of fns.values()) {
+      if (f.definition.permissions.some((p) => p.kind === 'invoke-dispatcher')) {
+        if (!dispatcher) throw new Error(`${f.definition.id}: invoke-dispatcher needs a function with a one-time-schedules trigger`);
+        invokeDispatcher(f.role);
+        f.fn.addEnvironment('DISPATCH_FUNCTION_ARN', dispatcher.fn.functionArn);
+      }
+      const http = f.definition.triggers.find((t) => t.type === 'http-api');
+      if (http) this.api = new JobsApi(this, http.id, { handler: f.fn }).api;
+    }
 
     new ObservabilityDashboard(this, 'Dashboard', {
       namespace: FOOTPRINT_NAMESPACE,

@@ -11,13 +11,28 @@ export type BusName = 'default' | 'carbonpilot';
 
 export type Trigger =
   | { type: 'schedule'; id: string; expression: string }
-  | { type: 'event'; id: string; bus: BusName; pattern: EventPattern };
+  | { type: 'event'; id: string; bus: BusName; pattern: EventPattern }
+  /** Serves the HTTP API (API Gateway HTTP API with IAM auth in AWS; the local server of `npm start`). */
+  | { type: 'http-api'; id: string }
+  /** Invoked by EventBridge Scheduler one-time schedules the function itself creates (the local runtime fires them on its clock). */
+  | { type: 'one-time-schedules'; id: string };
 
 /** What a function may touch. The CDK side maps each to the narrowest grant; reasons feed cdk-nag acknowledgements. */
 export type Permission =
   | { kind: 'table'; actions: TableAction[] }
   | { kind: 'put-events' }
-  | { kind: 'service'; actions: string[]; reason: string }
+  | {
+      kind: 'service';
+      actions: string[];
+      reason: string;
+      /** Resource ARN patterns; omitted = `*` (APIs without resource-level permissions). `${partition}`, `${region}`, `${account}` are substituted. */
+      resources?: string[];
+      conditions?: Record<string, Record<string, string | string[]>>;
+    }
+  /** iam:PassRole for the EventBridge Scheduler role (SCHEDULER_ROLE_ARN is set by the infrastructure). */
+  | { kind: 'pass-scheduler-role' }
+  /** lambda:InvokeFunction on the job dispatcher (DISPATCH_FUNCTION_ARN is set by the infrastructure). */
+  | { kind: 'invoke-dispatcher' }
   | { kind: 'secret'; secretEnv: string }
   /** s3:PutObject under the footprint export prefix of the export bucket (EXPORT_BUCKET is set by the infrastructure). */
   | { kind: 'export-bucket' };
@@ -47,9 +62,31 @@ export const EVENT_SOURCE = 'carbonpilot';
 export const DetailTypes = {
   collectionRequested: 'Footprint Collection Requested',
   intervalsWritten: 'Footprint Intervals Written',
+  intensityActualsUpdated: 'Intensity Actuals Updated',
 } as const;
 
 const READ: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
+const SCHEDULING: Permission[] = [
+  {
+    kind: 'service',
+    actions: ['sagemaker:CreateTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:training-job/*'],
+    reason: 'Training jobs are created in any allowed region under names chosen at run time (deterministic per plan segment)',
+  },
+  {
+    kind: 'service',
+    actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+    resources: ['arn:${partition}:scheduler:${region}:${account}:schedule/default/cp-*'],
+    reason: 'One-time schedules are named per job segment at run time (prefix cp-)',
+  },
+  {
+    kind: 'service',
+    actions: ['iam:PassRole'],
+    conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    reason: 'The SageMaker execution role comes from each job request (RoleArn); passing is limited to SageMaker',
+  },
+  { kind: 'pass-scheduler-role' },
+];
 const WRITE: TableAction[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 export const PIPELINE: readonly PipelineFunction[] = [
@@ -170,5 +207,61 @@ export const PIPELINE: readonly PipelineFunction[] = [
     ],
     environment: {},
     permissions: [{ kind: 'table', actions: READ }, { kind: 'export-bucket' }],
+  },
+  {
+    id: 'job-dispatch',
+    handlerPath: 'lambdas/job-dispatch/handler.ts',
+    description: 'Starts and stops carbon-aware training segments at their schedules, follows job state, re-plans hourly',
+    memoryMb: 512,
+    timeoutSec: 120,
+    triggers: [
+      { type: 'one-time-schedules', id: 'SegmentSchedules' },
+      { type: 'schedule', id: 'HourlyReplan', expression: 'rate(1 hour)' },
+      {
+        type: 'event',
+        id: 'TrainingJobStateChangeDispatch',
+        bus: 'default',
+        pattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Training Job State Change'] },
+      },
+    ],
+    environment: {},
+    permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...SCHEDULING],
+  },
+  {
+    id: 'api',
+    handlerPath: 'lambdas/api/handler.ts',
+    description: 'Jobs HTTP API: plan, submit, inspect and cancel carbon-aware training jobs',
+    memoryMb: 512,
+    timeoutSec: 30,
+    triggers: [{ type: 'http-api', id: 'JobsApi' }],
+    environment: {},
+    permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...SCHEDULING, { kind: 'invoke-dispatcher' }],
+  },
+  {
+    id: 'intensity-ingest',
+    handlerPath: 'lambdas/intensity-ingest/handler.ts',
+    description: 'Hourly: live intensity actuals, provider forecasts and our own 96 h forecast, stored with provenance',
+    memoryMb: 512,
+    timeoutSec: 300,
+    triggers: [{ type: 'schedule', id: 'HourlyIntensityIngest', expression: 'rate(1 hour)' }],
+    environment: {},
+    permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }, { kind: 'secret', secretEnv: 'PROVIDER_SECRET_ID' }],
+  },
+  {
+    id: 'footprint-recompute',
+    handlerPath: 'lambdas/footprint-recompute/handler.ts',
+    description: 'Recomputes the carbon of intervals whose hours got late actuals (replace, never add)',
+    memoryMb: 512,
+    timeoutSec: 300,
+    triggers: [
+      {
+        type: 'event',
+        id: 'IntensityActualsUpdated',
+        bus: 'carbonpilot',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': [DetailTypes.intensityActualsUpdated] },
+      },
+    ],
+    environment: {},
+    permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }],
   },
 ];

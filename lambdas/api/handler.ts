@@ -5,9 +5,8 @@ import { dispatch, type Method, type Route } from '../../shared/http/router';
 import { jobsRoutes } from '../../shared/http/jobs-routes';
 import { parseOrThrow } from '../../shared/contracts/events';
 import type { AppDeps } from '../../shared/composition/deps';
-import { awsDeps } from '../../shared/composition/aws';
+import { awsDeps, awsSchedulingDeps } from '../../shared/composition/aws';
 import type { SchedulingDeps } from '../../shared/ports/scheduler-ports';
-import { awsSchedulingDeps } from '../job-dispatch/handler';
 
 const HttpApiEvent = z.object({
   version: z.literal('2.0'),

@@ -2,9 +2,9 @@
  * CLI access to the local store: reuse the endpoint of a running `npm start` (dynalite holds an exclusive
  * LevelDB lock on its data directory), else open the data directory in-process.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
 import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
 
@@ -18,21 +18,39 @@ export function publishEndpoint(dataDir: string, endpoint: string): () => void {
   return () => rmSync(endpointFile(dataDir), { force: true });
 }
 
-export async function openLocalStore(dataDir: string): Promise<{ store: DynamoFootprintStore; close: () => Promise<void> }> {
+export interface LocalDb {
+  client: DynamoDBClient;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The local DynamoDB API: a running `npm start` (its endpoint file, or DYNAMODB_ENDPOINT), else the data directory
+ * in-process. Undefined when there is no store yet and `create` is false.
+ */
+export async function openLocalDb(dataDir: string, opts: { create: boolean; env?: Record<string, string | undefined> }): Promise<LocalDb | undefined> {
   const dir = resolve(dataDir);
-  const env = process.env.DYNAMODB_ENDPOINT;
+  const env = opts.env ?? process.env;
   const file = endpointFile(dir);
-  const running = env ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  const running = env.DYNAMODB_ENDPOINT ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
   if (running) {
     const client = localDynamoClient(running);
     try {
       await client.send(new DescribeTableCommand({ TableName: TABLE }));
-      return { store: new DynamoFootprintStore(client, TABLE), close: async () => client.destroy() };
+      return { client, tableName: TABLE, close: async () => client.destroy() };
     } catch {
       client.destroy(); // stale endpoint file: the server is gone, open the directory ourselves
     }
   }
-  if (!existsSync(dbDir(dir))) throw new Error(`no local store under ${dir} (run \`npm start -- --once\` first, or pass --data-dir)`);
+  if (!opts.create && !existsSync(dbDir(dir))) return undefined;
+  mkdirSync(dir, { recursive: true });
   const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
-  return { store: new DynamoFootprintStore(db.client, TABLE), close: () => db.close() };
+  return { client: db.client, tableName: TABLE, close: () => db.close() };
+}
+
+/** The footprint store of the local data directory; a clear error when there is none yet. */
+export async function openLocalStore(dataDir: string): Promise<{ store: DynamoFootprintStore; client: DynamoDBClient; close: () => Promise<void> }> {
+  const db = await openLocalDb(dataDir, { create: false });
+  if (!db) throw new Error(`no local store under ${resolve(dataDir)} (run \`npm start -- --once\` first, or pass --data-dir)`);
+  return { store: new DynamoFootprintStore(db.client, db.tableName), client: db.client, close: () => db.close() };
 }

@@ -13,7 +13,16 @@ import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-
 import { acceleratedFamilies, lookupInstance } from '../domain/power/instance-catalog';
 import { getRegionInfo } from '../domain/regions/region-catalog';
 import { systemClock } from '../adapters/local/manual-clock';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
+import { EventBridgeSegmentScheduler } from '../adapters/aws/eventbridge-segment-scheduler';
+import { SageMakerTrainingLauncher } from '../adapters/aws/sagemaker-training-launcher';
+import { SeriesForecastSource } from '../adapters/intensity/series-forecast-source';
+import type { SchedulingDeps } from '../ports/scheduler-ports';
 import { jsonLog, type AppDeps } from './deps';
+import { DynamoIntensityStore } from '../adapters/aws/dynamodb-intensity-store';
+import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
+import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 
 let cached: Promise<AppDeps> | undefined;
 
@@ -25,7 +34,10 @@ async function build(): Promise<AppDeps> {
   const dynamo = new DynamoDBClient({});
   const events = new EventBridgeClient({});
   const sagemakers = new Map<string, { sagemaker: SageMakerClient; ec2: EC2Client }>();
+  const intensityStore = new DynamoIntensityStore(dynamo, config.tableName);
   return {
+    intensityStore,
+    liveProviders: liveProvidersLoader(process.env),
     config,
     store: new DynamoFootprintStore(dynamo, config.tableName),
     // CloudWatch metrics are regional: one source per monitored region is the next step; today the function's region.
@@ -43,7 +55,7 @@ async function build(): Promise<AppDeps> {
       acceleratedFamilies: acceleratedFamilies(),
       onIssue: (msg) => jsonLog('inventory issue', { issue: msg }),
     }),
-    intensityProviders: [new YearlyIntensityProvider()],
+    intensityProviders: [new StoredIntensityProvider(intensityStore, systemClock), new YearlyIntensityProvider()],
     publisher: {
       publish: async (entries) => {
         for (let i = 0; i < entries.length; i += 10) {
@@ -67,3 +79,25 @@ async function build(): Promise<AppDeps> {
     log: jsonLog,
   };
 }
+
+/** AWS scheduling adapters over the app deps (clients once per cold start). `targetArn` = the dispatch Lambda. */
+export function awsSchedulingDeps(app: AppDeps, targetArn: string, env: Record<string, string | undefined> = process.env): SchedulingDeps {
+  const roleArn = env.SCHEDULER_ROLE_ARN;
+  if (!roleArn) throw new Error('configuration: SCHEDULER_ROLE_ARN is required');
+  const sagemakers = new Map<string, SageMakerClient>();
+  return {
+    jobs: new DynamoJobStore(new DynamoDBClient({}), app.config.tableName),
+    scheduler: new EventBridgeSegmentScheduler(new SchedulerClient({}), { targetArn, roleArn, groupName: env.SCHEDULE_GROUP_NAME, deadLetterArn: env.SCHEDULER_DLQ_ARN }),
+    launcher: new SageMakerTrainingLauncher((region) => {
+      let c = sagemakers.get(region);
+      if (!c) sagemakers.set(region, (c = new SageMakerClient({ region })));
+      return c;
+    }),
+    forecasts: new SeriesForecastSource(app.intensityProviders),
+    clock: app.clock,
+    regionInfo: app.regionInfo,
+    lookupInstance: app.lookupInstance,
+    log: app.log,
+  };
+}
+

@@ -5,6 +5,9 @@ import type { InstanceSpec } from '../domain/power/instance-catalog';
 import type { RegionInfo } from '../domain/regions/region-catalog';
 import type { CollectorDeps } from '../use-cases/collect-footprint';
 import { makeIntensityResolver } from '../use-cases/intensity-resolver';
+import type { SchedulingDeps } from '../ports/scheduler-ports';
+import type { IntensityStore } from '../ports/intensity-store';
+import type { LiveProvider } from '../adapters/intensity/live-providers';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -13,13 +16,19 @@ export interface AppDeps {
   store: FootprintStore;
   metrics: MetricsSource;
   inventory: WorkloadInventory;
-  /** Intensity providers in priority order (best first). */
+  /** Intensity providers in priority order (best first): stored series, then fallbacks. */
   intensityProviders: IntensityProvider[];
+  /** Stored hourly intensity series with provenance and forecast vintages. */
+  intensityStore: IntensityStore;
+  /** Configured live providers (Electricity Maps, WattTime, NESO), resolved once (secret in AWS, environment locally). */
+  liveProviders: () => Promise<LiveProvider[]>;
   publisher: EventPublisher;
   clock: Clock;
   lookupInstance: (instanceType: string) => InstanceSpec | undefined;
   regionInfo: (region: string) => RegionInfo | undefined;
   log: Log;
+  /** Carbon-aware job scheduling (dispatcher, API); absent where a function does not schedule jobs. */
+  scheduling?: SchedulingDeps;
 }
 
 /** Collector dependencies for one invocation (the intensity cache lives for one run). */

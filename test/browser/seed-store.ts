@@ -88,6 +88,7 @@ export async function startSeededStore(): Promise<SeededStore> {
   }
   const deps = localDeps({
     config: loadConfig({ MONITORED_REGIONS: '' }),
+    dynamo: db.client,
     store,
     clock: new ManualClock(SEED_END_SEC),
     publisher: { publish: async () => undefined },

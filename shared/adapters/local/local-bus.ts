@@ -17,11 +17,14 @@ export interface LocalSubscription {
 
 /** What the local runtime subscribes for a pipeline; the CDK parity test compares it with the synthesized rules. */
 export function localSubscriptions(pipeline: readonly PipelineFunction[]): LocalSubscription[] {
+  // http-api and one-time-schedule triggers are not bus subscriptions: the local server and the runtime serve them.
   return pipeline.flatMap((fn) =>
-    fn.triggers.map((t) =>
+    fn.triggers.flatMap((t): LocalSubscription[] =>
       t.type === 'schedule'
-        ? { functionId: fn.id, triggerId: t.id, bus: 'default' as const, scheduleExpression: t.expression }
-        : { functionId: fn.id, triggerId: t.id, bus: t.bus, pattern: t.pattern },
+        ? [{ functionId: fn.id, triggerId: t.id, bus: 'default', scheduleExpression: t.expression }]
+        : t.type === 'event'
+          ? [{ functionId: fn.id, triggerId: t.id, bus: t.bus, pattern: t.pattern }]
+          : [],
     ),
   );
 }
@@ -75,7 +78,7 @@ export class LocalBus {
   }
 
   /** PutEvents: route to every subscription whose pattern matches; delivery happens on drain(). */
-  publish(bus: BusName, entries: { source: string; detailType: string; detail: unknown; timeSec: EpochSec }[]): void {
+  publish(bus: BusName, entries: { source: string; detailType: string; detail: unknown; timeSec: EpochSec; region?: string }[]): void {
     for (const e of entries) {
       const event: BusEvent = {
         version: '0',
@@ -84,7 +87,7 @@ export class LocalBus {
         source: e.source,
         account: '000000000000',
         time: isoUtc(e.timeSec),
-        region: this.region,
+        region: e.region ?? this.region,
         resources: [],
         detail: e.detail,
       };

@@ -8,9 +8,8 @@
  * Imports and backfills also recompute the local footprint intervals of that zone and signal whose intensity they
  * improve (demo / yearly / forecast → actual), replacing them, never adding. Exit codes: 0 ok, 1 failure, 2 bad arguments.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoFootprintStore } from '../../adapters/aws/dynamodb-footprint-store';
 import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
 import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
@@ -24,7 +23,6 @@ import {
 } from '../../adapters/intensity/live-providers';
 import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
 import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
-import { localDynamoClient, startEmbeddedDynamo } from '../../adapters/local/embedded-dynamodb';
 import { IntensityCsvFormatError, IntensityCsvParser, type IntensityCsvResult } from '../../domain/intensity/csv-import';
 import { resolveHourly } from '../../domain/intensity/fallback-chain';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
@@ -37,7 +35,7 @@ import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { DEMO_BANNER, FORMATS } from '../format';
-import { DEFAULT_DATA_DIR, dbDir } from '../store-access';
+import { DEFAULT_DATA_DIR, openLocalDb } from '../store-access';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
   import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--data-dir DIR]
@@ -267,28 +265,12 @@ interface IntensitySession {
   close(): Promise<void>;
 }
 
-/**
- * The local store's DynamoDB API: a running `npm start` (its endpoint file or DYNAMODB_ENDPOINT; dynalite holds an
- * exclusive lock on its directory), else the data directory in-process. `create`: make the store if absent.
- */
+/** The local store (see openLocalDb); `create`: make the store if absent. */
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: true): Promise<IntensitySession>;
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined>;
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined> {
-  const dir = resolve(dataDir);
-  const endpointFile = join(dir, 'endpoint');
-  const running = env.DYNAMODB_ENDPOINT ?? (existsSync(endpointFile) ? readFileSync(endpointFile, 'utf8').trim() : undefined);
-  if (running) {
-    const client = localDynamoClient(running);
-    try {
-      await client.send(new DescribeTableCommand({ TableName: TABLE }));
-      return { client, store: new DynamoIntensityStore(client, TABLE), close: async () => client.destroy() };
-    } catch {
-      client.destroy(); // stale endpoint file: the server is gone, open the directory ourselves
-    }
-  }
-  if (!create && !existsSync(dbDir(dir))) return undefined;
-  const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
-  return { client: db.client, store: new DynamoIntensityStore(db.client, TABLE), close: () => db.close() };
+  const db = await openLocalDb(dataDir, { create, env });
+  return db && { client: db.client, store: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
 }
 
 /** Replace local footprint intervals that the new actuals improve (demo/yearly/forecast → actual). */

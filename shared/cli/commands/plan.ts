@@ -4,12 +4,10 @@
  * Options: [--now ISO] [--data-dir DIR] [--format text|json]. A bad file exits 2 naming the field.
  * Locally, forecasts come from the DEMO hourly series (labelled demo) through CarbonPilot's forecaster.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { JobRequest } from '../../contracts/job-request';
 import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
-import { localDynamoClient, startEmbeddedDynamo } from '../../adapters/local/embedded-dynamodb';
 import { LocalSegmentScheduler } from '../../adapters/local/local-segment-scheduler';
 import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
@@ -23,9 +21,8 @@ import { systemClock } from '../../adapters/local/manual-clock';
 import type { JobStore, SchedulingDeps, TrainingLauncher } from '../../ports/scheduler-ports';
 import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
-import { DEFAULT_DATA_DIR, dbDir } from '../store-access';
+import { DEFAULT_DATA_DIR, openLocalDb } from '../store-access';
 
-const TABLE = 'carbonpilot';
 
 /** Read and validate the request file; every problem is a usage error (exit 2) naming the field. */
 export function readJobRequestFile(file: string | undefined): JobRequest {
@@ -41,24 +38,10 @@ export function readJobRequestFile(file: string | undefined): JobRequest {
   return r.data;
 }
 
-/** The job store of a running `npm start` (endpoint file) or of the data directory; undefined when none exists and `create` is false. */
+/** The job store of a running `npm start` or of the data directory; undefined when none exists and `create` is false. */
 async function openJobStore(dataDir: string, create: boolean): Promise<{ jobs: JobStore; close: () => Promise<void> } | undefined> {
-  const dir = resolve(dataDir);
-  const endpointFile = join(dir, 'endpoint');
-  const running = process.env.DYNAMODB_ENDPOINT ?? (existsSync(endpointFile) ? readFileSync(endpointFile, 'utf8').trim() : undefined);
-  if (running) {
-    const client = localDynamoClient(running);
-    try {
-      await client.send(new DescribeTableCommand({ TableName: TABLE }));
-      return { jobs: new DynamoJobStore(client, TABLE), close: async () => client.destroy() };
-    } catch {
-      client.destroy();
-    }
-  }
-  if (!create && !existsSync(dbDir(dir))) return undefined;
-  mkdirSync(dir, { recursive: true });
-  const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
-  return { jobs: new DynamoJobStore(db.client, TABLE), close: () => db.close() };
+  const db = await openLocalDb(dataDir, { create });
+  return db && { jobs: new DynamoJobStore(db.client, db.tableName), close: () => db.close() };
 }
 
 /** No stored templates or history (plan preview without a local store). */

@@ -1,26 +1,35 @@
-/** `npm start [-- --once] [--now ISO] [--days N] [--data-dir DIR]`: the whole pipeline locally on the DEMO fleet. */
+/** `npm start [-- --once] [--now ISO] [--days N] [--data-dir DIR] [--port N]`: the whole pipeline locally on the DEMO fleet. */
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { startLocalRuntime } from '../../adapters/local/local-runtime';
+import { startLocalRuntime, type LocalRuntime } from '../../adapters/local/local-runtime';
+import { startHttpServer, type LocalHttpServer } from '../../adapters/local/http-server';
 import { aggregate } from '../../domain/footprint/aggregate';
-import { HOUR_SEC, isoUtc } from '../../domain/time';
+import { HOUR_SEC, DAY_SEC, alignDown, isoUtc } from '../../domain/time';
+import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
+import { jobsRoutes } from '../../http/jobs-routes';
+import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
+import { buildDashboard } from '../../../web/build';
 import { flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
 import { DEMO_BANNER, renderReport } from '../format';
 import { DEFAULT_DATA_DIR, dbDir, publishEndpoint } from '../store-access';
 
 export async function startCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, ['now', 'days', 'data-dir', 'step-hours'], ['once']);
+  const a = parseArgs(argv, ['now', 'days', 'data-dir', 'step-hours', 'port'], ['once']);
   if (a.positionals.length) throw new UsageError(`start: unexpected argument "${a.positionals[0]}"`);
   const nowSec = flagInstant(a, 'now') ?? Math.floor(Date.now() / 1000);
   const days = flagInt(a, 'days', 1, 60) ?? 14;
   const stepHours = flagInt(a, 'step-hours', 1, 24) ?? 1;
+  const port = flagInt(a, 'port', 0, 65535) ?? 8787;
   const dataDir = resolve(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   const once = a.flags.has('once');
 
   out(`CarbonPilot local runtime — embedded DynamoDB API (dynalite) under ${join(dataDir, 'db')}`);
   out(DEMO_BANNER);
   let lastPct = -1;
+  let replayStart = 0;
   const rt = await startLocalRuntime({
     dataDir: dbDir(dataDir),
+    schedulesFile: join(dataDir, 'schedules.json'),
     nowSec,
     days,
     stepSec: stepHours * HOUR_SEC,
@@ -30,32 +39,46 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
       if (pct === lastPct || (pct % 5 !== 0 && pct !== 100)) return;
       lastPct = pct;
       const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-      err(`replaying demo fleet [${bar}] ${String(pct).padStart(3)} %  ${isoUtc(rt0() + done)}`);
+      err(`replaying demo fleet [${bar}] ${String(pct).padStart(3)} %  ${isoUtc(replayStart + done)}`);
     },
   });
-  const rt0 = () => rt.replayStartSec;
+  replayStart = rt.replayStartSec;
   const unpublish = publishEndpoint(dataDir, rt.db.endpoint);
+  let http: LocalHttpServer | undefined;
   try {
     out(`Replaying ${days} days of the demo fleet up to ${isoUtc(nowSec)} …`);
     await rt.advanceTo(nowSec);
-    const w = { startSec: rt.replayStartSec, endSec: nowSec };
-    const intervals = await rt.store.queryIntervals(w);
-    const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
-    out('');
-    out(renderReport(aggregate(intervals, 'team'), w, 'table', sources));
-    out('');
-    out(renderReport(aggregate(intervals, 'kind'), w, 'table', sources).split('\n').slice(3).join('\n'));
-    out('');
+    await printSummary(rt, nowSec, out);
     if (rt.bus.stats.failed.length) {
       err(`${rt.bus.stats.failed.length} handler invocation(s) failed; first: ${rt.bus.stats.failed[0].functionId}: ${rt.bus.stats.failed[0].error}`);
     }
-    out(`Events delivered: ${rt.bus.stats.delivered}. Intervals: ${intervals.length}. More: npx carbonpilot report --by job|endpoint|instance|team|region|day`);
-    if (once) return rt.bus.stats.failed.length ? 1 : 0;
+    if (once) {
+      out('Dashboard and API: run `npm start` without --once to serve them.');
+      return rt.bus.stats.failed.length ? 1 : 0;
+    }
 
+    const webDir = join(dataDir, 'web');
+    await buildDashboard(webDir);
+    const token = process.env.CARBONPILOT_API_TOKEN ?? randomBytes(24).toString('base64url');
+    const outcomes = makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo });
+    http = await startHttpServer({
+      routes: [
+        ...queryRoutes(rt.deps, { schedulerOutcomes: async () => (await outcomes()).kpi }),
+        ...jobsRoutes({ scheduling: rt.deps.scheduling, footprint: rt.store, intensityProviders: rt.deps.intensityProviders }),
+      ],
+      token,
+      staticDir: webDir,
+      port,
+    });
+    out(`Dashboard: ${http.url}/#token=${token}`);
+    out(`API (Authorization: Bearer <token>): ${http.url}/api/footprint?by=team   jobs: POST ${http.url}/api/jobs`);
     out('Running on the wall clock (Ctrl-C to stop) …');
     await new Promise<void>((resolveStop) => {
+      let busy = false;
       const timer = setInterval(() => {
-        void rt.advanceTo(Math.max(rt.clock.nowSec(), Math.floor(Date.now() / 1000)));
+        if (busy) return;
+        busy = true;
+        void rt.advanceTo(Math.max(rt.clock.nowSec(), Math.floor(Date.now() / 1000))).finally(() => (busy = false));
       }, 60_000);
       const stop = () => {
         clearInterval(timer);
@@ -66,7 +89,51 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     });
     return 0;
   } finally {
+    await http?.close();
     unpublish();
     await rt.close();
   }
+}
+
+/** Footprint report, hourly intensity per region (signal + source) and the scheduler's demo jobs. */
+async function printSummary(rt: LocalRuntime, nowSec: number, out: (s: string) => void): Promise<void> {
+  const w = { startSec: rt.replayStartSec, endSec: nowSec };
+  const intervals = await rt.store.queryIntervals(w);
+  const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
+  out('');
+  out(renderReport(aggregate(intervals, 'team'), w, 'table', sources));
+  out('');
+  out(renderReport(aggregate(intervals, 'kind'), w, 'table', sources).split('\n').slice(3).join('\n'));
+
+  // Hourly grid intensity of every region in use over the last 24 h, with its signal and source.
+  out('');
+  out(`Grid intensity, last 24 h to ${isoUtc(alignDown(nowSec, HOUR_SEC))} (hourly; signal ${rt.config.signal}):`);
+  const last = { startSec: alignDown(nowSec, HOUR_SEC) - DAY_SEC, endSec: alignDown(nowSec, HOUR_SEC) };
+  const regions = [...new Set(intervals.map((i) => i.region))].sort();
+  const rows = [['region', 'zone', 'min', 'mean', 'max g/kWh', 'source [quality]']];
+  for (const region of regions) {
+    const info = rt.deps.regionInfo(region);
+    if (!info) continue;
+    const pts = await hourlyIntensity(rt.deps.intensityProviders, info.emZone, rt.config.signal, last);
+    if (!pts.length) continue;
+    const v = pts.map((p) => p.gPerKwh);
+    const src = [...new Set(pts.map((p) => `${p.provider} [${p.quality}]`))].join(', ');
+    rows.push([region, info.emZone, Math.min(...v).toFixed(0), (v.reduce((x, y) => x + y, 0) / v.length).toFixed(0), Math.max(...v).toFixed(0), src]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) out(r.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+
+  // Carbon-aware demo jobs: planned vs realised.
+  const summary = await makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo })();
+  out('');
+  out('Carbon-aware training (demo jobs, planned by the scheduler, measured by the footprint pipeline):');
+  if (!summary.outcomes.length) out('  no completed scheduled jobs yet');
+  for (const o of summary.outcomes) {
+    const where = [...new Set(o.hours.map((h) => h.region))].join('+');
+    out(
+      `  ${o.jobId}  ${where.padEnd(12)} realised ${o.realisedCo2eKg.point.toFixed(2)} kgCO2e vs run-now ${o.baseline.co2eKg.toFixed(2)} (${o.baseline.basis}) → saved ${o.savingsPct.toFixed(1)} %, low-carbon hours ${o.lowCarbonSharePct === null ? 'n/a' : `${o.lowCarbonSharePct.toFixed(0)} %`}`,
+    );
+  }
+  out('');
+  out(`Events delivered: ${rt.bus.stats.delivered}. Intervals: ${intervals.length}. More: npx carbonpilot report --by job|endpoint|instance|team|region|day · kpis · intensity show --region R`);
 }
