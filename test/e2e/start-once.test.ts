@@ -31,6 +31,10 @@ describe('npm start -- --once (e2e)', () => {
     expect(first.stdout).toMatch(/Footprint by team/);
     expect(first.stdout).toMatch(/TOTAL\s+\d+\.\d/);
     expect(first.stdout).toMatch(/demo \(synthetic\) \[demo, average-lifecycle\]/);
+    // Hourly intensity per demo region with its source and signal, and the carbon-aware demo jobs.
+    expect(first.stdout).toMatch(/Grid intensity, last 24 h .*signal average-lifecycle/);
+    expect(first.stdout).toMatch(/eu-north-1\s+SE-SE3\s+\d+\s+\d+\s+\d+\s+demo \(synthetic\) \[demo\]/);
+    expect(first.stdout).toMatch(/Carbon-aware training \(demo jobs/);
   });
 
   it('report --format json gives rows and totals; a second run with the same --now leaves them identical', () => {

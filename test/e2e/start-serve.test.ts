@@ -1,0 +1,63 @@
+/**
+ * `npm start` without --once: replays, then serves the dashboard and the authenticated API on 127.0.0.1 and
+ * prints the URL. Real process, real HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(__dirname, '../../bin/carbonpilot-cli.js');
+
+describe('npm start (serving)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-serve-'));
+  let child: ChildProcess;
+  let url = '';
+  let token = '';
+  beforeAll(async () => {
+    child = spawn(process.execPath, [CLI, 'start', '--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no dashboard URL printed:\n${stdout}`)), 200_000);
+      child.stdout!.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        const m = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(stdout);
+        if (m) {
+          [, url, token] = m;
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`start exited early (${code}):\n${stdout}`)));
+    });
+  }, 240_000);
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the dashboard page', async () => {
+    const res = await fetch(`${url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/<html/i);
+  });
+
+  it('rejects API calls without the token and answers with real numbers with it', async () => {
+    expect((await fetch(`${url}/api/footprint?by=team`)).status).toBe(401);
+    const res = await fetch(`${url}/api/footprint?by=team`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { totals: { energyKwh: number }; demo: boolean };
+    expect(body.totals.energyKwh).toBeGreaterThan(0);
+    expect(body.demo).toBe(true);
+  });
+
+  it('validates parameters with a 400 naming the parameter', async () => {
+    const res = await fetch(`${url}/api/footprint?by=galaxy`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(await res.json())).toMatch(/by/);
+  });
+});
