@@ -3,8 +3,9 @@
  * Exactly-once lives in the keys and conditions: deterministic interval keys, revision-guarded puts,
  * compare-and-set cursors. Totals are always recomputed from intervals, never incremented.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Cursor, FootprintStore, PutOutcome, RollupRow } from '../../ports';
 import { padSec, utcDay, DAY_SEC, alignDown, type Window, type EpochSec } from '../../domain/time';
 import { resourceKey, type FootprintInterval, type HostSeries, type ResourceRef } from '../../domain/types';
@@ -13,8 +14,6 @@ import { RAW_SAMPLES_TTL_SEC } from './table-schema';
 const resPk = (resourceKey: string) => `RES#${resourceKey}`;
 const intSk = (startSec: EpochSec) => `INT#${padSec(startSec)}`;
 
-const isConditionFailure = (e: unknown): boolean =>
-  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 
 export class DynamoFootprintStore implements FootprintStore {
@@ -24,7 +23,7 @@ export class DynamoFootprintStore implements FootprintStore {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async putResource(r: ResourceRef): Promise<void> {
@@ -63,7 +62,7 @@ export class DynamoFootprintStore implements FootprintStore {
   }
 
   private async listByStatus(gsi1pk: string): Promise<ResourceRef[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :p',
@@ -142,7 +141,7 @@ export class DynamoFootprintStore implements FootprintStore {
   }
 
   async queryResourceIntervals(resourceKey: string, w: Window): Promise<FootprintInterval[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
       ExpressionAttributeValues: { ':p': resPk(resourceKey), ':a': intSk(w.startSec), ':b': intSk(w.endSec - 1) },
@@ -153,7 +152,7 @@ export class DynamoFootprintStore implements FootprintStore {
   async queryIntervals(w: Window): Promise<FootprintInterval[]> {
     const out: FootprintInterval[] = [];
     for (let d = alignDown(w.startSec, DAY_SEC); d < w.endSec; d += DAY_SEC) {
-      const items = await this.queryAll({
+      const items = await queryAll(this.doc, {
         TableName: this.tableName,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :p',
@@ -180,7 +179,7 @@ export class DynamoFootprintStore implements FootprintStore {
   }
 
   async getRollups(day: string): Promise<RollupRow[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p',
       ExpressionAttributeValues: { ':p': `ROLLUP#${day}` },
@@ -188,14 +187,4 @@ export class DynamoFootprintStore implements FootprintStore {
     return items.map(({ pk: _pk, sk: _sk, type: _t, ...rest }) => rest as unknown as RollupRow);
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
 }

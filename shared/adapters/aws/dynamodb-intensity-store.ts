@@ -10,8 +10,9 @@
  * Actuals: a re-fetch overwrites the same key (a value, never a sum), conditional on the value having changed.
  * Forecasts: every vintage kept, written once (`attribute_not_exists`: "already exists" is success).
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { padSec, type EpochSec, type Window } from '../../domain/time';
 import type { IntensitySignal } from '../../domain/types';
 import {
@@ -34,8 +35,6 @@ const WRITE_CONCURRENCY = 8;
 /** Forecast quality order when both exist for an hour: a provider's forecast beats ours. */
 const FORECAST_RANK: Record<string, number> = { 'provider-forecast': 0, 'own-forecast': 1 };
 
-const isConditionFailure = (e: unknown): boolean =>
-  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 const ATTR_NAMES = { '#g': 'gPerKwh', '#p': 'provider', '#ps': 'periodSec' };
 
@@ -46,7 +45,7 @@ export class DynamoIntensityStore implements IntensityStore {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = documentClient(client);
   }
 
   async putPoints(points: readonly StoredIntensityPoint[]): Promise<{ written: number }> {
@@ -105,7 +104,7 @@ export class DynamoIntensityStore implements IntensityStore {
 
   async getActuals(zone: string, signal: IntensitySignal, w: Window): Promise<StoredIntensityPoint[]> {
     if (w.endSec <= w.startSec) return [];
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
       ExpressionAttributeValues: { ':pk': intensityPk(zone, signal), ':a': actualSk(w.startSec), ':b': actualSk(w.endSec - 1) },
@@ -170,7 +169,7 @@ export class DynamoIntensityStore implements IntensityStore {
       ProjectionExpression = fields.map((f) => `#f_${f}`).join(', ');
     }
     const allNames = { ...names, ...projectionNames };
-    return this.queryAll({
+    return queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
       FilterExpression: filters.length ? filters.join(' AND ') : undefined,
@@ -180,16 +179,6 @@ export class DynamoIntensityStore implements IntensityStore {
     });
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
 }
 
 /** Provider forecast before own forecast; then the later issue; then provider name (deterministic). */

@@ -11,8 +11,9 @@
  * | family history | FAMILY#<family>    | JOB#<id>       | –               | –       |
  * | template       | TEMPLATE#<name>    | META           | –               | –       |
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { isConditionFailure, queryAll } from './dynamodb-helpers';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobPatch, JobRecord, JobStore, SegmentRecord } from '../../ports/scheduler-ports';
 import type { JobStatus } from '../../domain/scheduler/job-state';
 import type { TrainingJobSpec } from '../../contracts/job-request';
@@ -20,8 +21,6 @@ import type { TrainingJobSpec } from '../../contracts/job-request';
 const jobPk = (id: string) => `JOB#${id}`;
 const segSk = (n: number) => `SEG#${String(n).padStart(3, '0')}`;
 
-const isConditionFailure = (e: unknown): boolean =>
-  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 export class DynamoJobStore implements JobStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -57,7 +56,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async getSegments(jobId: string): Promise<SegmentRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
       ExpressionAttributeValues: { ':p': jobPk(jobId), ':s': 'SEG#' },
@@ -112,7 +111,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async listByStatus(status: JobStatus): Promise<JobRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :p',
@@ -131,7 +130,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async familyDurations(jobFamily: string): Promise<number[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p',
       ExpressionAttributeValues: { ':p': `FAMILY#${jobFamily}` },
@@ -161,14 +160,4 @@ export class DynamoJobStore implements JobStore {
     }
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
 }

@@ -3,13 +3,20 @@ import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-p
 import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
 import { loadConfig } from '../../contracts/config';
 import type { Kpi, KpiReport } from '../../domain/kpis';
-import { isoUtc, type Window } from '../../domain/time';
+import { isoUtc } from '../../domain/time';
 import type { IntensityProvider } from '../../ports';
 import { loadKpiReport } from '../../http/query-routes';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { DEMO_BANNER, FORMATS, type Format } from '../format';
 import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
-import { dataWindow } from './report';
+import { windowFromFlags } from './report';
+import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
+import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
+import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
+import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
+import { getRegionInfo } from '../../domain/regions/region-catalog';
+
+const TABLE_NAME = 'carbonpilot';
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
@@ -41,19 +48,22 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
   const a = parseArgs(argv, ['from', 'to', 'format', 'data-dir']);
   if (a.positionals.length) throw new UsageError(`kpis: unexpected argument "${a.positionals[0]}"`);
   const format = flagEnum(a, 'format', FORMATS, 'table');
-  const from = flagInstant(a, 'from');
-  const to = flagInstant(a, 'to');
-  if (from !== undefined && to !== undefined && from >= to) throw new UsageError('--from must be before --to');
-  const { store, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  flagInstant(a, 'from');
+  flagInstant(a, 'to'); // validate before opening the store
+  const { store, client, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
-    const all = await dataWindow(store);
-    const w: Window = { startSec: from ?? all?.startSec ?? 0, endSec: to ?? all?.endSec ?? 0 };
-    // The local store holds the demo fleet, whose intensities came from the demo series: use the same series for the
-    // low-carbon-window rule. Otherwise only the yearly averages are available offline (the KPI then says why).
+    const w = await windowFromFlags(a, store);
+    // The same intensity chain the local runtime accounted with: stored series (imports, providers, own forecasts),
+    // the demo series when the store holds the demo fleet, the yearly averages last.
     const demo = (await store.listAllResources()).some((r) => r.demo === true);
-    const providers: IntensityProvider[] = demo ? [new DemoIntensityProvider(), new YearlyIntensityProvider()] : [new YearlyIntensityProvider()];
+    const providers: IntensityProvider[] = [
+      new StoredIntensityProvider(new DynamoIntensityStore(client, TABLE_NAME)),
+      ...(demo ? [new DemoIntensityProvider()] : []),
+      new YearlyIntensityProvider(),
+    ];
     const signal = loadConfig(process.env).signal; // the same FOOTPRINT_SIGNAL the local runtime accounted with
-    const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w);
+    const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, TABLE_NAME), store, intensityProviders: providers, regionInfo: (r) => getRegionInfo(r) })();
+    const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w, scheduler.kpi);
     out(renderKpis(report, format));
     return 0;
   } finally {

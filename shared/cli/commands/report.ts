@@ -2,7 +2,7 @@
 import { aggregate, REPORT_DIMENSIONS } from '../../domain/footprint/aggregate';
 import { alignUp, HOUR_SEC, type Window } from '../../domain/time';
 import type { FootprintStore } from '../../ports';
-import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { FORMATS, renderReport } from '../format';
 import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
 
@@ -16,19 +16,26 @@ export async function dataWindow(store: FootprintStore): Promise<Window | undefi
   return { startSec: start - (start % HOUR_SEC), endSec: alignUp(end + HOUR_SEC, HOUR_SEC) };
 }
 
+/** The window of `--from`/`--to` (validated), defaulting to the data the store holds. */
+export async function windowFromFlags(a: ParsedArgs, store: FootprintStore): Promise<Window> {
+  const from = flagInstant(a, 'from');
+  const to = flagInstant(a, 'to');
+  if (from !== undefined && to !== undefined && from >= to) throw new UsageError('--from must be before --to');
+  const all = from === undefined || to === undefined ? await dataWindow(store) : undefined;
+  return { startSec: from ?? all?.startSec ?? 0, endSec: to ?? all?.endSec ?? 0 };
+}
+
 export async function reportCommand(argv: string[], out: (s: string) => void): Promise<number> {
   const a = parseArgs(argv, ['by', 'from', 'to', 'format', 'data-dir']);
   if (a.positionals.length) throw new UsageError(`report: unexpected argument "${a.positionals[0]}"`);
   if (!a.flags.has('by')) throw new UsageError(`report: --by is required (${REPORT_DIMENSIONS.join('|')})`);
   const by = flagEnum(a, 'by', REPORT_DIMENSIONS, 'team');
   const format = flagEnum(a, 'format', FORMATS, 'table');
-  const from = flagInstant(a, 'from');
-  const to = flagInstant(a, 'to');
-  if (from !== undefined && to !== undefined && from >= to) throw new UsageError('--from must be before --to');
+  flagInstant(a, 'from');
+  flagInstant(a, 'to'); // validate before opening the store
   const { store, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
-    const all = await dataWindow(store);
-    const w: Window = { startSec: from ?? all?.startSec ?? 0, endSec: to ?? all?.endSec ?? 0 };
+    const w = await windowFromFlags(a, store);
     const intervals = w.endSec > w.startSec ? await store.queryIntervals(w) : [];
     const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
     out(renderReport(aggregate(intervals, by), w, format, sources));

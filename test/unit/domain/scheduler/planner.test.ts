@@ -108,6 +108,18 @@ describe('planJob: where and when to run', () => {
     expect(planJob(req({ regions: [region('us-east-1', slightDip)], waitHurdle: 0.05 })).segments[0].startSec).toBe(T0);
   });
 
+
+  it('a clean last hour before the deadline is still usable: the job starts early by the safety margin to end at deadline − margin', () => {
+    // Arrange: 1-h job, deadline in 3 h, only the last hour [2 h, 3 h) is clean; the margin does not fall on the hour.
+    const r = req({ durationSec: 1 * H, deadlineSec: T0 + 3 * H, regions: [region('us-east-1', [500, 500, 50, 500])] });
+    // Act
+    const plan = planJob(r);
+    // Assert
+    const margin = r.deadlineSec - (plan.latestSafeStartSec + r.durationSec);
+    expect(margin).toBeGreaterThan(0);
+    expect(plan.segments).toEqual([{ region: 'us-east-1', startSec: T0 + 2 * H - margin, endSec: r.deadlineSec - margin }]);
+    expect(plan.expectedCo2eKg.point).toBeCloseTo((10 * 1.15 * (50 * (1 - margin / H) + 500 * (margin / H))) / 1000, 9);
+  });
   it('safety margin grows with duration and forecast uncertainty', () => {
     expect(safetyMarginSec(24 * H, 0.1)).toBeGreaterThan(safetyMarginSec(1 * H, 0.1));
     expect(safetyMarginSec(6 * H, 0.5)).toBeGreaterThan(safetyMarginSec(6 * H, 0.05));
