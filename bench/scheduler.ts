@@ -182,7 +182,8 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
   let started = false;
   while (remaining > 1e-6) {
     if (t >= deadline) break; // cannot happen with a feasible planner; counted as a miss by the caller
-    const regions = zs.map((z) => cache.get(z, t));
+    // Latest hourly forecast issued at or before t (t is off the hour after a margin-aligned start).
+    const regions = zs.map((z) => cache.get(z, Math.floor(t / HOUR) * HOUR));
     const overhead = started && !running ? RESTART_OVERHEAD_SEC : 0;
     const plan = planJob({
       nowSec: t,
@@ -198,7 +199,9 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
     const first = plan.segments[0];
     if (first.startSec > t) {
       running = false;
-      t += HOUR; // wait for the next forecast
+      // Wait for the next hourly forecast, or until the planned start if it comes first (a start aligned to end
+      // exactly at deadline − safety margin falls off the hour).
+      t = Math.min(Math.floor(t / HOUR) * HOUR + HOUR, first.startSec);
       continue;
     }
     // Run the planned segment to its end; an interruptible job re-plans at the pause (re-planning every running

@@ -131,6 +131,9 @@ interface Candidate {
   regionIdx: number;
   slots: { j: number; frac: number }[];
   cost: number; // Σ intensity × fraction, g/kWh·slot (PUE applied by caller)
+  /** Slot series the slots index into, and the start of slot 0. */
+  grid: RegionSlots[];
+  origin: EpochSec;
 }
 
 /** Work slots and last-slot fraction needed with `b` segments. */
@@ -258,12 +261,14 @@ export function planJob(req: PlanRequest): Plan {
   // Enough slots to cover the window and a run-now fallback.
   const nSlots = Math.max(Math.ceil((req.deadlineSec - t0) / SLOT_SEC), workShape(D, O, 1).k) + 1;
 
-  const regs: RegionSlots[] = usable.map((f) => ({
-    f,
-    point: slotSeries(f, f.point, t0, nSlots),
-    low: slotSeries(f, f.low.length ? f.low : f.point, t0, nSlots),
-    high: slotSeries(f, f.high.length ? f.high : f.point, t0, nSlots),
-  }));
+  const slotsFrom = (origin: EpochSec, n: number): RegionSlots[] =>
+    usable.map((f) => ({
+      f,
+      point: slotSeries(f, f.point, origin, n),
+      low: slotSeries(f, f.low.length ? f.low : f.point, origin, n),
+      high: slotSeries(f, f.high.length ? f.high : f.point, origin, n),
+    }));
+  const regs = slotsFrom(t0, nSlots);
 
   // Relative forecast uncertainty over the window (mean 90 % half-width / point).
   const windowSlots = Math.max(1, Math.min(nSlots, Math.ceil((req.deadlineSec - t0) / SLOT_SEC)));
@@ -293,20 +298,30 @@ export function planJob(req: PlanRequest): Plan {
   const hurdle = req.waitHurdle ?? 0;
   let chosen: Candidate | undefined;
   const homeFits = t0 + D <= hardEndSec;
-  if (homeFits) chosen = { regionIdx: homeIdx, slots: nowSlots, cost: sumAlong(home.point, nowSlots) * home.f.pue };
+  if (homeFits) chosen = { regionIdx: homeIdx, slots: nowSlots, cost: sumAlong(home.point, nowSlots) * home.f.pue, grid: regs, origin: t0 };
   const order = [homeIdx, ...regs.map((_, i) => i).filter((i) => i !== homeIdx)];
   let later: Candidate | undefined;
-  for (const i of order) {
-    const r = regs[i];
-    const modes = hurdle === 0 ? (['any'] as const) : (['run', 'idle'] as const);
-    for (const mode of modes) {
-      const best = bestInRegion(r.point, t0, hardEndSec, D, O, maxB, mode);
-      if (!best) continue;
-      const cost = best.cost * r.f.pue;
-      if (mode !== 'idle') {
-        if (!chosen || cost < chosen.cost * (1 - MIN_RELATIVE_GAIN)) chosen = { regionIdx: i, slots: best.slots, cost };
-      } else if (!later || cost < later.cost * (1 - MIN_RELATIVE_GAIN)) later = { regionIdx: i, slots: best.slots, cost };
+  const consider = (grid: RegionSlots[], origin: EpochSec, modes: readonly ('any' | 'run' | 'idle')[]) => {
+    for (const i of order) {
+      const r = grid[i];
+      for (const mode of modes) {
+        const best = bestInRegion(r.point, origin, hardEndSec, D, O, maxB, mode);
+        if (!best) continue;
+        const cost = best.cost * r.f.pue;
+        const cand = { regionIdx: i, slots: best.slots, cost, grid, origin };
+        if (mode !== 'idle' && origin === t0) {
+          if (!chosen || cost < chosen.cost * (1 - MIN_RELATIVE_GAIN)) chosen = cand;
+        } else if (!later || cost < later.cost * (1 - MIN_RELATIVE_GAIN)) later = cand;
+      }
     }
+  };
+  consider(regs, t0, hurdle === 0 ? ['any'] : ['run', 'idle']);
+  // The safety margin rarely falls on a slot boundary: also search slots aligned to end exactly at deadline − margin
+  // (starting a fraction of an hour early), so the margin costs minutes of intensity, not a whole slot of options.
+  const endAligned = hardEndSec - Math.floor((hardEndSec - t0) / SLOT_SEC) * SLOT_SEC;
+  if (endAligned > t0 + 1 && endAligned < hardEndSec) {
+    const nB = Math.max(Math.ceil((req.deadlineSec - endAligned) / SLOT_SEC), workShape(D, O, 1).k) + 1;
+    consider(slotsFrom(endAligned, nB), endAligned, ['any']);
   }
   if (later && (!chosen || later.cost < chosen.cost * (1 - (hurdle === 0 ? MIN_RELATIVE_GAIN : hurdle)))) chosen = later;
 
@@ -323,7 +338,7 @@ export function planJob(req: PlanRequest): Plan {
         bi = i;
       }
     }
-    chosen = { regionIdx: bi, slots: nowSlots, cost: bc };
+    chosen = { regionIdx: bi, slots: nowSlots, cost: bc, grid: regs, origin: t0 };
     const lateBySec = t0 + D - req.deadlineSec;
     reasons.push(
       lateBySec > 0
@@ -332,10 +347,10 @@ export function planJob(req: PlanRequest): Plan {
     );
   }
 
-  const r = regs[chosen.regionIdx];
+  const r = chosen.grid[chosen.regionIdx];
   const segments: PlanSegment[] = [];
   for (const { j, frac } of chosen.slots) {
-    const a = t0 + j * SLOT_SEC;
+    const a = chosen.origin + j * SLOT_SEC;
     const b = a + frac * SLOT_SEC;
     const last = segments[segments.length - 1];
     if (last && last.endSec === a) last.endSec = b;
@@ -356,7 +371,7 @@ export function planJob(req: PlanRequest): Plan {
       reasons.push(
         `run in ${segments.length} segments in ${where} (first ${hhmm(start, t0)}, ${segments.length - 1} pause(s), each resume costs ${fmtDur(O)} at full power): ${pct}`,
       );
-    } else if (start <= t0 && r === home) {
+    } else if (start <= t0 && r.f === home.f) {
       reasons.push(`run now in ${where}: no later start${regs.length > 1 ? ' or other allowed region' : ''} is forecast to be cleaner`);
     } else if (start <= t0) {
       reasons.push(`run now in ${where}: ${pct}`);
