@@ -1,4 +1,7 @@
 /** Jest: ts-jest transpiles only (type-checking is `npm run typecheck`), middy is ESM-only so it is transformed too. */
+// Lambdas run on Node 22+; silence the SDK's Node 20 notice in test workers (they inherit this environment).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
