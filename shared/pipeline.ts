@@ -82,8 +82,9 @@ const SCHEDULING: Permission[] = [
   {
     kind: 'service',
     actions: ['iam:PassRole'],
+    resources: ['arn:${partition}:iam::${account}:role/*carbonpilot-training-*'],
     conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-    reason: 'The SageMaker execution role comes from each job request (RoleArn); passing is limited to SageMaker',
+    reason: 'The SageMaker execution role comes from each job request; only roles named carbonpilot-training-* may be passed, and only to SageMaker',
   },
   { kind: 'pass-scheduler-role' },
 ];
@@ -181,6 +182,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
     memoryMb: 512,
     timeoutSec: 300,
     triggers: [
+      { type: 'schedule', id: 'DailyRollupBackstop', expression: 'rate(1 day)' },
       {
         type: 'event',
         id: 'IntervalsWritten',
@@ -198,6 +200,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
     memoryMb: 512,
     timeoutSec: 300,
     triggers: [
+      { type: 'schedule', id: 'DailyExportBackstop', expression: 'rate(1 day)' },
       {
         type: 'event',
         id: 'ExportIntervalsWritten',

@@ -4,13 +4,16 @@ import { CollectionRequested, EventBridgeEnvelope, parseOrThrow } from '../../sh
 import { collectorDeps, type AppDeps } from '../../shared/composition/deps';
 import { makeCollectFootprint } from '../../shared/use-cases/collect-footprint';
 import { awsDeps } from '../../shared/composition/aws';
+import { footprintMetrics } from '../../shared/adapters/aws/emf';
 
 export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
   middy().handler(async (event: unknown) => {
     const e = parseOrThrow(EventBridgeEnvelope, event, 'event');
     const { resourceKeys } = parseOrThrow(CollectionRequested, e.detail, 'detail');
     const deps = await getDeps();
-    const result = await makeCollectFootprint(collectorDeps(deps))(resourceKeys);
+    const { finalIntervals, ...result } = await makeCollectFootprint(collectorDeps(deps))(resourceKeys);
+    // Footprint metrics as CloudWatch Embedded Metric Format log lines (no PutMetricData calls).
+    for (const line of footprintMetrics(finalIntervals)) console.log(line);
     deps.log('collect-footprint', { ...result, days: result.days.length });
     return result;
   });

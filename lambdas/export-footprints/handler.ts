@@ -1,6 +1,7 @@
 /** Exports the days new intervals touched to S3 as partitioned JSON lines (EventBridge: Footprint Intervals Written). */
 import middy from '@middy/core';
-import { EventBridgeEnvelope, IntervalsWritten, parseOrThrow } from '../../shared/contracts/events';
+import { BACKSTOP_DAYS, EventBridgeEnvelope, IntervalsWritten, parseOrThrow } from '../../shared/contracts/events';
+import { recentDays } from '../../shared/domain/time';
 import type { AppDeps } from '../../shared/composition/deps';
 import { awsDeps } from '../../shared/composition/aws';
 import { makeExportFootprints, type ObjectWriter } from '../../shared/use-cases/export-footprints';
@@ -19,8 +20,11 @@ export const writerFromEnv = (env: Record<string, string | undefined> = process.
 export const makeHandler = (getDeps: () => Promise<AppDeps>, getWriter: () => ObjectWriter | undefined = () => writerFromEnv()) =>
   middy().handler(async (event: unknown) => {
     const e = parseOrThrow(EventBridgeEnvelope, event, 'event');
-    const { days } = parseOrThrow(IntervalsWritten, e.detail, 'detail');
+    // The daily backstop recomputes the last few days: covers an event lost after retries and index reads that
+    // lagged the write that triggered them.
+    const fromEvent = e['detail-type'] === 'Scheduled Event' ? undefined : parseOrThrow(IntervalsWritten, e.detail, 'detail');
     const deps = await getDeps();
+    const days = fromEvent?.days ?? recentDays(deps.clock.nowSec(), BACKSTOP_DAYS);
     const writer = getWriter();
     if (!writer) {
       deps.log('export-footprints: disabled (no EXPORT_BUCKET / EXPORT_DIR)', { days });

@@ -1,6 +1,7 @@
 /** Recomputes daily roll-ups for the days new intervals touched (EventBridge: Footprint Intervals Written). */
 import middy from '@middy/core';
-import { EventBridgeEnvelope, IntervalsWritten, parseOrThrow } from '../../shared/contracts/events';
+import { BACKSTOP_DAYS, EventBridgeEnvelope, IntervalsWritten, parseOrThrow } from '../../shared/contracts/events';
+import { recentDays } from '../../shared/domain/time';
 import type { AppDeps } from '../../shared/composition/deps';
 import { makeRollup } from '../../shared/use-cases/rollup';
 import { awsDeps } from '../../shared/composition/aws';
@@ -8,8 +9,11 @@ import { awsDeps } from '../../shared/composition/aws';
 export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
   middy().handler(async (event: unknown) => {
     const e = parseOrThrow(EventBridgeEnvelope, event, 'event');
-    const { days } = parseOrThrow(IntervalsWritten, e.detail, 'detail');
+    // The daily backstop recomputes the last few days: covers an event lost after retries and index reads that
+    // lagged the write that triggered them.
+    const fromEvent = e['detail-type'] === 'Scheduled Event' ? undefined : parseOrThrow(IntervalsWritten, e.detail, 'detail');
     const deps = await getDeps();
+    const days = fromEvent?.days ?? recentDays(deps.clock.nowSec(), BACKSTOP_DAYS);
     const result = await makeRollup({ store: deps.store })(days);
     deps.log('rollup', result);
     return result;

@@ -46,6 +46,9 @@ export function renderReport(r: Report, w: Window, format: Format, sources: stri
     `Footprint by ${r.by}, ${isoUtc(w.startSec)} → ${isoUtc(w.endSec)} (location-based; energy includes PUE; signal: ${r.signals.join(', ') || 'n/a'})`,
     `Intensity sources: ${sources.join(', ') || 'n/a'}`,
     ...(r.demo ? [DEMO_BANNER] : []),
+    ...(r.totals.unmodelledIntervals
+      ? [`WARNING: ${r.totals.unmodelledIntervals} interval(s) could not be modelled (unknown instance type or serverless) and are not in the totals.`]
+      : []),
     line(header),
     ...rows.map(line),
     line(all[all.length - 1]),

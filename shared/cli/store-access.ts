@@ -14,7 +14,8 @@ const endpointFile = (dataDir: string) => join(dataDir, 'endpoint');
 export const dbDir = (dataDir: string) => join(dataDir, 'db');
 
 export function publishEndpoint(dataDir: string, endpoint: string): () => void {
-  writeFileSync(endpointFile(dataDir), endpoint);
+  // Only the owner may read where the (unauthenticated) embedded DynamoDB API listens.
+  writeFileSync(endpointFile(dataDir), endpoint, { mode: 0o600 });
   return () => rmSync(endpointFile(dataDir), { force: true });
 }
 

@@ -14,7 +14,7 @@ const Env = z.object({
   FOOTPRINT_SIGNAL: z.enum(['average-lifecycle', 'average-direct', 'marginal']).default('average-lifecycle'),
   METRIC_PERIOD_SEC: z.coerce.number().int().positive().default(60),
   COLLECT_LAG_SEC: z.coerce.number().int().nonnegative().default(900),
-  MAX_CATCH_UP_SEC: z.coerce.number().int().positive().default(2 * 86400),
+  MAX_CATCH_UP_SEC: z.coerce.number().int().positive().refine((v) => v % 3600 === 0, 'must be a multiple of 3600 (intervals are hourly)').default(2 * 86400),
   INVENTORY_LOOKBACK_SEC: z.coerce.number().int().positive().default(2 * 86400),
   COLLECT_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(100),
   GETMETRICDATA_CALL_BUDGET: z.coerce.number().int().positive().default(200),

@@ -16,6 +16,9 @@ export const CollectionRequested = z.object({
 });
 export type CollectionRequested = z.infer<typeof CollectionRequested>;
 
+/** A daily schedule re-runs day-based work over the last few UTC days (backstop for late or lost events). */
+export const BACKSTOP_DAYS = 3;
+
 export const IntervalsWritten = z.object({
   days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'days[]: expected YYYY-MM-DD')).min(1),
 });

@@ -4,6 +4,9 @@
  * Only the CreateTrainingJob fields we rely on are validated; every other field passes through to SageMaker.
  */
 import { z } from 'zod';
+
+/** SageMaker execution roles CarbonPilot may pass: name prefix carbonpilot-training- (any path). */
+export const TRAINING_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*carbonpilot-training-[\w+=,.@-]+$/;
 import { parseIsoInstant } from '../domain/time';
 
 export const JOB_API_VERSION = 'carbonpilot/v1';
@@ -31,7 +34,9 @@ export const TrainingJobSpec = z
         TrainingInputMode: z.enum(['Pipe', 'File', 'FastFile']),
       })
       .refine((a) => a.TrainingImage !== undefined || a.AlgorithmName !== undefined, 'TrainingImage or AlgorithmName is required'),
-    RoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'expected an IAM role ARN'),
+    // The dispatcher may pass only roles named carbonpilot-training-* (IAM policy in shared/pipeline.ts): a request
+    // must not be able to run a container under any other role of the account.
+    RoleArn: z.string().regex(TRAINING_ROLE_ARN, 'expected an IAM role ARN whose name starts with carbonpilot-training- (the only roles CarbonPilot may pass to SageMaker)'),
     ResourceConfig: z.looseObject({
       InstanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'expected a SageMaker instance type like ml.p4d.24xlarge'),
       InstanceCount: z.number().int().min(1),

@@ -37,6 +37,10 @@ export const splitAligned = (w: Window, periodSec: number): Window[] => {
   return out;
 };
 
+/** The `n` UTC days ending with the day of `tSec`, oldest first. */
+export const recentDays = (tSec: EpochSec, n: number): string[] =>
+  Array.from({ length: n }, (_, i) => utcDay(tSec - (n - 1 - i) * DAY_SEC));
+
 /** Parse an ISO-8601 instant that names its zone (Z or ±hh:mm); returns epoch seconds or NaN. */
 export const parseIsoInstant = (s: string): EpochSec => {
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s.trim())) return NaN;

@@ -65,7 +65,13 @@ const matchPath = (pattern: string, path: string): Record<string, string> | unde
   if (a.length !== b.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < a.length; i++) {
-    if (a[i].startsWith(':')) params[a[i].slice(1)] = decodeURIComponent(b[i]);
+    if (a[i].startsWith(':')) {
+      try {
+        params[a[i].slice(1)] = decodeURIComponent(b[i]);
+      } catch {
+        throw new HttpError(400, `invalid path parameter ${a[i].slice(1)}`, [{ field: a[i].slice(1), message: 'bad percent-encoding' }]);
+      }
+    }
     else if (a[i] !== b[i]) return undefined;
   }
   return params;
@@ -73,7 +79,13 @@ const matchPath = (pattern: string, path: string): Record<string, string> | unde
 
 /** Dispatch a request through the routes; unexpected errors become 500 without leaking internals. */
 export async function dispatch(routes: readonly Route[], req: Omit<HttpRequest, 'params'>): Promise<HttpResponse> {
-  const m = matchRoute(routes, req.method, req.path);
+  let m: ReturnType<typeof matchRoute>;
+  try {
+    m = matchRoute(routes, req.method, req.path);
+  } catch (e) {
+    if (e instanceof HttpError) return { status: e.status, body: { error: e.message, details: e.details } };
+    throw e;
+  }
   if (!m) return { status: 404, body: { error: `no route for ${req.path}` } };
   if (m === 'method-not-allowed') return { status: 405, body: { error: `${req.method} not allowed on ${req.path}` } };
   try {

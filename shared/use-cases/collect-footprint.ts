@@ -43,6 +43,8 @@ export interface CollectResult {
   errors: { resourceKey: string; error: string }[];
   days: string[];
   metricsRequested: number;
+  /** Final intervals this run wrote or replaced (for the EMF metrics); not for logging whole. */
+  finalIntervals: FootprintInterval[];
 }
 
 interface Plan {
@@ -54,7 +56,8 @@ interface Plan {
 
 export const makeCollectFootprint = (d: CollectorDeps) =>
   async (resourceKeys: string[]): Promise<CollectResult> => {
-    const res: CollectResult = { resources: resourceKeys.length, written: 0, replaced: 0, unchanged: 0, upToDate: 0, completed: 0, skipped: [], errors: [], days: [], metricsRequested: 0 };
+    const res: CollectResult = { resources: resourceKeys.length, written: 0, replaced: 0, unchanged: 0, upToDate: 0, completed: 0, skipped: [], errors: [], days: [], metricsRequested: 0, finalIntervals: [] };
+    const cursorMoves: { key: string; version: number; toSec: number }[] = [];
     const days = new Set<string>();
     const horizon = alignDown(d.clock.nowSec() - d.lagSec, d.intervalSec);
 
@@ -109,10 +112,11 @@ export const makeCollectFootprint = (d: CollectorDeps) =>
         const t = telemetry.get(p.key);
         if (!t) continue; // skipped (budget) – the cursor stays, the next run retries
         try {
-          const outcome = await collectOne(d, p, t, days);
+          const outcome = await collectOne(d, p, t, days, res);
           res.written += outcome.written;
           res.replaced += outcome.replaced;
           res.unchanged += outcome.unchanged;
+          if (outcome.finalTo > p.window.startSec) cursorMoves.push({ key: p.key, version: p.cursorVersion, toSec: outcome.finalTo });
         } catch (e) {
           res.errors.push({ resourceKey: p.key, error: errorText(e) });
         }
@@ -120,13 +124,17 @@ export const makeCollectFootprint = (d: CollectorDeps) =>
     }
 
     res.days = [...days].sort();
+    // Announce the days before any cursor moves: if publishing fails, the retry finds the cursors where they were,
+    // collects the same hours again (unchanged) and announces them again — roll-ups and exports are never skipped.
     if (d.publisher && res.days.length) {
       await d.publisher.publish([{ source: EVENT_SOURCE, detailType: DetailTypes.intervalsWritten, detail: { days: res.days } }]);
     }
+    // Advance past the final (non-provisional) prefix; a lost race means another run did it.
+    for (const m of cursorMoves) await d.store.advanceCursor(m.key, m.version, m.toSec);
     return res;
   };
 
-async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days: Set<string>) {
+async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days: Set<string>, res: CollectResult) {
   const r = p.resource;
   const info = d.regionInfo(r.region);
   if (!info) throw new Error(`region ${r.region} is not in the region catalog (add an override)`);
@@ -154,16 +162,20 @@ async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days:
     const interval: FootprintInterval = computeInterval(input);
     const outcome: PutOutcome = await d.store.putInterval(interval);
     counts[outcome]++;
-    if (outcome !== 'unchanged') days.add(utcDay(slot.startSec));
+    days.add(utcDay(slot.startSec)); // also when unchanged: a retry must announce the days again
+    if (outcome !== 'unchanged' && !interval.provisional) res.finalIntervals.push(interval);
     if (d.storeRawSamples && outcome !== 'unchanged' && input.telemetry) {
-      await d.store.putRawSamples(p.key, slot.startSec, input.telemetry.hosts);
+      // Raw samples are an audit aid: failing to keep them must not hold the accounting back.
+      try {
+        await d.store.putRawSamples(p.key, slot.startSec, input.telemetry.hosts);
+      } catch (e) {
+        res.skipped.push({ resourceKey: p.key, reason: `raw samples of ${utcDay(slot.startSec)}@${slot.startSec} not stored: ${errorText(e)}` });
+      }
     }
     if (interval.provisional) contiguousFinal = false;
     if (contiguousFinal) finalTo = slot.endSec;
   }
-  // Advance the cursor past the final (non-provisional) prefix; a lost race means another run did it.
-  if (finalTo > p.window.startSec) await d.store.advanceCursor(p.key, p.cursorVersion, finalTo);
-  return counts;
+  return { ...counts, finalTo };
 }
 
 /** The part of a resource's telemetry inside one interval. */

@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const CLI = join(__dirname, '../../bin/carbonpilot-cli.js');
-const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 600_000 });
 const NOW = '2026-11-20T06:30:00Z';
+
+// Three replays run here; under a loaded CI machine each can take minutes.
+jest.setTimeout(900_000);
 
 describe('npm start -- --once (e2e)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-e2e-'));

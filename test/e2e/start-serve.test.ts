@@ -18,7 +18,7 @@ describe('npm start (serving)', () => {
     child = spawn(process.execPath, [CLI, 'start', '--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no dashboard URL printed:\n${stdout}`)), 200_000);
+      const timer = setTimeout(() => reject(new Error(`no dashboard URL printed:\n${stdout}`)), 600_000);
       child.stdout!.on('data', (c: Buffer) => {
         stdout += c.toString();
         const m = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(stdout);
@@ -30,7 +30,7 @@ describe('npm start (serving)', () => {
       });
       child.on('exit', (code) => reject(new Error(`start exited early (${code}):\n${stdout}`)));
     });
-  }, 240_000);
+  }, 660_000);
   afterAll(async () => {
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child.once('exit', r));

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 /**
  * FootprintStore on DynamoDB (AWS) or dynalite (local) through the real AWS SDK.
  * Exactly-once lives in the keys and conditions: deterministic interval keys, revision-guarded puts,
@@ -10,6 +11,17 @@ import type { Cursor, FootprintStore, PutOutcome, RollupRow } from '../../ports'
 import { padSec, utcDay, DAY_SEC, alignDown, type Window, type EpochSec } from '../../domain/time';
 import { resourceKey, type FootprintInterval, type HostSeries, type ResourceRef } from '../../domain/types';
 import { RAW_SAMPLES_TTL_SEC } from './table-schema';
+
+/** DynamoDB items are limited to 400 KB: gzip large sample sets, refuse what still does not fit. */
+const RAW_GZIP_ABOVE_BYTES = 100_000;
+const RAW_MAX_BYTES = 380_000;
+const rawPayload = (hosts: HostSeries[]): { hosts: string } | { hostsGz: Uint8Array } => {
+  const json = JSON.stringify(hosts);
+  if (json.length <= RAW_GZIP_ABOVE_BYTES) return { hosts: json };
+  const gz = gzipSync(json);
+  if (gz.length > RAW_MAX_BYTES) throw new Error(`raw samples are ${gz.length} bytes gzipped, over the ${RAW_MAX_BYTES}-byte item budget`);
+  return { hostsGz: gz };
+};
 
 const resPk = (resourceKey: string) => `RES#${resourceKey}`;
 const intSk = (startSec: EpochSec) => `INT#${padSec(startSec)}`;
@@ -108,7 +120,7 @@ export class DynamoFootprintStore implements FootprintStore {
           sk: `RAW#${padSec(intervalStartSec)}`,
           type: 'raw',
           ttl: intervalStartSec + RAW_SAMPLES_TTL_SEC,
-          hosts: JSON.stringify(hosts),
+          ...rawPayload(hosts),
         },
       }),
     );

@@ -74,7 +74,14 @@ const SecretJson = z.record(z.string(), z.union([z.string(), z.boolean()]));
 
 /** Read the provider secret (JSON object with the CREDENTIAL_KEYS). Errors never include the secret's content. */
 export async function credentialsFromSecret(client: Pick<SecretsManagerClient, 'send'>, secretId: string): Promise<ProviderCredentials> {
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  let out;
+  try {
+    out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  } catch (e) {
+    // No secret created yet = no live provider configured (ingest then only makes our own forecast).
+    if ((e as { name?: string }).name === 'ResourceNotFoundException') return credentialsFromRecord({});
+    throw e;
+  }
   if (!out.SecretString) throw new Error(`provider secret ${secretId}: no SecretString (expected a JSON object)`);
   let raw: unknown;
   try {

@@ -50,6 +50,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 /** Start the server. `token` protects /api/*; static files come from `staticDir` (index.html at /). */
 export async function startHttpServer(o: { routes: readonly Route[]; token: string; staticDir?: string; port?: number }): Promise<LocalHttpServer> {
+  // An empty token would compare equal to a missing header: refuse to start rather than serve an open API.
+  if (o.token.length < 16) throw new Error('API token must be at least 16 characters');
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {

@@ -110,7 +110,7 @@ export function makeDemoJobRequests(nowSec: EpochSec): JobRequest[] {
   const spec = (prefix: string, instanceType: string, count = 1) => ({
     TrainingJobName: prefix,
     AlgorithmSpecification: { TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-train:1', TrainingInputMode: 'File' as const },
-    RoleArn: 'arn:aws:iam::123456789012:role/demo-sagemaker-training',
+    RoleArn: 'arn:aws:iam::123456789012:role/carbonpilot-training-demo',
     ResourceConfig: { InstanceType: instanceType, InstanceCount: count, VolumeSizeInGB: 100 },
     StoppingCondition: { MaxRuntimeInSeconds: 3 * 86400 },
     OutputDataConfig: { S3OutputPath: 's3://demo-carbonpilot/output' },

@@ -59,7 +59,8 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
 
     const webDir = join(dataDir, 'web');
     await buildDashboard(webDir);
-    const token = process.env.CARBONPILOT_API_TOKEN ?? randomBytes(24).toString('base64url');
+    const token = process.env.CARBONPILOT_API_TOKEN || randomBytes(24).toString('base64url');
+    if (token.length < 16) throw new UsageError('CARBONPILOT_API_TOKEN must be at least 16 characters');
     const outcomes = makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo });
     http = await startHttpServer({
       routes: [

@@ -47,13 +47,15 @@ export interface ReportRow {
   /** gCO2e per inference, endpoints only, when invocation metrics exist. */
   gCo2ePerInference?: number;
   provisionalIntervals: number;
+  /** Intervals whose energy could not be modelled (unknown instance type, serverless): not in the totals. */
+  unmodelledIntervals: number;
   demo: boolean;
 }
 
 export interface Report {
   by: ReportDimension;
   rows: ReportRow[];
-  totals: { energyKwh: number; energyKwhLow: number; energyKwhHigh: number; co2eKg: number; co2eKgLow: number; co2eKgHigh: number; intervals: number };
+  totals: { energyKwh: number; energyKwhLow: number; energyKwhHigh: number; co2eKg: number; co2eKgLow: number; co2eKgHigh: number; intervals: number; unmodelledIntervals: number };
   signals: string[];
   demo: boolean;
 }
@@ -61,9 +63,9 @@ export interface Report {
 interface Acc {
   e: number; el: number; eh: number; c: number; cl: number; ch: number;
   itKwh: number; measuredKwh: number; covW: number; sec: number; n: number;
-  inv: number; hasInv: boolean; prov: number; demo: boolean;
+  inv: number; hasInv: boolean; prov: number; unmodelled: number; demo: boolean;
 }
-const newAcc = (): Acc => ({ e: 0, el: 0, eh: 0, c: 0, cl: 0, ch: 0, itKwh: 0, measuredKwh: 0, covW: 0, sec: 0, n: 0, inv: 0, hasInv: false, prov: 0, demo: false });
+const newAcc = (): Acc => ({ e: 0, el: 0, eh: 0, c: 0, cl: 0, ch: 0, itKwh: 0, measuredKwh: 0, covW: 0, sec: 0, n: 0, inv: 0, hasInv: false, prov: 0, unmodelled: 0, demo: false });
 
 const add = (a: Acc, i: FootprintInterval): void => {
   a.e += i.energyKwh.point; a.el += i.energyKwh.low; a.eh += i.energyKwh.high;
@@ -75,6 +77,7 @@ const add = (a: Acc, i: FootprintInterval): void => {
   a.n++;
   if (i.invocations !== undefined) { a.inv += i.invocations; a.hasInv = true; }
   if (i.provisional) a.prov++;
+  if (i.method === 'unmodelled') a.unmodelled++;
   a.demo ||= i.demo;
 };
 
@@ -102,13 +105,14 @@ export function aggregate(intervals: FootprintInterval[], by: ReportDimension): 
     invocations: a.hasInv ? a.inv : undefined,
     gCo2ePerInference: a.hasInv && a.inv > 0 ? (a.c * 1000) / a.inv : undefined,
     provisionalIntervals: a.prov,
+    unmodelledIntervals: a.unmodelled,
     demo: a.demo,
   }));
   rows.sort((x, y) => y.co2eKg - x.co2eKg || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   return {
     by,
     rows,
-    totals: { energyKwh: total.e, energyKwhLow: total.el, energyKwhHigh: total.eh, co2eKg: total.c, co2eKgLow: total.cl, co2eKgHigh: total.ch, intervals: total.n },
+    totals: { energyKwh: total.e, energyKwhLow: total.el, energyKwhHigh: total.eh, co2eKg: total.c, co2eKgLow: total.cl, co2eKgHigh: total.ch, intervals: total.n, unmodelledIntervals: total.unmodelled },
     signals: [...signals].sort(),
     demo: total.demo,
   };

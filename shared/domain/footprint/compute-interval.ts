@@ -132,7 +132,9 @@ export function computeInterval(input: ComputeIntervalInput): FootprintInterval 
     if (coveredInstanceSec === 0 && activeSec > 0) issues.push('no telemetry for the active period');
   }
 
-  const coveragePct = expectedInstanceSec > 0 ? Math.min(100, (coveredInstanceSec / expectedInstanceSec) * 100) : 100;
+  // Unmodelled work is not accounted, so it is never "covered" (a serverless variant has no instances to expect).
+  const coveragePct =
+    method === 'unmodelled' ? 0 : expectedInstanceSec > 0 ? Math.min(100, (coveredInstanceSec / expectedInstanceSec) * 100) : 100;
   if (coveragePct < 100 && method !== 'unmodelled' && coveredInstanceSec > 0) {
     issues.push(`telemetry coverage ${coveragePct.toFixed(1)} %: missing periods are not filled`);
   }

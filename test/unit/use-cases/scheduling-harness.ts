@@ -58,7 +58,7 @@ export const request = (over: Partial<JobRequestInput> = {}): JobRequestInput =>
   trainingJob: {
     TrainingJobName: 'bert-ft',
     AlgorithmSpecification: { TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1', TrainingInputMode: 'File' },
-    RoleArn: 'arn:aws:iam::123456789012:role/sm-train',
+    RoleArn: 'arn:aws:iam::123456789012:role/carbonpilot-training-test',
     ResourceConfig: { InstanceType: 'ml.g5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
     StoppingCondition: { MaxRuntimeInSeconds: 86400 },
     OutputDataConfig: { S3OutputPath: 's3://my-bucket/out' },

@@ -28,9 +28,10 @@ describe('LocalBus', () => {
     expect(fired.filter((f) => f.startsWith('inventory-sync')).length).toBe(5); // 0,15,30,45,60 min
     expect(fired.filter((f) => f.startsWith('collect-dispatch')).length).toBe(2); // 0 h, 1 h
     fired.length = 0;
-    bus.fireSchedulesUpTo(6 * 3600, 0, true);
+    bus.fireSchedulesUpTo(2 * 86400, 0, true);
     await bus.drain();
-    const scheduled = PIPELINE.filter((f) => f.triggers.some((t) => t.type === 'schedule')).map((f) => `${f.id}@1970-01-01T06:00:00Z`);
+    // Coalesced: each schedule (15 min, 1 h, 1 day) fires once, for the latest slot.
+    const scheduled = PIPELINE.flatMap((f) => f.triggers.filter((t) => t.type === 'schedule').map(() => `${f.id}@1970-01-03T00:00:00Z`));
     expect(fired).toEqual(scheduled);
   });
 
