@@ -123,4 +123,51 @@ describe('collector exactly-once', () => {
     expect(res.skipped).toEqual([{ resourceKey: 'training-job#us-east-1#does-not-exist', reason: 'unknown resource' }]);
     expect(res.written).toBeGreaterThan(10);
   });
+
+  it('if announcing the written days fails, no cursor moves and the retry announces them again', async () => {
+    const store = await freshStore();
+    const clock = { nowSec: () => END };
+    const announced: string[][] = [];
+    let fail = true;
+    const collect = makeCollectFootprint({
+      store, clock,
+      metrics: new DemoMetricsSource(clock, () => ({ count: 1, idleW: 50, maxW: 300 })),
+      intensity: makeIntensityResolver([new DemoIntensityProvider()], 'average-lifecycle'),
+      publisher: {
+        publish: async (entries) => {
+          if (fail) throw new Error('PutEvents throttled');
+          announced.push(...entries.map((e) => (e.detail as { days: string[] }).days));
+        },
+      },
+      lookupInstance, regionInfo: (r) => getRegionInfo(r), attributionKeys: DEFAULT_ATTRIBUTION_KEYS,
+      periodSec: 60, intervalSec: 3600, lagSec: 600, maxCatchUpSec: 86400, storeRawSamples: false,
+    });
+    const keys = FLEET.map(resourceKey);
+    await expect(collect(keys)).rejects.toThrow(/throttled/);
+    for (const k of keys) expect(await store.getCursor(k)).toBeUndefined();
+    fail = false;
+    const retry = await collect(keys);
+    expect(retry.written + retry.replaced).toBe(0); // the intervals were already written
+    expect(announced).toEqual([['2025-11-19', '2025-11-20']]); // the endpoint started at 23:00 the day before
+    expect((await store.getCursor(keys[0]))?.collectedToSec).toBeGreaterThan(T0);
+  });
+
+  it('a raw-sample write that fails is reported, and accounting still moves on', async () => {
+    const store = await freshStore();
+    const failing = Object.create(store) as DynamoFootprintStore;
+    failing.putRawSamples = async () => {
+      throw new Error('item too large');
+    };
+    const clock = { nowSec: () => END };
+    const res = await makeCollectFootprint({
+      store: failing, clock,
+      metrics: new DemoMetricsSource(clock, () => ({ count: 1, idleW: 50, maxW: 300 })),
+      intensity: makeIntensityResolver([new DemoIntensityProvider()], 'average-lifecycle'),
+      lookupInstance, regionInfo: (r) => getRegionInfo(r), attributionKeys: DEFAULT_ATTRIBUTION_KEYS,
+      periodSec: 60, intervalSec: 3600, lagSec: 600, maxCatchUpSec: 86400, storeRawSamples: true,
+    })(FLEET.map(resourceKey));
+    expect(res.errors).toEqual([]);
+    expect(res.skipped.some((s) => /raw samples .* not stored: item too large/.test(s.reason))).toBe(true);
+    expect((await store.getCursor(resourceKey(FLEET[2])))?.collectedToSec).toBeGreaterThan(T0);
+  });
 });

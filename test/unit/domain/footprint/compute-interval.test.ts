@@ -95,6 +95,9 @@ describe('computeInterval', () => {
     const out = computeInterval(base({ resource: job({ kind: 'endpoint', serverless: true }) }));
     expect(out.method).toBe('unmodelled');
     expect(out.issues.join(' ')).toMatch(/serverless/);
+    // A serverless variant has no instances to expect: it must still never read as "100 % covered".
+    const sl = computeInterval(base({ resource: job({ kind: 'endpoint', serverless: true, counts: [{ atSec: T0, instanceCount: 0 }] }) }));
+    expect(sl.coveragePct).toBe(0);
   });
 
   it('no telemetry at all is reported as such with zero coverage', () => {
