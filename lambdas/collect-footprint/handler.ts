@@ -13,7 +13,7 @@ export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
     const deps = await getDeps();
     const { finalIntervals, ...result } = await makeCollectFootprint(collectorDeps(deps))(resourceKeys);
     // Footprint metrics as CloudWatch Embedded Metric Format log lines (no PutMetricData calls).
-    for (const line of footprintMetrics(finalIntervals)) console.log(line);
+    for (const line of footprintMetrics(finalIntervals)) deps.emitMetricLine(line);
     deps.log('collect-footprint', { ...result, days: result.days.length });
     return result;
   });

@@ -77,6 +77,7 @@ async function build(): Promise<AppDeps> {
     lookupInstance,
     regionInfo: (region) => getRegionInfo(region, config.regionOverrides),
     log: jsonLog,
+    emitMetricLine: (line) => console.log(line),
   };
 }
 

@@ -27,6 +27,8 @@ export interface AppDeps {
   lookupInstance: (instanceType: string) => InstanceSpec | undefined;
   regionInfo: (region: string) => RegionInfo | undefined;
   log: Log;
+  /** Where CloudWatch Embedded Metric Format lines go: stdout in Lambda (CloudWatch Logs extracts them), nowhere locally. */
+  emitMetricLine: (line: string) => void;
   /** Carbon-aware job scheduling (dispatcher, API); absent where a function does not schedule jobs. */
   scheduling?: SchedulingDeps;
 }

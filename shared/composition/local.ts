@@ -47,5 +47,6 @@ export function localDeps(i: LocalDepsInput): AppDeps {
     lookupInstance,
     regionInfo: (region) => getRegionInfo(region, i.config.regionOverrides),
     log: i.log ?? (() => undefined),
+    emitMetricLine: () => undefined,
   };
 }
