@@ -257,6 +257,8 @@ export const PIPELINE: readonly PipelineFunction[] = [
     memoryMb: 512,
     timeoutSec: 300,
     triggers: [
+      // Backstop for intervals written after the actuals event was handled (see makeRecomputeSweep).
+      { type: 'schedule', id: 'RecomputeSweep', expression: 'rate(6 hours)' },
       {
         type: 'event',
         id: 'IntensityActualsUpdated',

@@ -4,11 +4,17 @@ import { EventBridgeEnvelope, parseOrThrow } from '../../shared/contracts/events
 import type { AppDeps } from '../../shared/composition/deps';
 import { awsDeps } from '../../shared/composition/aws';
 import { IntensityActualsUpdated } from '../../shared/use-cases/ingest-intensity';
-import { makeRecomputeCarbon } from '../../shared/use-cases/recompute-carbon';
+import { makeRecomputeCarbon, makeRecomputeSweep } from '../../shared/use-cases/recompute-carbon';
 
 export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
   middy().handler(async (event: unknown) => {
     const e = parseOrThrow(EventBridgeEnvelope, event, 'event');
+    if (e['detail-type'] === 'Scheduled Event') {
+      const deps = await getDeps();
+      const result = await makeRecomputeSweep({ store: deps.store, providers: deps.intensityProviders, publisher: deps.publisher })(deps.config.signal, deps.clock.nowSec());
+      deps.log('footprint-recompute sweep', result);
+      return result;
+    }
     const detail = parseOrThrow(IntensityActualsUpdated, e.detail, 'detail');
     const deps = await getDeps();
     // The same provider chain as the collector (stored series first).

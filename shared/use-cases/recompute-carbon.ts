@@ -65,3 +65,27 @@ export const makeRecomputeCarbon = (d: RecomputeDeps) =>
     }
     return res;
   };
+
+/** Hours a scheduled sweep looks back for intervals still on forecast or fallback intensity. */
+export const RECOMPUTE_SWEEP_SEC = 72 * HOUR_SEC;
+
+/**
+ * Backstop (scheduled): every zone with intervals below 'actual' quality in the trailing window is recomputed.
+ * Catches intervals written just after an `Intensity Actuals Updated` event was handled (a collector racing the
+ * recompute), which that event will never see again.
+ */
+export const makeRecomputeSweep = (d: RecomputeDeps) =>
+  async (signal: IntensityActualsUpdated['signal'], nowSec: number): Promise<{ zones: string[]; replaced: number; errors: number }> => {
+    const window = { startSec: alignDown(nowSec, HOUR_SEC) - RECOMPUTE_SWEEP_SEC, endSec: alignDown(nowSec, HOUR_SEC) };
+    const intervals = await d.store.queryIntervals(window);
+    const zones = [...new Set(intervals.filter((i) => i.intensitySignal === signal && i.intensityQuality !== 'actual').map((i) => i.intensityZone))].sort();
+    const recompute = makeRecomputeCarbon(d);
+    let replaced = 0;
+    let errors = 0;
+    for (const zone of zones) {
+      const r = await recompute({ zone, signal, fromSec: window.startSec, toSec: window.endSec });
+      replaced += r.replaced;
+      errors += r.errors.length;
+    }
+    return { zones, replaced, errors };
+  };

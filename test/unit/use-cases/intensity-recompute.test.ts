@@ -5,7 +5,7 @@ import { DynamoIntensityStore } from '../../../shared/adapters/aws/dynamodb-inte
 import { StoredIntensityProvider } from '../../../shared/adapters/intensity/stored-intensity-provider';
 import { computeInterval } from '../../../shared/domain/footprint/compute-interval';
 import type { IntensityQuality } from '../../../shared/domain/types';
-import { makeRecomputeCarbon } from '../../../shared/use-cases/recompute-carbon';
+import { makeRecomputeCarbon, makeRecomputeSweep } from '../../../shared/use-cases/recompute-carbon';
 import { makeHandler } from '../../../lambdas/footprint-recompute/handler';
 import { TEST_SPEC, T0, job, minuteSamples, telemetryOf } from '../../helpers/fixtures';
 
@@ -74,6 +74,25 @@ describe('makeRecomputeCarbon', () => {
     expect(res).toMatchObject({ candidates: 1, replaced: 0, notImproved: 1 });
     const [got] = await footprints.queryResourceIntervals(iv.resourceKey, { startSec: T0 + 5 * H, endSec: T0 + 6 * H });
     expect(got).toEqual(iv);
+  });
+});
+
+describe('makeRecomputeSweep (scheduled backstop)', () => {
+  it('finds zones with intervals still below actual in the trailing 72 h and recomputes them', async () => {
+    const now = T0 + 40 * H;
+    const late = interval('race', T0 + 30 * H, 'own-forecast', 500, 'NL'); // written after its actuals were announced
+    const old = interval('race', T0 - 40 * H, 'own-forecast', 500, 'NL'); // outside the window: left alone
+    await footprints.putInterval(late);
+    await footprints.putInterval(old);
+    await intensity.putPoints([actual('NL', T0 + 30 * H, 250), actual('NL', T0 - 40 * H, 250)]);
+    const res = await makeRecomputeSweep({ store: footprints, providers: [new StoredIntensityProvider(intensity)] })('average-lifecycle', now);
+    expect(res.zones).toContain('NL');
+    expect(res.replaced).toBeGreaterThanOrEqual(1);
+    const [got] = await footprints.queryResourceIntervals(late.resourceKey, { startSec: T0 + 30 * H, endSec: T0 + 31 * H });
+    expect(got.intensityQuality).toBe('actual');
+    expect(got.co2eKg.point).toBeCloseTo(late.energyKwh.point * 0.25, 12);
+    const [kept] = await footprints.queryResourceIntervals(old.resourceKey, { startSec: T0 - 40 * H, endSec: T0 - 39 * H });
+    expect(kept.intensityQuality).toBe('own-forecast');
   });
 });
 
