@@ -50,8 +50,14 @@ export interface Cursor {
 
 /** The footprint store (DynamoDB single table). */
 export interface FootprintStore {
-  putResource(r: ResourceRef): Promise<void>;
+  /**
+   * Write the inventory record. With `expectedVersion` it is a compare-and-set (0 = must be absent) and returns
+   * false when another writer got there first (re-read, merge, retry); without, it overwrites (seeding, tests).
+   */
+  putResource(r: ResourceRef, expectedVersion?: number): Promise<boolean>;
   getResource(resourceKey: string): Promise<ResourceRef | undefined>;
+  /** The record with its version, for read-merge-write. */
+  getResourceVersioned(resourceKey: string): Promise<{ resource: ResourceRef; version: number } | undefined>;
   /** Resources still being collected (not yet marked complete). */
   listResources(): Promise<ResourceRef[]>;
   /** Every resource ever registered, complete or not. */

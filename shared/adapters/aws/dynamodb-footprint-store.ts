@@ -38,13 +38,29 @@ export class DynamoFootprintStore implements FootprintStore {
     this.doc = documentClient(client);
   }
 
-  async putResource(r: ResourceRef): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: resPk(resourceKey(r)), sk: 'META', gsi1pk: 'RESOURCES', gsi1sk: resourceKey(r), type: 'resource', resource: r },
-      }),
-    );
+  async putResource(r: ResourceRef, expectedVersion?: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: resPk(resourceKey(r)), sk: 'META', gsi1pk: 'RESOURCES', gsi1sk: resourceKey(r), type: 'resource', resource: r, version: (expectedVersion ?? 0) + 1 },
+          ...(expectedVersion === undefined
+            ? {}
+            : expectedVersion === 0
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getResourceVersioned(key: string): Promise<{ resource: ResourceRef; version: number } | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: resPk(key), sk: 'META' }, ConsistentRead: true }));
+    return out.Item ? { resource: out.Item.resource as ResourceRef, version: (out.Item.version as number | undefined) ?? 1 } : undefined;
   }
 
   async markCollectionComplete(key: string): Promise<void> {
