@@ -69,6 +69,11 @@ export interface ResourceTelemetry {
   hosts: HostSeries[];
   /** CloudWatch returned PartialData for some query: values may still change, the interval is provisional. */
   partial: boolean;
+  /**
+   * With `partial`: periods starting at or after this instant may still change; earlier ones are final, so the hours
+   * before it can be accounted (and the cursor can move). Undefined = the whole window is provisional.
+   */
+  provisionalFromSec?: EpochSec;
   /** Data-quality flags (impossible values, missing metrics) with what was done about them. */
   issues: string[];
 }

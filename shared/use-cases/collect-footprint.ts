@@ -182,6 +182,8 @@ async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days:
 export function sliceTelemetry(t: ResourceTelemetry, w: Window): ResourceTelemetry {
   return {
     ...t,
+    // Only the hours that reach into the unsettled tail stay provisional.
+    partial: t.partial && (t.provisionalFromSec === undefined || w.endSec > t.provisionalFromSec),
     window: w,
     hosts: t.hosts.map((h) => ({ ...h, samples: h.samples.filter((s) => s.tSec >= w.startSec && s.tSec < w.endSec) })),
   };

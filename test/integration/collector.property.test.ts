@@ -9,7 +9,7 @@ import { createTableInput } from '../../shared/adapters/aws/table-schema';
 import { DynamoFootprintStore } from '../../shared/adapters/aws/dynamodb-footprint-store';
 import { DemoMetricsSource } from '../../shared/adapters/local/demo-fleet';
 import { DemoIntensityProvider } from '../../shared/adapters/intensity/demo-intensity-provider';
-import { makeCollectFootprint } from '../../shared/use-cases/collect-footprint';
+import { makeCollectFootprint, sliceTelemetry } from '../../shared/use-cases/collect-footprint';
 import { makeIntensityResolver } from '../../shared/use-cases/intensity-resolver';
 import { lookupInstance } from '../../shared/domain/power/instance-catalog';
 import { getRegionInfo } from '../../shared/domain/regions/region-catalog';
@@ -169,5 +169,18 @@ describe('collector exactly-once', () => {
     expect(res.errors).toEqual([]);
     expect(res.skipped.some((s) => /raw samples .* not stored: item too large/.test(s.reason))).toBe(true);
     expect((await store.getCursor(resourceKey(FLEET[2])))?.collectedToSec).toBeGreaterThan(T0);
+  });
+});
+
+describe('sliceTelemetry', () => {
+  const t = { resourceKey: 'k', window: { startSec: T0, endSec: T0 + 4 * 3600 }, hosts: [], partial: true, issues: [] };
+  it('keeps only the hours reaching into the unsettled tail provisional', () => {
+    const withTail = { ...t, provisionalFromSec: T0 + 2 * 3600 + 120 };
+    const hour = (h: number) => ({ startSec: T0 + h * 3600, endSec: T0 + (h + 1) * 3600 });
+    expect([0, 1, 2, 3].map((h) => sliceTelemetry(withTail, hour(h)).partial)).toEqual([false, false, true, true]);
+  });
+  it('without a settled prefix the whole window stays provisional', () => {
+    expect(sliceTelemetry(t, { startSec: T0, endSec: T0 + 3600 }).partial).toBe(true);
+    expect(sliceTelemetry({ ...t, partial: false }, { startSec: T0, endSec: T0 + 3600 }).partial).toBe(false);
   });
 });

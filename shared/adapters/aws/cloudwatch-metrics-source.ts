@@ -317,13 +317,20 @@ export class CloudWatchMetricsSource implements MetricsSource {
     }));
     const issues = new IssueCollector();
     let partial = false;
+    let provisionalFromSec = w.endSec;
     const gpuPowerBoundW = this.maxGpuW * (p.gpus && p.gpus > 0 ? p.gpus : FALLBACK_MAX_GPUS_PER_INSTANCE);
 
     for (const u of units) {
       const host = p.hosts[u.spec.hi].host;
       const m = merged.get(u.id);
       if (!m) continue; // no result at all for this query: every period stays null (a gap)
-      if (m.status === 'PartialData' || m.status === 'InternalError') partial = true;
+      if (m.status === 'PartialData' || m.status === 'InternalError') {
+        partial = true;
+        // PartialData: what came back up to the last returned period is settled; from that period on it may change.
+        // InternalError: nothing in the window can be trusted as final.
+        const last = m.status === 'PartialData' && m.tsSec.length ? Math.max(...m.tsSec) : w.startSec;
+        provisionalFromSec = Math.min(provisionalFromSec, last);
+      }
       if (m.status === 'InternalError' || m.status === 'Forbidden') issues.note(`${host}: ${u.spec.field} query returned ${m.status}`);
       for (const msg of m.messages) issues.note(`${host}: ${u.spec.field} query: ${msg}`);
 
@@ -378,6 +385,7 @@ export class CloudWatchMetricsSource implements MetricsSource {
       window: { startSec: w.startSec, endSec: w.endSec },
       hosts,
       partial,
+      ...(partial ? { provisionalFromSec } : {}),
       issues: issues.list(),
     };
   }

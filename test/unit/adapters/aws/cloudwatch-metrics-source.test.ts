@@ -180,6 +180,9 @@ describe('CloudWatchMetricsSource.fetch', () => {
     cw.on(GetMetricDataCommand).callsFake(answerWith((d) => (d.includes('TrainingJobs|GPU') ? { t: [T0], v: [400], status: 'PartialData' } : undefined)));
     const res2 = await source().fetch([training('job-g'), endpoint('other/AllTraffic')], window, P);
     expect(res2.telemetry.map((t) => t.partial)).toEqual([true, false]);
+    // What came back before the last returned period is settled: provisional from that period on.
+    expect(res2.telemetry[0].provisionalFromSec).toBe(T0);
+    expect(res2.telemetry[1].provisionalFromSec).toBeUndefined();
   });
 
   it('packs 300 resources into several calls of at most 500 queries and 100,800 datapoints, with valid unique ids', async () => {
