@@ -15,7 +15,6 @@
 import { z } from 'zod';
 import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
-import type { IntensityProvider } from '../../ports';
 import {
   alignHourly,
   chunkWindow,
@@ -27,6 +26,7 @@ import {
   type RawSample,
   type SeriesReport,
   zIsoInstant,
+  HttpIntensityProvider,
 } from './http';
 
 export const ELECTRICITY_MAPS_PROVIDER = 'Electricity Maps';
@@ -76,19 +76,12 @@ const SIGNAL_TO_EFT: Partial<Record<IntensitySignal, 'lifecycle' | 'direct'>> = 
 const EFT_TO_SIGNAL = { lifecycle: 'average-lifecycle', direct: 'average-direct' } as const;
 
 /** Electricity Maps v3 as an `IntensityProvider` (average-lifecycle and average-direct signals). */
-export class ElectricityMapsProvider implements IntensityProvider {
+export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMapsProviderOptions> {
   readonly name = ELECTRICITY_MAPS_PROVIDER;
   readonly signals: readonly IntensitySignal[] = ['average-lifecycle', 'average-direct'];
-  private readonly baseUrl: string;
-  private readonly clock: () => EpochSec;
 
-  constructor(private readonly o: ElectricityMapsProviderOptions) {
-    this.baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
-  }
-
-  async getSeries(zone: string, signal: IntensitySignal, window: Window): Promise<IntensityPoint[]> {
-    return (await this.getSeriesWithReport(zone, signal, window)).points;
+  constructor(o: ElectricityMapsProviderOptions) {
+    super(o, DEFAULT_BASE_URL);
   }
 
   /** Hourly actuals for [window) with a report of gaps, duplicates and calls made. */

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensityQuality, IntensitySignal } from '../../domain/types';
+import type { IntensityProvider } from '../../ports';
 
 // ---------------------------------------------------------------------------------------------
 // Typed errors
@@ -336,3 +337,34 @@ export const chunkWindow = (w: Window, maxSec: number): Window[] => {
 
 /** ISO-8601 UTC with minutes precision, the format NESO and Electricity Maps document (`2024-03-01T12:00Z`). */
 export const isoMinuteUtc = (tSec: EpochSec): string => new Date(tSec * 1000).toISOString().slice(0, 16) + 'Z';
+
+/** Options every HTTP intensity provider takes. */
+export interface HttpProviderOptions {
+  fetch: FetchFn;
+  baseUrl?: string;
+  /** Epoch seconds (default: wall clock). */
+  clock?: () => EpochSec;
+  http?: HttpTuning;
+}
+
+/** What the provider adapters share: base URL, clock, and `getSeries` as the points of `getSeriesWithReport`. */
+export abstract class HttpIntensityProvider<O extends HttpProviderOptions> implements IntensityProvider {
+  abstract readonly name: string;
+  abstract readonly signals: readonly IntensitySignal[];
+  protected readonly baseUrl: string;
+  protected readonly clock: () => EpochSec;
+
+  constructor(
+    protected readonly o: O,
+    defaultBaseUrl: string,
+  ) {
+    this.baseUrl = (o.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '');
+    this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  async getSeries(zone: string, signal: IntensitySignal, window: Window): Promise<IntensityPoint[]> {
+    return (await this.getSeriesWithReport(zone, signal, window)).points;
+  }
+
+  abstract getSeriesWithReport(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }>;
+}

@@ -17,7 +17,6 @@
 import { z } from 'zod';
 import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
-import type { IntensityProvider } from '../../ports';
 import {
   alignHourly,
   chunkWindow,
@@ -30,6 +29,7 @@ import {
   type RawSample,
   type SeriesReport,
   zIsoInstant,
+  HttpIntensityProvider,
 } from './http';
 
 export const NESO_PROVIDER = 'NESO Carbon Intensity API';
@@ -62,19 +62,12 @@ export interface NesoProviderOptions {
 type Target = { kind: 'national' } | { kind: 'regional'; regionId: number };
 
 /** NESO Carbon Intensity API as an `IntensityProvider` (signal 'average-direct', zones `GB` and `GB-region-<id>`). */
-export class NesoProvider implements IntensityProvider {
+export class NesoProvider extends HttpIntensityProvider<NesoProviderOptions> {
   readonly name = NESO_PROVIDER;
   readonly signals: readonly IntensitySignal[] = ['average-direct'];
-  private readonly baseUrl: string;
-  private readonly clock: () => EpochSec;
 
-  constructor(private readonly o: NesoProviderOptions) {
-    this.baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
-  }
-
-  async getSeries(zone: string, signal: IntensitySignal, window: Window): Promise<IntensityPoint[]> {
-    return (await this.getSeriesWithReport(zone, signal, window)).points;
+  constructor(o: NesoProviderOptions) {
+    super(o, DEFAULT_BASE_URL);
   }
 
   /** Hourly means of the half-hourly values in [window), with gaps and duplicates reported. */

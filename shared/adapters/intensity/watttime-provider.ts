@@ -15,7 +15,6 @@
 import { z } from 'zod';
 import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
-import type { IntensityProvider } from '../../ports';
 import {
   alignHourly,
   chunkWindow,
@@ -28,6 +27,7 @@ import {
   type RawSample,
   type SeriesReport,
   zIsoInstant,
+  HttpIntensityProvider,
 } from './http';
 
 export const WATTTIME_PROVIDER = 'WattTime';
@@ -75,23 +75,16 @@ export interface WattTimeProviderOptions {
 }
 
 /** WattTime v3 MOER as an `IntensityProvider` (signal 'marginal'). */
-export class WattTimeProvider implements IntensityProvider {
+export class WattTimeProvider extends HttpIntensityProvider<WattTimeProviderOptions> {
   readonly name = WATTTIME_PROVIDER;
   readonly signals: readonly IntensitySignal[] = ['marginal'];
-  private readonly baseUrl: string;
-  private readonly clock: () => EpochSec;
   private token?: { value: string; obtainedAtSec: EpochSec };
   private pendingLogin?: Promise<string>;
   /** Logins performed (observable for tests and cost accounting). */
   logins = 0;
 
-  constructor(private readonly o: WattTimeProviderOptions) {
-    this.baseUrl = (o.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
-  }
-
-  async getSeries(zone: string, signal: IntensitySignal, window: Window): Promise<IntensityPoint[]> {
-    return (await this.getSeriesWithReport(zone, signal, window)).points;
+  constructor(o: WattTimeProviderOptions) {
+    super(o, DEFAULT_BASE_URL);
   }
 
   /** Hourly means of 5-minute MOER actuals in [window), with gaps and duplicates reported. */
