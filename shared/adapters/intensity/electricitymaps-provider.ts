@@ -21,12 +21,11 @@ import {
   fetchJson,
   isoMinuteUtc,
   ProviderResponseError,
-  type FetchFn,
-  type HttpTuning,
   type RawSample,
   type SeriesReport,
   zIsoInstant,
   HttpIntensityProvider,
+  type HttpProviderOptions,
 } from './http';
 
 export const ELECTRICITY_MAPS_PROVIDER = 'Electricity Maps';
@@ -63,13 +62,8 @@ export const EmForecastSchema = z.object({
 });
 type EmPoint = z.infer<typeof EmPointSchema>;
 
-export interface ElectricityMapsProviderOptions {
-  fetch: FetchFn;
-  baseUrl?: string;
+export interface ElectricityMapsProviderOptions extends HttpProviderOptions {
   credentials: { token: string };
-  /** Epoch seconds (default: wall clock). */
-  clock?: () => EpochSec;
-  http?: HttpTuning;
 }
 
 const SIGNAL_TO_EFT: Partial<Record<IntensitySignal, 'lifecycle' | 'direct'>> = { 'average-lifecycle': 'lifecycle', 'average-direct': 'direct' };
@@ -85,10 +79,10 @@ export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMa
   }
 
   /** Hourly actuals for [window) with a report of gaps, duplicates and calls made. */
-  async getSeriesWithReport(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
+  protected async fetchSeries(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
     const eft = SIGNAL_TO_EFT[signal];
     const fetchedAtSec = this.clock();
-    if (!eft) return this.unsupported(signal, window);
+    if (!eft) throw new Error(`unreachable: ${signal} is not an Electricity Maps signal`);
     const raw: EmPoint[] = [];
     let apiCalls = 0;
     let field = 'data';
@@ -162,11 +156,6 @@ export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMa
     if (p.carbonIntensity === null) return undefined;
     const tSec = alignDown(parseIsoInstant(p.datetime), HOUR_SEC);
     return { tSec, periodSec: HOUR_SEC, gPerKwh: p.carbonIntensity, zone, signal, provider: this.name, quality: 'actual', fetchedAtSec: this.clock() };
-  }
-
-  private unsupported(signal: IntensitySignal, window: Window): { points: IntensityPoint[]; report: SeriesReport } {
-    const { report } = alignHourly([], window, { zone: '', signal, provider: this.name });
-    return { points: [], report: { ...report, apiCalls: 0, notes: [`Electricity Maps publishes no '${signal}' signal`] } };
   }
 
   private checkZone(got: string | undefined, want: string, field: string): void {

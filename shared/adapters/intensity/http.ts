@@ -69,21 +69,6 @@ export type FetchFn = typeof fetch;
 
 /** Retry/timeout knobs an adapter passes through to `fetchJson` (tests inject `sleep` and `nowMs`). */
 export interface HttpTuning {
-  timeoutMs?: number;
-  maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
-  nowMs?: () => number;
-  baseBackoffMs?: number;
-  maxBackoffMs?: number;
-  maxRetryAfterMs?: number;
-}
-
-export interface FetchJsonOptions<T> {
-  fetch: FetchFn;
-  /** Provider name used in error messages. */
-  provider: string;
-  /** Zod schema of the documented response body. */
-  schema: z.ZodType<T>;
   /** Per-attempt timeout, ms (default 10 000). */
   timeoutMs?: number;
   /** Total attempts including the first (default 3). Only retryable errors are retried. */
@@ -97,6 +82,14 @@ export interface FetchJsonOptions<T> {
   maxBackoffMs?: number;
   /** A Retry-After longer than this is not slept through: the rate-limit error is thrown for the caller to schedule (default 60 000). */
   maxRetryAfterMs?: number;
+}
+
+export interface FetchJsonOptions<T> extends HttpTuning {
+  fetch: FetchFn;
+  /** Provider name used in error messages. */
+  provider: string;
+  /** Zod schema of the documented response body. */
+  schema: z.ZodType<T>;
   /** Strings that must never appear in an error message (tokens, passwords). */
   secrets?: readonly string[];
 }
@@ -341,6 +334,8 @@ export const isoMinuteUtc = (tSec: EpochSec): string => new Date(tSec * 1000).to
 /** Options every HTTP intensity provider takes. */
 export interface HttpProviderOptions {
   fetch: FetchFn;
+  /** The provider's credentials (never logged, never in error messages). */
+  credentials?: unknown;
   baseUrl?: string;
   /** Epoch seconds (default: wall clock). */
   clock?: () => EpochSec;
@@ -366,5 +361,18 @@ export abstract class HttpIntensityProvider<O extends HttpProviderOptions> imple
     return (await this.getSeriesWithReport(zone, signal, window)).points;
   }
 
-  abstract getSeriesWithReport(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }>;
+  /** Hourly actuals for [window) with a report of gaps, duplicates and calls; a signal the provider lacks → [] and no call. */
+  async getSeriesWithReport(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
+    if (!this.signals.includes(signal)) {
+      const { report } = alignHourly([], window, { zone, signal, provider: this.name });
+      return { points: [], report: { ...report, apiCalls: 0, notes: [`${this.name} publishes no '${signal}' signal${this.signalNote}`] } };
+    }
+    return this.fetchSeries(zone, signal, window);
+  }
+
+  /** Appended to the "publishes no signal" note (why the provider has only what it has). */
+  protected readonly signalNote: string = '';
+
+  /** Fetch a signal the provider publishes. */
+  protected abstract fetchSeries(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }>;
 }

@@ -24,12 +24,11 @@ import {
   isoMinuteUtc,
   ProviderRequestError,
   ProviderResponseError,
-  type FetchFn,
-  type HttpTuning,
   type RawSample,
   type SeriesReport,
   zIsoInstant,
   HttpIntensityProvider,
+  type HttpProviderOptions,
 } from './http';
 
 export const NESO_PROVIDER = 'NESO Carbon Intensity API';
@@ -49,14 +48,9 @@ const NesoRegionSchema = z.object({ regionid: z.number(), shortname: z.string().
 export const NesoRegionalSchema = z.object({ data: z.union([NesoRegionSchema, z.array(NesoRegionSchema)]) });
 type NesoPeriod = z.infer<typeof NesoPeriodSchema>;
 
-export interface NesoProviderOptions {
-  fetch: FetchFn;
-  baseUrl?: string;
+export interface NesoProviderOptions extends HttpProviderOptions {
   /** NESO needs no key; accepted for a uniform constructor and ignored. */
   credentials?: Record<string, never>;
-  /** Epoch seconds (default: wall clock). */
-  clock?: () => EpochSec;
-  http?: HttpTuning;
 }
 
 type Target = { kind: 'national' } | { kind: 'regional'; regionId: number };
@@ -70,13 +64,11 @@ export class NesoProvider extends HttpIntensityProvider<NesoProviderOptions> {
     super(o, DEFAULT_BASE_URL);
   }
 
+  protected readonly signalNote = ' (its figure is direct, generation-only)';
+
   /** Hourly means of the half-hourly values in [window), with gaps and duplicates reported. */
-  async getSeriesWithReport(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
+  protected async fetchSeries(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
     const fetchedAtSec = this.clock();
-    if (signal !== 'average-direct') {
-      const { report } = alignHourly([], window, { zone, signal, provider: this.name });
-      return { points: [], report: { ...report, apiCalls: 0, notes: [`NESO publishes no '${signal}' signal (its figure is direct, generation-only)`] } };
-    }
     const target = this.target(zone);
     const samples: RawSample[] = [];
     let apiCalls = 0;

@@ -22,12 +22,11 @@ import {
   isoMinuteUtc,
   ProviderAuthError,
   ProviderResponseError,
-  type FetchFn,
-  type HttpTuning,
   type RawSample,
   type SeriesReport,
   zIsoInstant,
   HttpIntensityProvider,
+  type HttpProviderOptions,
 } from './http';
 
 export const WATTTIME_PROVIDER = 'WattTime';
@@ -63,15 +62,10 @@ const WtMetaSchema = z.object({
 export const WtDataSchema = z.object({ data: z.array(WtPointSchema), meta: WtMetaSchema });
 type WtData = z.infer<typeof WtDataSchema>;
 
-export interface WattTimeProviderOptions {
-  fetch: FetchFn;
-  baseUrl?: string;
+export interface WattTimeProviderOptions extends HttpProviderOptions {
   credentials: { username: string; password: string };
-  /** Epoch seconds (default: wall clock). */
-  clock?: () => EpochSec;
   /** Forecast horizon requested from /v3/forecast, hours (default 24; WattTime allows up to 72). */
   forecastHorizonHours?: number;
-  http?: HttpTuning;
 }
 
 /** WattTime v3 MOER as an `IntensityProvider` (signal 'marginal'). */
@@ -88,12 +82,8 @@ export class WattTimeProvider extends HttpIntensityProvider<WattTimeProviderOpti
   }
 
   /** Hourly means of 5-minute MOER actuals in [window), with gaps and duplicates reported. */
-  async getSeriesWithReport(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
+  protected async fetchSeries(zone: string, signal: IntensitySignal, window: Window): Promise<{ points: IntensityPoint[]; report: SeriesReport }> {
     const fetchedAtSec = this.clock();
-    if (signal !== 'marginal') {
-      const { report } = alignHourly([], window, { zone, signal, provider: this.name });
-      return { points: [], report: { ...report, apiCalls: 0, notes: [`WattTime publishes no '${signal}' signal`] } };
-    }
     const samples: RawSample[] = [];
     let apiCalls = 0;
     for (const c of chunkWindow({ startSec: alignDown(window.startSec, HOUR_SEC), endSec: window.endSec }, HISTORICAL_MAX_SEC)) {
