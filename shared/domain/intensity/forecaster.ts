@@ -201,8 +201,8 @@ export function forecastHourlyWith(
     const len = BLOCK_HI[bIdx] - lo + 1;
     return lo + ((((o / stride) | 0) + 5 * bIdx) % len); // cycle through the block's horizons
   };
-  for (let bIdx = 0; bIdx < nBlocks; bIdx++) {
-    const base = bIdx * K * K;
+  /** The training samples of a block, past origins only, with the features `x` filled in for each (fit and residual passes). */
+  const forEachSample = (bIdx: number, visit: (o: number, y: number, bse: number) => void): void => {
     for (let o = firstOrigin; o < n; o += stride) {
       const h = sampleH(o, bIdx);
       const t = o + h - 1;
@@ -212,6 +212,12 @@ export function forecastHourlyWith(
       const bse = m[t - DAY_H * (Math.ceil(h / DAY_H) - 1)];
       if (!(bse === bse)) continue;
       features(o, h);
+      visit(o, y, bse);
+    }
+  };
+  for (let bIdx = 0; bIdx < nBlocks; bIdx++) {
+    const base = bIdx * K * K;
+    forEachSample(bIdx, (o, y, bse) => {
       const w = decay > 0 ? Math.exp(-decay * (n - o)) : 1;
       const r = w * (y - bse);
       for (let p = 0; p < K; p++) {
@@ -220,7 +226,7 @@ export function forecastHourlyWith(
         for (let q = 0; q <= p; q++) xtx[base + p * K + q] += xp * x[q];
       }
       cnt[bIdx]++;
-    }
+    });
   }
   const beta: (Float64Array | undefined)[] = [];
   for (let bIdx = 0; bIdx < nBlocks; bIdx++) {
@@ -257,19 +263,11 @@ export function forecastHourlyWith(
     const bt = beta[bIdx];
     if (!bt) continue;
     let c = 0;
-    for (let o = firstOrigin; o < n; o += stride) {
-      const h = sampleH(o, bIdx);
-      const t = o + h - 1;
-      if (t >= n) break;
-      const y = z[t];
-      if (!(y === y) || !(a[o - 1] === a[o - 1])) continue;
-      const bse = m[t - DAY_H * (Math.ceil(h / DAY_H) - 1)];
-      if (!(bse === bse)) continue;
-      features(o, h);
+    forEachSample(bIdx, (_o, y, bse) => {
       let pred = bse;
       for (let p = 0; p < K; p++) pred += bt[p] * x[p];
       if (c < res.length) res[c++] = y - pred;
-    }
+    });
     qLo[bIdx] = cfg.intervalWiden * quantileInPlace(res, c, Q_LO);
     qHi[bIdx] = cfg.intervalWiden * quantileInPlace(res, c, Q_HI);
   }
