@@ -12,7 +12,7 @@
  * against CarbonCast's own actuals, and our forecaster + baselines are run on the same series at the same issue
  * times (a like-for-like peer comparison; CarbonCast is production-based, EM consumption-based, so levels differ).
  */
-import { writeFileSync } from 'node:fs';
+import { benchArgs, writeJson } from './lib/bench-args';
 import { FORECASTER_VERSION, forecastHourly } from '../shared/domain/intensity/forecaster';
 import { loadCarbonCast, loadHourlyZones } from './lib/hourly-data';
 
@@ -27,10 +27,6 @@ const HORIZON_H = 96;
 /** History passed per call: 8 weeks (the forecaster itself only reads its trailing window). */
 const HISTORY_H = 56 * 24;
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const bandOf = (h: number): number => (h <= 24 ? 0 : h <= 48 ? 1 : 2);
 
@@ -105,12 +101,9 @@ function scoreIssue(series: Float64Array, firstHourSec: number, o: number, sc: S
 }
 
 function main(): void {
-  const dataDir = arg('data');
-  const outFile = arg('out');
-  if (!dataDir || !outFile) {
-    console.error('usage: npx tsx bench/forecast.ts --data DIR --out FILE.json [--zones A,B] [--step-h 13] [--warmup-days 28]');
-    process.exit(2);
-  }
+  const args = benchArgs('forecast', { dataRequired: true, extra: ['zones', 'step-h', 'warmup-days'] });
+  const dataDir = args.data as string;
+  const arg = args.get;
   const zoneFilter = arg('zones')?.split(',').map((z) => z.trim()).filter(Boolean);
   const stepH = Number(arg('step-h') ?? 13);
   const warmupH = Number(arg('warmup-days') ?? 28) * 24;
@@ -199,7 +192,7 @@ function main(): void {
       'carboncast MAPE is scored against CarbonCast\'s own (production-based) actuals, Jul–Dec 2021 vintages; see carboncastPeer for our forecaster on the same series and issue times.',
     ],
   };
-  writeFileSync(outFile, JSON.stringify({ perZone, carboncastPeer, summary }, null, 2));
+  writeJson(args.out, { perZone, carboncastPeer, summary });
   const g = goalResults.map((r) => `${r.zone} ${r.ratio1to24h}${r.pass ? '✓' : '✗'}`).join(' ');
   console.log(
     `forecast ${FORECASTER_VERSION}: ${summary.zones} zones, 1-24h MAPE ours/yesterday median ${summary.medianRatioVsYesterday['1-24h']} (25-48h ${summary.medianRatioVsYesterday['25-48h']}, 49-96h ${summary.medianRatioVsYesterday['49-96h']}); goals: ${g}; ` +

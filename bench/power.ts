@@ -5,7 +5,8 @@
  * The estimator sees only the utilisation series; measured energy = ∫ power.draw (same hold rule).
  * Side by side: CarbonPilot model (raw 100 ms samples and 1-minute averages, as CloudWatch delivers) vs linear idle→max.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
+import { benchArgs, writeJson } from './lib/bench-args';
 import { join } from 'path';
 import { lookupAccelerator } from '../shared/domain/power/instance-catalog';
 import { parseNvidiaSmiCsv, type TraceSample } from '../shared/domain/power/nvidia-smi-trace';
@@ -19,15 +20,6 @@ import type { Ranged } from '../shared/domain/types';
 
 const J_PER_KWH = 3.6e6;
 
-const fail = (msg: string): never => {
-  console.error(`bench:power: ${msg}\nusage: npx tsx bench/power.ts --data DIR --out FILE.json`);
-  process.exit(2);
-};
-
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
 
 /** Hold-until-next integration with last sample = median step (same rule as the estimator). */
 const integrate = (ts: number[], vals: number[]): number => {
@@ -76,12 +68,8 @@ interface RunResult {
 }
 
 const main = (): void => {
-  const data = arg('data');
-  const out = arg('out');
-  if (!data) fail('missing --data DIR');
-  if (!out) fail('missing --out FILE.json');
+  const { data, out, fail } = benchArgs('power', { dataRequired: true });
   const root = join(data as string, 'gpu-power-traces-training-profile');
-  if (!existsSync(data as string) || !statSync(data as string).isDirectory()) fail(`--data folder does not exist: ${data}`);
   if (!existsSync(root) || !statSync(root).isDirectory()) fail(`no gpu-power-traces-training-profile folder under ${data}`);
 
   const runs: RunResult[] = [];
@@ -172,7 +160,7 @@ const main = (): void => {
     skippedRows: runs.reduce((a, x) => a + x.skippedRows, 0),
     skippedFiles,
   };
-  writeFileSync(out as string, JSON.stringify(result, null, 2));
+  writeJson(out, result);
   console.log(
     `bench:power ${POWER_MODEL_VERSION}: ${runs.length} runs, MAPE carbonpilot ${mape.carbonpilot.toFixed(1)}% ` +
       `(1-min avg ${mape.carbonpilotMinuteAvg.toFixed(1)}%) vs linear ${mape.linear.toFixed(1)}% → ratio ${result.mapeRatio.toFixed(2)}×, ` +

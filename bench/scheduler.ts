@@ -13,7 +13,7 @@
  * same forecasts (shared/domain/intensity/forecaster.ts, issued from history before the decision hour only).
  * Realised emissions are always computed on actuals.
  */
-import { writeFileSync } from 'node:fs';
+import { benchArgs, writeJson } from './lib/bench-args';
 import { join } from 'node:path';
 import { loadHourlyZones, type HourlyZone } from './lib/hourly-data';
 import { forecastHourly, FORECASTER_VERSION } from '../shared/domain/intensity/forecaster';
@@ -33,31 +33,16 @@ const GROUP_SIZE = 3;
 const POLICIES = ['run-now', 'carbon-aware-sdk', 'carbonpilot', 'oracle'] as const;
 type Policy = (typeof POLICIES)[number];
 
-function usage(msg: string): never {
-  console.error(`bench:scheduler: ${msg}\nusage: npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N] [--max-segments N] [--refresh-h H]`);
-  process.exit(2);
-}
-
-function parseArgs(argv: string[]): { data: string; out: string; submissions: number; maxSegments: number; refreshH: number } {
-  const a: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    if (!k.startsWith('--')) usage(`unexpected argument '${k}'`);
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) usage(`missing value for ${k}`);
-    a[k.slice(2)] = v;
-    i++;
-  }
-  for (const k of Object.keys(a)) if (!['data', 'out', 'submissions', 'max-segments', 'refresh-h'].includes(k)) usage(`unknown option --${k}`);
-  if (!a.data) usage('--data DIR is required');
-  if (!a.out) usage('--out FILE.json is required');
-  const submissions = a.submissions ? Number(a.submissions) : 40;
-  const maxSegments = a['max-segments'] ? Number(a['max-segments']) : 3;
+function parseArgs(): { data: string; out: string; submissions: number; maxSegments: number; refreshH: number; usage: (m: string) => never } {
+  const a = benchArgs('scheduler', { dataRequired: true, extra: ['submissions', 'max-segments', 'refresh-h'] });
+  const usage = a.fail;
+  const submissions = Number(a.get('submissions') ?? 40);
+  const maxSegments = Number(a.get('max-segments') ?? 3);
+  const refreshH = Number(a.get('refresh-h') ?? 3);
   if (!Number.isInteger(submissions) || submissions < 1) usage('--submissions must be a positive integer');
-  const refreshH = a['refresh-h'] ? Number(a['refresh-h']) : 3;
   if (!Number.isInteger(maxSegments) || maxSegments < 1) usage('--max-segments must be a positive integer');
   if (!Number.isInteger(refreshH) || refreshH < 1 || refreshH > 12) usage('--refresh-h must be an integer 1–12');
-  return { data: a.data, out: a.out, submissions, maxSegments, refreshH };
+  return { data: a.data as string, out: a.out, submissions, maxSegments, refreshH, usage };
 }
 
 interface Zone {
@@ -259,10 +244,10 @@ function groupBy(cases: CaseResult[], key: (c: CaseResult) => string) {
 }
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseArgs();
   const t0 = Date.now();
   const raw: Map<string, HourlyZone> = loadHourlyZones(args.data);
-  if (raw.size === 0) usage(`no hourly files under ${join(args.data, 'electricitymaps-hourly-greendcc')}`);
+  if (raw.size === 0) args.usage(`no hourly files under ${join(args.data, 'electricitymaps-hourly-greendcc')}`);
 
   const zones = new Map<string, Zone>();
   for (const [name, z] of [...raw.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -277,7 +262,7 @@ function main(): void {
   const endSec = Math.min(...[...zones.values()].map((z) => z.firstHourSec + z.lca.length * HOUR));
   const maxSpanH = Math.max(...DURATIONS_H) + Math.max(...SLACKS_H);
   const lastSubmit = endSec - (maxSpanH + 1) * HOUR;
-  if (lastSubmit <= startSec) usage('not enough overlapping hourly data (need > 4 weeks + 3 days)');
+  if (lastSubmit <= startSec) args.usage('not enough overlapping hourly data (need > 4 weeks + 3 days)');
   // Stride coprime with 24 so that submissions sweep every hour of the day.
   let strideH = Math.max(1, Math.floor((lastSubmit - startSec) / HOUR / args.submissions));
   while (strideH > 1 && (strideH % 2 === 0 || strideH % 3 === 0)) strideH--;
@@ -387,7 +372,7 @@ function main(): void {
       runtimeSec: Math.round((Date.now() - t0) / 100) / 10,
     },
   };
-  writeFileSync(args.out, JSON.stringify(result, null, 2));
+  writeJson(args.out, result);
   const p = policies;
   console.log(
     `scheduler: ${cases.length} cases (${submissions} submissions × ${names.length} zones + ${groups.length} groups × ${jobs.length} jobs) | ` +

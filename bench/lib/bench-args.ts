@@ -6,6 +6,8 @@ export interface BenchArgs {
   data?: string;
   out: string;
   get(name: string): string | undefined;
+  /** Print the message with the usage line and exit 2. */
+  fail(message: string): never;
 }
 
 export function benchArgs(name: string, opts: { dataRequired: boolean; extra?: string[] }): BenchArgs {
@@ -28,7 +30,7 @@ export function benchArgs(name: string, opts: { dataRequired: boolean; extra?: s
   const data = values.get('data');
   if (opts.dataRequired && !data) fail('--data is required');
   if (data && !existsSync(data)) fail(`--data: folder "${data}" does not exist`);
-  return { data, out, get: (k) => values.get(k) };
+  return { data, out, get: (k) => values.get(k), fail };
 }
 
 export function writeJson(file: string, value: unknown): void {

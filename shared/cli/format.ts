@@ -9,6 +9,12 @@ export const DEMO_BANNER = 'DEMO DATA — synthetic fleet, telemetry and grid in
 
 const f = (x: number, d = 2) => x.toFixed(d);
 
+/** Rows as aligned text columns (two spaces apart); `right(c)` right-aligns column c. */
+export function renderColumns(rows: string[][], right: (c: number) => boolean): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (right(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
+}
+
 export function renderReport(r: Report, w: Window, format: Format, sources: string[]): string {
   if (format === 'json') {
     return JSON.stringify({
@@ -39,9 +45,7 @@ export function renderReport(r: Report, w: Window, format: Format, sources: stri
     x.gCo2ePerInference !== undefined ? f(x.gCo2ePerInference, 3) : '',
   ]);
   const header = [r.by, 'energy kWh (low–high)', 'kgCO2e (low–high)', 'measured', 'coverage', 'gCO2e/inference'];
-  const all = [header, ...rows, ['TOTAL', `${f(r.totals.energyKwh, 1)} (${f(r.totals.energyKwhLow, 1)}–${f(r.totals.energyKwhHigh, 1)})`, `${f(r.totals.co2eKg, 1)} (${f(r.totals.co2eKgLow, 1)}–${f(r.totals.co2eKgHigh, 1)})`, '', '', '']];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
-  const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const total = ['TOTAL', `${f(r.totals.energyKwh, 1)} (${f(r.totals.energyKwhLow, 1)}–${f(r.totals.energyKwhHigh, 1)})`, `${f(r.totals.co2eKg, 1)} (${f(r.totals.co2eKgLow, 1)}–${f(r.totals.co2eKgHigh, 1)})`, '', '', ''];
   const out = [
     `Footprint by ${r.by}, ${isoUtc(w.startSec)} → ${isoUtc(w.endSec)} (location-based; energy includes PUE; signal: ${r.signals.join(', ') || 'n/a'})`,
     `Intensity sources: ${sources.join(', ') || 'n/a'}`,
@@ -49,9 +53,7 @@ export function renderReport(r: Report, w: Window, format: Format, sources: stri
     ...(r.totals.unmodelledIntervals
       ? [`WARNING: ${r.totals.unmodelledIntervals} interval(s) could not be modelled (unknown instance type or serverless) and are not in the totals.`]
       : []),
-    line(header),
-    ...rows.map(line),
-    line(all[all.length - 1]),
+    renderColumns([header, ...rows, total], (c) => c > 0),
   ];
   return out.join('\n');
 }

@@ -50,8 +50,8 @@ export async function openLocalDb(dataDir: string, opts: { create: boolean; env?
 }
 
 /** The footprint store of the local data directory; a clear error when there is none yet. */
-export async function openLocalStore(dataDir: string): Promise<{ store: DynamoFootprintStore; client: DynamoDBClient; close: () => Promise<void> }> {
+export async function openLocalStore(dataDir: string): Promise<{ store: DynamoFootprintStore; client: DynamoDBClient; tableName: string; close: () => Promise<void> }> {
   const db = await openLocalDb(dataDir, { create: false });
   if (!db) throw new Error(`no local store under ${resolve(dataDir)} (run \`npm start -- --once\` first, or pass --data-dir)`);
-  return { store: new DynamoFootprintStore(db.client, db.tableName), client: db.client, close: () => db.close() };
+  return { store: new DynamoFootprintStore(db.client, db.tableName), client: db.client, tableName: db.tableName, close: () => db.close() };
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../composition/deps';
 import { aggregate, REPORT_DIMENSIONS } from '../domain/footprint/aggregate';
 import { BUCKETS, STACK_DIMENSIONS, stackedTimeseries } from '../domain/footprint/timeseries';
-import { resolveHourly } from '../domain/intensity/fallback-chain';
+import { fetchHourly } from '../use-cases/intensity-resolver';
 import { computeKpis, LOW_CARBON_TRAILING_SEC, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay, type Window } from '../domain/time';
 import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
@@ -70,18 +70,8 @@ const filtered = (xs: FootprintInterval[], f: { team?: string; region?: string }
 const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endSec) });
 
 /** Best hourly series of a zone from the providers in priority order (same chain as the collector's resolver). */
-export async function hourlyIntensity(providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> {
-  const window = { startSec: alignDown(w.startSec, HOUR_SEC), endSec: alignUp(w.endSec, HOUR_SEC) };
-  const candidates: IntensityPoint[][] = [];
-  for (const p of providers) {
-    try {
-      candidates.push(await p.getSeries(zone, signal, window));
-    } catch {
-      candidates.push([]); // one provider failing (unknown zone, outage) must not blank the view: next in the chain
-    }
-  }
-  return resolveHourly(window, candidates).points;
-}
+export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> =>
+  fetchHourly(providers, zone, signal, w); // a view: a failing provider (unknown zone, outage) never blanks it
 
 export type KpiSources = Pick<AppDeps, 'store' | 'intensityProviders'> & { signal: IntensitySignal };
 

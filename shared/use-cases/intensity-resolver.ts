@@ -14,6 +14,31 @@ export interface IntensityResolver {
   forInterval(zone: string, window: Window): Promise<IntervalIntensity>;
 }
 
+/**
+ * The best hourly points of a zone over a window (hour-aligned) from providers in priority order. A provider that
+ * fails is skipped (its hours fall to the next); with `rethrowTerminal`, a terminal error (e.g. an unknown zone)
+ * is raised instead, since accounting must not silently fall back on a misconfiguration.
+ */
+export async function fetchHourly(
+  providers: readonly IntensityProvider[],
+  zone: string,
+  signal: IntensitySignal,
+  w: Window,
+  rethrowTerminal = false,
+): Promise<IntensityPoint[]> {
+  const window = { startSec: alignDown(w.startSec, HOUR_SEC), endSec: alignUp(w.endSec, HOUR_SEC) };
+  const candidates: IntensityPoint[][] = [];
+  for (const p of providers) {
+    try {
+      candidates.push(await p.getSeries(zone, signal, window));
+    } catch (e) {
+      if (rethrowTerminal && (e as { retryable?: boolean }).retryable === false) throw e;
+      candidates.push([]);
+    }
+  }
+  return resolveHourly(window, candidates).points;
+}
+
 /** Providers in priority order (e.g. stored actuals, stored forecasts, yearly fallback). */
 export function makeIntensityResolver(providers: IntensityProvider[], signal: IntensitySignal): IntensityResolver {
   const cache = new Map<string, { window: Window; points: IntensityPoint[] }>();
@@ -21,17 +46,8 @@ export function makeIntensityResolver(providers: IntensityProvider[], signal: In
     const window = { startSec: alignDown(w.startSec, HOUR_SEC), endSec: alignUp(w.endSec, HOUR_SEC) };
     const hit = cache.get(zone);
     if (hit && hit.window.startSec <= window.startSec && hit.window.endSec >= window.endSec) return hit.points;
-    const candidates: IntensityPoint[][] = [];
-    for (const p of providers) {
-      try {
-        candidates.push(await p.getSeries(zone, signal, window));
-      } catch (e) {
-        // One provider failing must not stop accounting: fall through to the next in the chain.
-        if ((e as { retryable?: boolean }).retryable === false) throw e;
-        candidates.push([]);
-      }
-    }
-    const points = resolveHourly(window, candidates).points;
+    // One provider failing must not stop accounting: its hours fall through to the next in the chain.
+    const points = await fetchHourly(providers, zone, signal, window, true);
     cache.set(zone, { window, points });
     return points;
   };

@@ -77,20 +77,14 @@ export class LocalBus {
     this.subs = localSubscriptions(pipeline);
   }
 
+  private event(idSeed: string, source: string, detailType: string, timeSec: EpochSec, detail: unknown, region = this.region, resources: string[] = []): BusEvent {
+    return { version: '0', id: eventId(idSeed), 'detail-type': detailType, source, account: '000000000000', time: isoUtc(timeSec), region, resources, detail };
+  }
+
   /** PutEvents: route to every subscription whose pattern matches; delivery happens on drain(). */
   publish(bus: BusName, entries: { source: string; detailType: string; detail: unknown; timeSec: EpochSec; region?: string }[]): void {
     for (const e of entries) {
-      const event: BusEvent = {
-        version: '0',
-        id: eventId(`${bus}|${e.source}|${e.detailType}|${this.seq++}|${JSON.stringify(e.detail)}`),
-        'detail-type': e.detailType,
-        source: e.source,
-        account: '000000000000',
-        time: isoUtc(e.timeSec),
-        region: e.region ?? this.region,
-        resources: [],
-        detail: e.detail,
-      };
+      const event = this.event(`${bus}|${e.source}|${e.detailType}|${this.seq++}|${JSON.stringify(e.detail)}`, e.source, e.detailType, e.timeSec, e.detail, e.region);
       for (const s of this.subs) {
         if (s.pattern && s.bus === bus && matchesPattern(s.pattern, event)) this.queue.push({ functionId: s.functionId, event });
       }
@@ -110,20 +104,8 @@ export class LocalBus {
       let next = this.nextFire.get(key) ?? Math.ceil(anchorSec / every) * every;
       if (coalesce && next <= nowSec) next = Math.floor(nowSec / every) * every;
       while (next <= nowSec) {
-        this.queue.push({
-          functionId: s.functionId,
-          event: {
-            version: '0',
-            id: eventId(`${key}|${next}`),
-            'detail-type': 'Scheduled Event',
-            source: 'aws.events',
-            account: '000000000000',
-            time: isoUtc(next),
-            region: this.region,
-            resources: [`arn:aws:events:${this.region}:000000000000:rule/${s.triggerId}`],
-            detail: {},
-          },
-        });
+        const rule = `arn:aws:events:${this.region}:000000000000:rule/${s.triggerId}`;
+        this.queue.push({ functionId: s.functionId, event: this.event(`${key}|${next}`, 'aws.events', 'Scheduled Event', next, {}, this.region, [rule]) });
         next += every;
         fired++;
       }

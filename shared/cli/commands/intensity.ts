@@ -34,7 +34,7 @@ import type { StoredIntensityPoint } from '../../ports/intensity-store';
 import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
-import { DEMO_BANNER, FORMATS } from '../format';
+import { DEMO_BANNER, FORMATS, renderColumns } from '../format';
 import { DEFAULT_DATA_DIR, openLocalDb } from '../store-access';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
@@ -52,7 +52,6 @@ export interface IntensityCliIo {
 }
 
 type Out = (s: string) => void;
-const TABLE = 'carbonpilot';
 const WRITE_CHUNK = 500;
 const BACKFILL_CHUNK_SEC = 7 * DAY_SEC;
 const MAX_SHOW_SEC = 92 * DAY_SEC;
@@ -248,7 +247,7 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
       out(`Grid intensity for ${region} (zone ${zone}, signal ${signal}), ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)}, gCO2e/kWh`);
       if (demo) out(DEMO_BANNER);
       for (const n of notes) out(`note: ${n}`);
-      out(table(['hour (UTC)', 'g/kWh', 'quality', 'provider', 'issued at (UTC)'], rows.map((r) => [r.hourUtc, r.gPerKwh.toFixed(1), r.quality, r.provider, r.issuedAtUtc ?? ''])));
+      out(renderColumns([['hour (UTC)', 'g/kWh', 'quality', 'provider', 'issued at (UTC)'], ...rows.map((r) => [r.hourUtc, r.gPerKwh.toFixed(1), r.quality, r.provider, r.issuedAtUtc ?? ''])], (c) => c === 1));
       if (missingHours) out(`${missingHours} hour(s) without any value`);
     }
     return 0;
@@ -261,6 +260,7 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
 
 interface IntensitySession {
   client: DynamoDBClient;
+  tableName: string;
   store: DynamoIntensityStore;
   close(): Promise<void>;
 }
@@ -270,7 +270,7 @@ async function openIntensitySession(dataDir: string, env: Record<string, string 
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined>;
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined> {
   const db = await openLocalDb(dataDir, { create, env });
-  return db && { client: db.client, store: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
+  return db && { client: db.client, tableName: db.tableName, store: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
 }
 
 /** Replace local footprint intervals that the new actuals improve (demo/yearly/forecast → actual). */
@@ -279,7 +279,7 @@ async function recomputeLocal(session: IntensitySession, zone: string, signals: 
   const fromSec = Math.min(...points.map((p) => p.tSec));
   const toSec = Math.max(...points.map((p) => p.tSec + p.periodSec));
   const recompute = makeRecomputeCarbon({
-    store: new DynamoFootprintStore(session.client, TABLE),
+    store: new DynamoFootprintStore(session.client, session.tableName),
     providers: [new StoredIntensityProvider(session.store), new YearlyIntensityProvider()],
   });
   let replaced = 0;
@@ -325,8 +325,3 @@ function optionalSignal(a: ParsedArgs): IntensitySignal | undefined {
 const round = (x: number) => Math.round(x * 100) / 100;
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
-  return all.map((r) => r.map((cell, c) => (c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd()).join('\n');
-}

@@ -16,7 +16,6 @@ import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
 import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
 import { getRegionInfo } from '../../domain/regions/region-catalog';
 
-const TABLE_NAME = 'carbonpilot';
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
@@ -50,19 +49,19 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
   const format = flagEnum(a, 'format', FORMATS, 'table');
   flagInstant(a, 'from');
   flagInstant(a, 'to'); // validate before opening the store
-  const { store, client, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  const { store, client, tableName, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
     const w = await windowFromFlags(a, store);
     // The same intensity chain the local runtime accounted with: stored series (imports, providers, own forecasts),
     // the demo series when the store holds the demo fleet, the yearly averages last.
     const demo = (await store.listAllResources()).some((r) => r.demo === true);
     const providers: IntensityProvider[] = [
-      new StoredIntensityProvider(new DynamoIntensityStore(client, TABLE_NAME)),
+      new StoredIntensityProvider(new DynamoIntensityStore(client, tableName)),
       ...(demo ? [new DemoIntensityProvider()] : []),
       new YearlyIntensityProvider(),
     ];
     const signal = loadConfig(process.env).signal; // the same FOOTPRINT_SIGNAL the local runtime accounted with
-    const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, TABLE_NAME), store, intensityProviders: providers, regionInfo: (r) => getRegionInfo(r) })();
+    const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, tableName), store, intensityProviders: providers, regionInfo: (r) => getRegionInfo(r) })();
     const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w, scheduler.kpi);
     out(renderKpis(report, format));
     return 0;

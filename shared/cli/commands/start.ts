@@ -7,10 +7,10 @@ import { aggregate } from '../../domain/footprint/aggregate';
 import { HOUR_SEC, DAY_SEC, alignDown, isoUtc } from '../../domain/time';
 import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
 import { jobsRoutes } from '../../http/jobs-routes';
-import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
+import { makeSchedulerOutcomes, type SchedulerSummary } from '../../use-cases/scheduler-outcomes';
 import { buildDashboard } from '../../../web/build';
 import { flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
-import { DEMO_BANNER, renderReport } from '../format';
+import { DEMO_BANNER, renderColumns, renderReport } from '../format';
 import { DEFAULT_DATA_DIR, dbDir, publishEndpoint } from '../store-access';
 
 export async function startCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -48,7 +48,8 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
   try {
     out(`Replaying ${days} days of the demo fleet up to ${isoUtc(nowSec)} …`);
     await rt.advanceTo(nowSec);
-    await printSummary(rt, nowSec, out);
+    const outcomes = makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo });
+    await printSummary(rt, nowSec, outcomes, out);
     if (rt.bus.stats.failed.length) {
       err(`${rt.bus.stats.failed.length} handler invocation(s) failed; first: ${rt.bus.stats.failed[0].functionId}: ${rt.bus.stats.failed[0].error}`);
     }
@@ -61,7 +62,6 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     await buildDashboard(webDir);
     const token = process.env.CARBONPILOT_API_TOKEN || randomBytes(24).toString('base64url');
     if (token.length < 16) throw new UsageError('CARBONPILOT_API_TOKEN must be at least 16 characters');
-    const outcomes = makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo });
     http = await startHttpServer({
       routes: [
         ...queryRoutes(rt.deps, { schedulerOutcomes: async () => (await outcomes()).kpi }),
@@ -97,7 +97,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
 }
 
 /** Footprint report, hourly intensity per region (signal + source) and the scheduler's demo jobs. */
-async function printSummary(rt: LocalRuntime, nowSec: number, out: (s: string) => void): Promise<void> {
+async function printSummary(rt: LocalRuntime, nowSec: number, outcomes: () => Promise<SchedulerSummary>, out: (s: string) => void): Promise<void> {
   const w = { startSec: rt.replayStartSec, endSec: nowSec };
   const intervals = await rt.store.queryIntervals(w);
   const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
@@ -121,11 +121,10 @@ async function printSummary(rt: LocalRuntime, nowSec: number, out: (s: string) =
     const src = [...new Set(pts.map((p) => `${p.provider} [${p.quality}]`))].join(', ');
     rows.push([region, info.emZone, Math.min(...v).toFixed(0), (v.reduce((x, y) => x + y, 0) / v.length).toFixed(0), Math.max(...v).toFixed(0), src]);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) out(r.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+  out(renderColumns(rows, (c) => c >= 2 && c <= 4));
 
   // Carbon-aware demo jobs: planned vs realised.
-  const summary = await makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo })();
+  const summary = await outcomes();
   out('');
   out('Carbon-aware training (demo jobs, planned by the scheduler, measured by the footprint pipeline):');
   if (!summary.outcomes.length) out('  no completed scheduled jobs yet');
