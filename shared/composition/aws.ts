@@ -12,7 +12,7 @@ import { RequestBudget } from '../adapters/aws/retry';
 import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
 import { acceleratedFamilies, lookupInstance } from '../domain/power/instance-catalog';
 import { getRegionInfo } from '../domain/regions/region-catalog';
-import { systemClock } from '../adapters/local/manual-clock';
+import { systemClock } from '../adapters/system-clock';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
 import { EventBridgeSegmentScheduler } from '../adapters/aws/eventbridge-segment-scheduler';

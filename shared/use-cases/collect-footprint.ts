@@ -65,12 +65,11 @@ export const makeCollectFootprint = (d: CollectorDeps) =>
     const plans: Plan[] = [];
     for (const key of resourceKeys) {
       try {
-        const r = await d.store.getResource(key);
+        const [r, cursor] = await Promise.all([d.store.getResource(key), d.store.getCursor(key)]);
         if (!r) {
           res.skipped.push({ resourceKey: key, reason: 'unknown resource' });
           continue;
         }
-        const cursor = await d.store.getCursor(key);
         const from = cursor?.collectedToSec ?? alignDown(r.startSec, d.intervalSec);
         const end = r.endSec !== undefined ? Math.min(horizon, alignUp(r.endSec, d.intervalSec)) : horizon;
         if (r.endSec !== undefined && from >= alignUp(r.endSec, d.intervalSec)) {

@@ -12,6 +12,3 @@ export class ManualClock implements Clock {
     this.t = tSec;
   }
 }
-
-/** The real wall clock (AWS and the long-running local mode). */
-export const systemClock: Clock = { nowSec: () => Math.floor(Date.now() / 1000) };

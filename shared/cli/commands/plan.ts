@@ -17,7 +17,7 @@ import { getRegionInfo } from '../../domain/regions/region-catalog';
 import { isoUtc } from '../../domain/time';
 import { scheduleName } from '../../domain/scheduler/job-name';
 import type { Plan } from '../../domain/scheduler/planner';
-import { systemClock } from '../../adapters/local/manual-clock';
+import { systemClock } from '../../adapters/system-clock';
 import type { JobStore, SchedulingDeps, TrainingLauncher } from '../../ports/scheduler-ports';
 import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
