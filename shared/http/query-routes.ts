@@ -10,6 +10,7 @@ import { BUCKETS, STACK_DIMENSIONS, stackedTimeseries } from '../domain/footprin
 import { fetchHourly } from '../use-cases/intensity-resolver';
 import { computeKpis, LOW_CARBON_TRAILING_SEC, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay, type Window } from '../domain/time';
+import { signalZone } from '../domain/regions/region-catalog';
 import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
 import type { FootprintStore, IntensityProvider } from '../ports';
 import { dataWindow } from '../cli/commands/report';
@@ -142,7 +143,8 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         const w0 = await resolveWindow(store, q, MAX_HEATMAP_SEC, 7 * DAY_SEC);
         const w = { startSec: alignDown(w0.startSec, DAY_SEC), endSec: alignUp(w0.endSec, DAY_SEC) };
         if (w.endSec - w.startSec > MAX_HEATMAP_SEC) w.startSec = w.endSec - MAX_HEATMAP_SEC;
-        const points = await hourlyIntensity(deps.intensityProviders, info.emZone, deps.config.signal, w);
+        const zone = signalZone(info, deps.config.signal);
+        const points = zone ? await hourlyIntensity(deps.intensityProviders, zone, deps.config.signal, w) : [];
         const days = Array.from({ length: (w.endSec - w.startSec) / DAY_SEC }, (_, k) => utcDay(w.startSec + k * DAY_SEC));
         const cells: (number | null)[][] = days.map(() => new Array<number | null>(24).fill(null));
         for (const p of points) {
@@ -155,7 +157,7 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         const qualities = [...new Set(points.map((p) => p.quality))].sort();
         return ok({
           ...windowBody(w),
-          region: q.region, zone: info.emZone, zoneSource: info.zoneSource,
+          region: q.region, zone: zone ?? null, zoneSource: info.zoneSource,
           signal: deps.config.signal, providers, qualities, unit: 'gCO2e/kWh',
           days, cells,
           min: values.length ? Math.min(...values) : null,

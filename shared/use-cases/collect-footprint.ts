@@ -6,7 +6,7 @@ import type { Clock, EventPublisher, FootprintStore, MetricsSource, PutOutcome }
 import { computeInterval, type ComputeIntervalInput } from '../domain/footprint/compute-interval';
 import { resolveAttribution, type AttributionKeys } from '../domain/attribution';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
-import type { RegionInfo } from '../domain/regions/region-catalog';
+import { signalZone, type RegionInfo } from '../domain/regions/region-catalog';
 import type { FootprintInterval, ResourceRef, ResourceTelemetry } from '../domain/types';
 import { alignDown, alignUp, splitAligned, utcDay, type Window } from '../domain/time';
 import { DetailTypes, EVENT_SOURCE } from '../pipeline';
@@ -139,7 +139,9 @@ async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days:
   if (!info) throw new Error(`region ${r.region} is not in the region catalog (add an override)`);
   const spec = d.lookupInstance(r.instanceType);
   const attribution = resolveAttribution(r.tags, d.attributionKeys);
-  await d.intensity.prefetch(info.emZone, p.window);
+  const zone = signalZone(info, d.intensity.signal);
+  if (!zone) throw new Error(`region ${r.region} has no WattTime region, so no ${d.intensity.signal} intensity (add wattTimeRegion in REGION_OVERRIDES)`);
+  await d.intensity.prefetch(zone, p.window);
   const counts = { written: 0, replaced: 0, unchanged: 0 };
   let finalTo = p.window.startSec;
   let contiguousFinal = true;
@@ -156,7 +158,7 @@ async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days:
       telemetry: sliceTelemetry(t, slot),
       pue: info.pue,
       pueSource: info.pueSource,
-      intensity: await d.intensity.forInterval(info.emZone, slot),
+      intensity: await d.intensity.forInterval(zone, slot),
     };
     const interval: FootprintInterval = computeInterval(input);
     const outcome: PutOutcome = await d.store.putInterval(interval);

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { FORECASTER_VERSION, MAX_HORIZON_H, forecastHourly } from '../domain/intensity/forecaster';
-import type { RegionInfo } from '../domain/regions/region-catalog';
+import { signalZone, type RegionInfo } from '../domain/regions/region-catalog';
 import { alignDown, HOUR_SEC, type EpochSec, type Window } from '../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../domain/types';
 import type { Clock, EventPublisher } from '../ports';
@@ -48,7 +48,7 @@ export function ingestTargets(regions: readonly string[], regionInfo: (r: string
       continue;
     }
     for (const signal of signals) {
-      const zone = signal === 'marginal' ? info.wattTimeRegion : info.emZone;
+      const zone = signalZone(info, signal);
       if (!zone || seen.has(`${zone}|${signal}`)) continue;
       seen.add(`${zone}|${signal}`);
       targets.push({ zone, signal });

@@ -9,6 +9,8 @@ import { resolveHourly, timeWeightedIntensity } from '../domain/intensity/fallba
 import type { IntervalIntensity } from '../domain/footprint/compute-interval';
 
 export interface IntensityResolver {
+  /** The signal this resolver serves (decides the zone key: Electricity Maps zone or WattTime region). */
+  readonly signal: IntensitySignal;
   /** Prefetch a window for a zone (one provider call per zone per run rather than per interval). */
   prefetch(zone: string, window: Window): Promise<void>;
   forInterval(zone: string, window: Window): Promise<IntervalIntensity>;
@@ -52,6 +54,7 @@ export function makeIntensityResolver(providers: IntensityProvider[], signal: In
     return points;
   };
   return {
+    signal,
     prefetch: async (zone, w) => void (await load(zone, w)),
     forInterval: async (zone, w) => {
       const points = await load(zone, w);

@@ -9,7 +9,7 @@
  */
 import type { FootprintStore, IntensityProvider } from '../ports';
 import type { JobStore } from '../ports/scheduler-ports';
-import type { RegionInfo } from '../domain/regions/region-catalog';
+import { signalZone, type RegionInfo } from '../domain/regions/region-catalog';
 import { resourceKey, type FootprintInterval, type IntensityPoint, type IntensitySignal, type Ranged } from '../domain/types';
 import { alignDown, DAY_SEC, HOUR_SEC, type EpochSec } from '../domain/time';
 import { isLowCarbonHour } from '../domain/scheduler/windows';
@@ -128,8 +128,9 @@ export const makeJobOutcome = (d: JobOutcomeDeps) =>
     const t0 = Math.max(job.inputs.submittedAtSec, job.inputs.earliestStartSec);
     const runSec = job.launches.reduce((t, l) => t + Math.max(0, (l.endedAtSec ?? l.startedAtSec) - l.startedAtSec), 0) || job.inputs.durationSec;
     let baseline: JobOutcome['baseline'] | undefined;
-    if (info && itKwh > 0) {
-      const series = await actualSeries(d.intensityProviders, info.emZone, signal, alignDown(t0, HOUR_SEC), t0 + runSec + HOUR_SEC);
+    const homeZone = info && signalZone(info, signal);
+    if (info && homeZone && itKwh > 0) {
+      const series = await actualSeries(d.intensityProviders, homeZone, signal, alignDown(t0, HOUR_SEC), t0 + runSec + HOUR_SEC);
       let g = 0;
       let covered = true;
       for (let t = t0; t < t0 + runSec; ) {

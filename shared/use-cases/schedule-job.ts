@@ -9,6 +9,7 @@ import { percentile } from '../domain/scheduler/windows';
 import { estimateAcceleratorPowerW, estimateHostRestPowerW } from '../domain/power/power-model';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
 import { parseIsoInstant, type EpochSec } from '../domain/time';
+import { signalZone } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
 import type { JobRequest, TrainingJobSpec } from '../contracts/job-request';
 import {
@@ -86,8 +87,13 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
   }
   if (durationSec === undefined) throw new JobRequestError('expectedDurationSec', 'give exactly one of expectedDurationSec or estimateFromHistory');
 
+  const signal = signalOf(req.signal);
   req.allowedRegions.forEach((a, i) => {
-    if (!d.regionInfo(a.region)) throw new JobRequestError(`allowedRegions.${i}.region`, `unknown region ${a.region} (no grid zone mapping)`);
+    const info = d.regionInfo(a.region);
+    if (!info) throw new JobRequestError(`allowedRegions.${i}.region`, `unknown region ${a.region} (no grid zone mapping)`);
+    if (!signalZone(info, signal)) {
+      throw new JobRequestError(`allowedRegions.${i}.region`, `no ${signal} intensity source for ${a.region} (no WattTime region known; use signal "average" or add one in REGION_OVERRIDES)`);
+    }
   });
 
   const spec = d.lookupInstance(training.ResourceConfig.InstanceType);
@@ -114,7 +120,7 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
       powerSource,
       interruptible: req.interruptible !== false,
       restartOverheadSec: req.interruptible === false ? 0 : req.interruptible.restartOverheadSec,
-      signal: signalOf(req.signal),
+      signal,
       regions: req.allowedRegions.map((a) => a.region),
     },
   };
@@ -126,8 +132,9 @@ export async function regionForecasts(d: SchedulingDeps, inputs: PlanInputs, now
   return Promise.all(
     inputs.regions.map(async (region) => {
       const info = d.regionInfo(region)!;
-      const f = await d.forecasts.forecast(info.emZone, inputs.signal, nowSec, cfg.horizonH);
-      return { region, zone: info.emZone, pue: info.pue, startSec: f.startSec, point: f.point, low: f.low, high: f.high, issuedAtSec: f.issuedAtSec, signal: f.signal };
+      const zone = signalZone(info, inputs.signal) ?? info.emZone;
+      const f = await d.forecasts.forecast(zone, inputs.signal, nowSec, cfg.horizonH);
+      return { region, zone, pue: info.pue, startSec: f.startSec, point: f.point, low: f.low, high: f.high, issuedAtSec: f.issuedAtSec, signal: f.signal };
     }),
   );
 }

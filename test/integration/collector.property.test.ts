@@ -172,6 +172,41 @@ describe('collector exactly-once', () => {
   });
 });
 
+describe('collector with the marginal signal', () => {
+  it('reads marginal intensity under the WattTime region, and names the region that has none', async () => {
+    const store = await freshStore();
+    const clock = { nowSec: () => END };
+    const asked: string[] = [];
+    // A marginal source keyed the way WattTime publishes (balancing authority), 700 g/kWh every hour.
+    const moer = {
+      name: 'test-moer',
+      getSeries: async (zone: string, signal: string, w: { startSec: number; endSec: number }) => {
+        asked.push(`${zone}|${signal}`);
+        if (signal !== 'marginal' || !['PJM_DC', 'BPA'].includes(zone)) return [];
+        const pts = [];
+        for (let t = w.startSec; t < w.endSec; t += 3600) pts.push({ tSec: t, periodSec: 3600, gPerKwh: 700, zone, signal: 'marginal' as const, provider: 'test-moer', quality: 'actual' as const });
+        return pts;
+      },
+    };
+    const res = await makeCollectFootprint({
+      store, clock,
+      metrics: new DemoMetricsSource(clock, () => ({ count: 1, idleW: 50, maxW: 300 })),
+      intensity: makeIntensityResolver([moer], 'marginal'),
+      lookupInstance, regionInfo: (r) => getRegionInfo(r), attributionKeys: DEFAULT_ATTRIBUTION_KEYS,
+      periodSec: 60, intervalSec: 3600, lagSec: 600, maxCatchUpSec: 86400, storeRawSamples: false,
+    })(FLEET.slice(0, 3).map(resourceKey));
+    const stored = await store.queryIntervals({ startSec: T0 - 7200, endSec: END + 7200 });
+    const pj = stored.filter((i) => i.resourceKey === resourceKey(FLEET[0]));
+    expect(pj.length).toBeGreaterThan(3);
+    expect(new Set(pj.map((i) => `${i.intensityZone}|${i.intensitySignal}|${i.intensityGPerKwh}`))).toEqual(new Set(['PJM_DC|marginal|700']));
+    expect(stored.some((i) => i.intensityZone === 'BPA')).toBe(true);
+    expect(asked.every((k) => !k.startsWith('US-MIDA-PJM'))).toBe(true);
+    // eu-north-1 has no WattTime region: an explicit error for that resource, never an average value.
+    expect(res.errors).toEqual([{ resourceKey: resourceKey(FLEET[1]), error: expect.stringMatching(/eu-north-1 has no WattTime region/) }]);
+    expect(stored.some((i) => i.region === 'eu-north-1')).toBe(false);
+  });
+});
+
 describe('sliceTelemetry', () => {
   const t = { resourceKey: 'k', window: { startSec: T0, endSec: T0 + 4 * 3600 }, hosts: [], partial: true, issues: [] };
   it('keeps only the hours reaching into the unsettled tail provisional', () => {

@@ -53,6 +53,25 @@ describe('scheduling a job', () => {
   });
 });
 
+describe('signal', () => {
+  it('plans a marginal request on the WattTime region of each allowed region, not its Electricity Maps zone', async () => {
+    const r = await submit({ signal: 'marginal', allowedRegions: [{ region: 'us-east-1', dataLocations: ['s3://b/d'] }, { region: 'us-west-2', dataLocations: ['s3://b/d'] }] });
+    expect(r.job.inputs.signal).toBe('marginal');
+    expect([...new Set(h.forecasts.asked)].sort()).toEqual(['BPA|marginal', 'PJM_DC|marginal']);
+  });
+
+  it('rejects a marginal request naming the allowed region that has no WattTime region, and dispatches nothing', async () => {
+    await expect(submit({ signal: 'marginal' })).rejects.toMatchObject({ name: 'JobRequestError', field: 'allowedRegions.1.region' });
+    expect(h.scheduler.dueUpTo(T0 + 100 * HOUR_SEC)).toHaveLength(0);
+    expect(h.forecasts.calls).toBe(0);
+  });
+
+  it('plans an average request on the Electricity Maps zones', async () => {
+    await submit();
+    expect([...new Set(h.forecasts.asked)].sort()).toEqual(['SE-SE3|average-lifecycle', 'US-MIDA-PJM|average-lifecycle']);
+  });
+});
+
 describe('dispatching a segment', () => {
   it('a duplicate delivery of the same start creates exactly one training job', async () => {
     const { job } = await submit();

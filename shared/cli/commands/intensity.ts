@@ -26,7 +26,7 @@ import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensi
 import { IntensityCsvFormatError, IntensityCsvParser, type IntensityCsvResult } from '../../domain/intensity/csv-import';
 import { resolveHourly } from '../../domain/intensity/fallback-chain';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
-import { getRegionInfo } from '../../domain/regions/region-catalog';
+import { getRegionInfo, signalZone } from '../../domain/regions/region-catalog';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
@@ -202,7 +202,7 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
   const info = getRegionInfo(region);
   if (!info) throw new UsageError(`--region: "${region}" is not in the region catalog`);
   const signal = optionalSignal(a) ?? 'average-lifecycle';
-  const zone = signal === 'marginal' ? info.wattTimeRegion : info.emZone;
+  const zone = signalZone(info, signal);
   if (!zone) throw new UsageError(`--signal: no WattTime region is known for ${region}, so no marginal signal`);
   const format = flagEnum(a, 'format', FORMATS, 'table');
   const nowHour = alignDown((io.nowSec ?? (() => Math.floor(Date.now() / 1000)))(), HOUR_SEC);

@@ -5,6 +5,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../adapters/local/local
 import { startHttpServer, type LocalHttpServer } from '../../adapters/local/http-server';
 import { aggregate } from '../../domain/footprint/aggregate';
 import { HOUR_SEC, DAY_SEC, alignDown, isoUtc } from '../../domain/time';
+import { signalZone } from '../../domain/regions/region-catalog';
 import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
 import { jobsRoutes } from '../../http/jobs-routes';
 import { makeSchedulerOutcomes, type SchedulerSummary } from '../../use-cases/scheduler-outcomes';
@@ -114,12 +115,13 @@ async function printSummary(rt: LocalRuntime, nowSec: number, outcomes: () => Pr
   const rows = [['region', 'zone', 'min', 'mean', 'max g/kWh', 'source [quality]']];
   for (const region of regions) {
     const info = rt.deps.regionInfo(region);
-    if (!info) continue;
-    const pts = await hourlyIntensity(rt.deps.intensityProviders, info.emZone, rt.config.signal, last);
+    const zone = info && signalZone(info, rt.config.signal);
+    if (!zone) continue;
+    const pts = await hourlyIntensity(rt.deps.intensityProviders, zone, rt.config.signal, last);
     if (!pts.length) continue;
     const v = pts.map((p) => p.gPerKwh);
     const src = [...new Set(pts.map((p) => `${p.provider} [${p.quality}]`))].join(', ');
-    rows.push([region, info.emZone, Math.min(...v).toFixed(0), (v.reduce((x, y) => x + y, 0) / v.length).toFixed(0), Math.max(...v).toFixed(0), src]);
+    rows.push([region, zone, Math.min(...v).toFixed(0), (v.reduce((x, y) => x + y, 0) / v.length).toFixed(0), Math.max(...v).toFixed(0), src]);
   }
   out(renderColumns(rows, (c) => c >= 2 && c <= 4));
 

@@ -5,6 +5,7 @@
  * written as provenance next to each footprint (`FootprintInterval.pueSource`).
  */
 import { z } from 'zod';
+import type { IntensitySignal } from '../types';
 
 export interface RegionInfo {
   region: string;
@@ -89,6 +90,14 @@ export const REGIONS: readonly RegionInfo[] = Object.freeze([
   r('ap-northeast-2', 'Asia Pacific (Seoul)', 'KR', Z_CCF_RTC, 1.25, PUE_APAC_AVG_2025),
   r('ap-northeast-3', 'Asia Pacific (Osaka)', 'JP-KN', Z_CCF_RTC, 1.46, PUE_REGION_2025),
 ].map((x) => Object.freeze(x)));
+
+/**
+ * The key a region's intensity series is stored and fetched under for a signal: the Electricity Maps zone for
+ * average signals, the WattTime region for marginal (WattTime publishes MOER per balancing authority, not per
+ * Electricity Maps zone). undefined = no source of that signal is known for the region.
+ */
+export const signalZone = (info: RegionInfo, signal: IntensitySignal): string | undefined =>
+  signal === 'marginal' ? info.wattTimeRegion : info.emZone;
 
 const BY_REGION = new Map(REGIONS.map((x) => [x.region, x]));
 

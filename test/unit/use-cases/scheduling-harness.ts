@@ -15,9 +15,12 @@ export const T0 = 1_717_200_000; // 2024-06-01T00:00:00Z
 /** Forecast = f(zone, hour start): tests change `curve` to simulate a newer forecast. */
 export class ScriptedForecasts implements ForecastSource {
   calls = 0;
+  /** Every zone key a forecast was asked for, with its signal. */
+  readonly asked: string[] = [];
   constructor(public curve: (zone: string, hourSec: number) => number) {}
   async forecast(zone: string, signal: ZoneForecast['signal'], nowSec: number, horizonH: number): Promise<ZoneForecast> {
     this.calls++;
+    this.asked.push(`${zone}|${signal}`);
     const startSec = alignDown(nowSec, HOUR_SEC);
     const point = Array.from({ length: horizonH }, (_, h) => this.curve(zone, startSec + h * HOUR_SEC));
     return { zone, startSec, point, low: point.map((v) => v * 0.9), high: point.map((v) => v * 1.1), issuedAtSec: startSec, signal, source: 'scripted' };

@@ -4,11 +4,25 @@ import {
   REGIONS,
   RegionOverridesError,
   getRegionInfo,
+  signalZone,
   parseRegionOverrides,
 } from '../../../../shared/domain/regions/region-catalog';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const em = require('@tgwf/co2/data/electricity-maps');
+
+describe('signalZone', () => {
+  it('keys average signals by Electricity Maps zone and marginal by WattTime region', () => {
+    const va = getRegionInfo('us-east-1')!;
+    expect(signalZone(va, 'average-lifecycle')).toBe('US-MIDA-PJM');
+    expect(signalZone(va, 'average-direct')).toBe('US-MIDA-PJM');
+    expect(signalZone(va, 'marginal')).toBe('PJM_DC');
+  });
+  it('has no marginal key where no WattTime region is known, unless an override adds one', () => {
+    expect(signalZone(getRegionInfo('eu-north-1')!, 'marginal')).toBeUndefined();
+    expect(signalZone(getRegionInfo('eu-north-1', { 'eu-north-1': { wattTimeRegion: 'SE3' } })!, 'marginal')).toBe('SE3');
+  });
+});
 
 describe('AWS region catalog', () => {
   // The brief's list of commercial regions (aws partition), checked against GSF carbon-aware-sdk aws-regions.json,
