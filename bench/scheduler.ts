@@ -1,7 +1,8 @@
 /**
  * bench:scheduler — carbon-aware training placement on real hourly grid intensity.
  *
- *   npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N (40)] [--max-segments N (3)] [--refresh-h H (3)]
+ *   npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N (80)] [--max-segments N (3)] [--refresh-h H (3)]
+ *       [--provider-stride-h H (13)] [--foresight-h H (0; ablation)]
  *
  * Data: DIR/electricitymaps-hourly-greendcc/<ZONE>_<YEAR>_hourly.csv (LCA column), discovered by folder convention.
  * Jobs: 1 h, 6 h, 24 h × slack 12 h, 24 h, 48 h × (interruptible with a 10-min restart overhead | not), submitted at
@@ -11,11 +12,18 @@
  * minimum window, decided once at submission); carbonpilot (planJob re-run hourly with fresh forecasts until the
  * job starts and at every pause); oracle (planJob on the actuals, no safety margin). CarbonPilot and the SDK use the
  * same forecasts (shared/domain/intensity/forecaster.ts, issued from history before the decision hour only).
+ * Provider forecasts: where DIR/carboncast has published vintages for a zone (CarbonCast, Jul–Dec 2021, 5 of the
+ * zones), both policies see CarbonPilot's production forecast — ours blended with the provider's by their trailing
+ * record (shared/domain/intensity/forecast-blend.ts) — and a denser grid over that period compares the blend with
+ * "provider first" and "ours alone" on the same cases (`providerForecasts`).
+ * --foresight-h H (ablation): the first H hours of every forecast are the actuals — how much of the oracle better
+ * short-range forecasts could buy; never a headline result.
  * Realised emissions are always computed on actuals.
  */
 import { benchArgs, writeJson } from './lib/bench-args';
 import { join } from 'node:path';
-import { loadHourlyZones, type HourlyZone } from './lib/hourly-data';
+import { loadCarbonCast, loadHourlyZones, type CarbonCastRegion, type CarbonCastVintage, type HourlyZone } from './lib/hourly-data';
+import { blendForecasts, LEAD_BANDS_H as LEAD_BANDS, skillByBand, type BandSkill, type SkillSample } from '../shared/domain/intensity/forecast-blend';
 import { forecastHourly, FORECASTER_VERSION } from '../shared/domain/intensity/forecaster';
 import { planJob, type PlanSegment, type RegionForecast } from '../shared/domain/scheduler/planner';
 import { lowCarbonThreshold } from '../shared/domain/scheduler/windows';
@@ -33,16 +41,20 @@ const GROUP_SIZE = 3;
 const POLICIES = ['run-now', 'carbon-aware-sdk', 'carbonpilot', 'oracle'] as const;
 type Policy = (typeof POLICIES)[number];
 
-function parseArgs(): { data: string; out: string; submissions: number; maxSegments: number; refreshH: number; usage: (m: string) => never } {
-  const a = benchArgs('scheduler', { dataRequired: true, extra: ['submissions', 'max-segments', 'refresh-h'] });
+function parseArgs(): { data: string; out: string; submissions: number; maxSegments: number; refreshH: number; providerStrideH: number; foresightH: number; usage: (m: string) => never } {
+  const a = benchArgs('scheduler', { dataRequired: true, extra: ['submissions', 'max-segments', 'refresh-h', 'provider-stride-h', 'foresight-h'] });
   const usage = a.fail;
-  const submissions = Number(a.get('submissions') ?? 40);
+  const submissions = Number(a.get('submissions') ?? 80);
   const maxSegments = Number(a.get('max-segments') ?? 3);
   const refreshH = Number(a.get('refresh-h') ?? 3);
+  const providerStrideH = Number(a.get('provider-stride-h') ?? 13);
+  const foresightH = Number(a.get('foresight-h') ?? 0);
+  if (!Number.isInteger(foresightH) || foresightH < 0) usage('--foresight-h must be a non-negative integer');
   if (!Number.isInteger(submissions) || submissions < 1) usage('--submissions must be a positive integer');
   if (!Number.isInteger(maxSegments) || maxSegments < 1) usage('--max-segments must be a positive integer');
   if (!Number.isInteger(refreshH) || refreshH < 1 || refreshH > 12) usage('--refresh-h must be an integer 1–12');
-  return { data: a.data as string, out: a.out, submissions, maxSegments, refreshH, usage };
+  if (!Number.isInteger(providerStrideH) || providerStrideH < 1) usage('--provider-stride-h must be a positive integer');
+  return { data: a.data as string, out: a.out, submissions, maxSegments, refreshH, providerStrideH, foresightH, usage };
 }
 
 interface Zone {
@@ -91,7 +103,71 @@ function realise(zones: Map<string, Zone>, segs: PlanSegment[]): { kg: number; l
 }
 
 /**
+ * A provider's published forecast vintages for one zone (here CarbonCast, standing in for the Electricity Maps /
+ * WattTime forecast feeds CarbonPilot ingests in production), with the provider's own actuals for calibration.
+ */
+interface ProviderForecasts {
+  name: string;
+  cc: CarbonCastRegion & { history: { firstHourSec: number; lca: Float64Array } };
+  /** Vintage index by issue hour (s). */
+  byIssue: Map<number, number>;
+}
+
+const CALIBRATION_H = 7 * 24;
+/** e-folding time (h) of the latest observed forecast error (nowcast correction of a forecast issued earlier). */
+const NOWCAST_EFOLD_H = 6;
+
+/**
+ * The provider tier of the fallback chain at decision hour t: the newest vintage issued at or before t, rescaled to
+ * this zone's series and corrected by the error it made on the last observed hour. CarbonCast is production-based
+ * and Electricity Maps consumption-based (levels differ, shapes agree, r ≈ 0.97–0.99 — carboncast/SOURCE.md), so
+ * the scale is Σ EM ÷ Σ CarbonCast actuals over the 7 days before the vintage was issued: history only.
+ * Returns hourly values from t, NaN where the vintage does not reach.
+ */
+function providerScale(z: Zone, p: ProviderForecasts, v: CarbonCastVintage): number | undefined {
+  const h0 = (v.issueSec - p.cc.history.firstHourSec) / HOUR;
+  const e0 = Math.floor((v.issueSec - z.firstHourSec) / HOUR);
+  let em = 0;
+  let pc = 0;
+  for (let k = 1; k <= CALIBRATION_H; k++) {
+    const a = z.lca[e0 - k];
+    const b = p.cc.history.lca[h0 - k];
+    if (Number.isFinite(a) && Number.isFinite(b) && b > 0) {
+      em += a;
+      pc += b;
+    }
+  }
+  return pc > 0 && em > 0 ? em / pc : undefined;
+}
+
+function providerPoint(z: Zone, p: ProviderForecasts, tSec: number, hours: number): { point: number[]; ageH: number } | undefined {
+  const vi = p.byIssue.get(Math.floor(tSec / 86400) * 86400);
+  if (vi === undefined) return undefined;
+  const v = p.cc.vintages[vi];
+  const o = (tSec - v.issueSec) / HOUR;
+  const scale = providerScale(z, p, v);
+  if (scale === undefined) return undefined;
+  // Nowcast: the vintage's error on the last hour observed before t, fading with horizon.
+  let logErr = 0;
+  if (o >= 1) {
+    const observed = z.lca[Math.floor((tSec - z.firstHourSec) / HOUR) - 1];
+    const predicted = v.forecast[o - 1] * scale;
+    if (Number.isFinite(observed) && observed > 0 && predicted > 0) logErr = Math.log(observed / predicted);
+  }
+  const point = Array.from({ length: hours }, (_, h) => {
+    const f = v.forecast[o + h];
+    return o + h < v.forecast.length && Number.isFinite(f) && f > 0 ? f * scale * Math.exp(logErr * Math.exp(-(h + 1) / NOWCAST_EFOLD_H)) : NaN;
+  });
+  return { point, ageH: o };
+}
+
+/** Days of scored vintages behind each blend weight. */
+const SKILL_DAYS = 14;
+
+/**
  * Forecast cache: one forecast per zone per issue hour, shared by every job type and policy.
+ * Where a provider forecast exists for the zone and hour, it is used first and ours fills the hours beyond its
+ * horizon (the production fallback chain: provider forecast → our forecast); its interval takes our relative width.
  * The full forecaster runs every `refreshH` hours (it costs ~3 ms a call); in the hours between, the last full
  * forecast is updated with the newest observed hour (its log error persists with an e-folding time of 6 h),
  * so every hourly re-plan still sees all data up to the hour before the decision. refreshH = 1 = full every hour.
@@ -99,11 +175,77 @@ function realise(zones: Map<string, Zone>, segs: PlanSegment[]): { kg: number; l
 class ForecastCache {
   private readonly cache = new Map<string, Map<number, RegionForecast>>();
   calls = 0;
+  /** Decision hours served from a provider forecast. */
+  providerHits = 0;
+  private readonly skills = new Map<string, { provider: BandSkill[]; ours: BandSkill[] }>();
+  private readonly oursAtIssue = new Map<string, number[]>();
   constructor(
     private readonly horizonH: number,
     private readonly refreshH: number,
+    private readonly providers: ReadonlyMap<string, ProviderForecasts> = new Map(),
+    /** blend = skill-weighted log blend (CarbonPilot's method); provider-first = the provider where it has a value. */
+    private readonly mode: 'blend' | 'provider-first' = 'blend',
+    /** Ablation only (--foresight-h): the first H hours of every forecast replaced by the actuals. Never a result. */
+    private readonly foresightH = 0,
   ) {}
+  /** Trailing record of the provider and of ours on the same target hours: vintages of the last SKILL_DAYS days, scored on hours before `day`. */
+  private skill(z: Zone, p: ProviderForecasts, day: number): { provider: BandSkill[]; ours: BandSkill[] } {
+    const key = `${z.name}|${day}`;
+    const hit = this.skills.get(key);
+    if (hit) return hit;
+    const ps: SkillSample[] = [];
+    const os: SkillSample[] = [];
+    for (let d = 1; d <= SKILL_DAYS; d++) {
+      const issue = day - d * 86400;
+      const vi = p.byIssue.get(issue);
+      if (vi === undefined) continue;
+      const v = p.cc.vintages[vi];
+      const scale = providerScale(z, p, v);
+      if (scale === undefined) continue;
+      const i0 = Math.floor((issue - z.firstHourSec) / HOUR);
+      const ok = `${z.name}|${issue}`;
+      let ours = this.oursAtIssue.get(ok);
+      if (!ours) this.oursAtIssue.set(ok, (ours = forecastHourly(z.lca.subarray(0, i0), v.forecast.length, { firstHourSec: z.firstHourSec }).point));
+      for (let k = 0; k < v.forecast.length && issue + k * HOUR < day; k++) {
+        const actual = z.lca[i0 + k];
+        ps.push({ leadH: k + 1, forecast: v.forecast[k] * scale, actual });
+        os.push({ leadH: k + 1, forecast: ours[k], actual });
+      }
+    }
+    const out = { provider: skillByBand(ps), ours: skillByBand(os) };
+    this.skills.set(key, out);
+    return out;
+  }
+  /** The forecast CarbonPilot and the SDK method both see at t: blended with the provider's where present, else ours. */
   get(z: Zone, tSec: number): RegionForecast {
+    const f = this.forecastAt(z, tSec);
+    if (this.foresightH <= 0) return f;
+    const idx = Math.floor((tSec - z.firstHourSec) / HOUR);
+    const peek = (arr: number[]) => arr.map((v, h) => (h < this.foresightH && Number.isFinite(z.lca[idx + h]) ? z.lca[idx + h] : v));
+    return { ...f, point: peek(f.point), low: peek(f.low), high: peek(f.high), signal: `${f.signal} + ${this.foresightH} h of actuals (ablation)` };
+  }
+  private forecastAt(z: Zone, tSec: number): RegionForecast {
+    const ours = this.ours(z, tSec);
+    const p = this.providers.get(z.name);
+    const pp = p && providerPoint(z, p, tSec, ours.point.length);
+    if (!pp) return ours;
+    const key = `${z.name}|provider`;
+    let m = this.cache.get(key);
+    if (!m) this.cache.set(key, (m = new Map()));
+    const hit = m.get(tSec);
+    if (hit) return hit;
+    this.providerHits++;
+    const day = Math.floor(tSec / 86400) * 86400;
+    const sk = this.mode === 'blend' ? this.skill(z, p!, day) : undefined;
+    // provider-first: weight 1 wherever the provider has a value (a record that always favours it).
+    const always = LEAD_BANDS.map(() => ({ n: Infinity, mse: 0 }));
+    const never = LEAD_BANDS.map(() => ({ n: Infinity, mse: 1 }));
+    const b = blendForecasts({ ours, provider: pp.point, providerAgeH: pp.ageH, providerSkill: sk?.provider ?? always, oursSkill: sk?.ours ?? never });
+    const rf: RegionForecast = { ...ours, point: b.point, low: b.low, high: b.high, signal: `average-lifecycle (${p!.name} ${this.mode} ours)` };
+    m.set(tSec, rf);
+    return rf;
+  }
+  private ours(z: Zone, tSec: number): RegionForecast {
     let m = this.cache.get(z.name);
     if (!m) this.cache.set(z.name, (m = new Map()));
     const hit = m.get(tSec);
@@ -117,7 +259,7 @@ class ForecastCache {
       this.calls++;
       ({ point, low, high } = fc);
     } else {
-      const base = this.get(z, tSec - k * HOUR);
+      const base = this.ours(z, tSec - k * HOUR);
       const observed = z.lca[idx - 1];
       const predicted = base.point[k - 1];
       const logErr = Number.isFinite(observed) && observed > 0 && predicted > 0 ? Math.log(observed / predicted) : 0;
@@ -205,6 +347,76 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
   return segs;
 }
 
+interface CaseSet {
+  kind: 'temporal' | 'spatial';
+  key: string;
+  zs: Zone[];
+}
+
+/** Every job type × case set × submission time under the four policies, scored on actuals. */
+function runCases(submitTimes: number[], sets: CaseSet[], jobs: Job[], cache: ForecastCache, zones: Map<string, Zone>, maxSpanH: number, maxSegments: number): { cases: CaseResult[]; skipped: number } {
+  const cases: CaseResult[] = [];
+  let skipped = 0;
+  for (const e of submitTimes) {
+    cache.evictBefore(e);
+    for (const set of sets) {
+      // Skip windows with missing actuals (cannot score them honestly).
+      const idxOk = set.zs.every((z) => {
+        const i0 = Math.floor((e - z.firstHourSec) / HOUR);
+        for (let i = i0; i < i0 + maxSpanH + 1; i++) if (!Number.isFinite(z.lca[i])) return false;
+        return true;
+      });
+      if (!idxOk) {
+        skipped += jobs.length;
+        continue;
+      }
+      for (const job of jobs) {
+        const deadline = e + (job.durH + job.slackH) * HOUR;
+        const segsBy: Record<Policy, PlanSegment[]> = {
+          'run-now': [{ region: set.zs[0].name, startSec: e, endSec: e + job.durH * HOUR }],
+          'carbon-aware-sdk': sdkPolicy(set.zs.map((z) => cache.get(z, e)), e, job),
+          carbonpilot: carbonPilotPolicy(set.zs, cache, e, job, maxSegments),
+          oracle: planJob({
+            nowSec: e,
+            earliestStartSec: e,
+            deadlineSec: deadline,
+            durationSec: job.durH * HOUR,
+            powerKw: POWER_KW,
+            interruptible: job.interruptible,
+            restartOverheadSec: RESTART_OVERHEAD_SEC,
+            regions: set.zs.map((z) => actualsAsForecast(z, e, maxSpanH + 1)),
+            safetyMarginSec: 0,
+            maxSegments,
+          }).segments,
+        };
+        const kg = {} as Record<Policy, number>;
+        const missed = {} as Record<Policy, boolean>;
+        const lowShare = {} as Record<Policy, number>;
+        for (const p of POLICIES) {
+          const r = realise(zones, segsBy[p]);
+          kg[p] = r.kg;
+          lowShare[p] = r.lowShare;
+          missed[p] = segsBy[p][segsBy[p].length - 1].endSec > deadline + 1e-6;
+        }
+        cases.push({ kind: set.kind, key: set.key, job: `${job.durH}h/slack${job.slackH}h/${job.interruptible ? 'int' : 'nonint'}`, kg, missed, lowShare });
+      }
+    }
+  }
+  return { cases, skipped };
+}
+
+/** CarbonCast vintages for the zones they stand for (CARBONCAST_TO_EM_ZONE), where its actuals allow calibration. */
+function providerForecasts(dataDir: string, zones: Map<string, Zone>): Map<string, ProviderForecasts> {
+  const out = new Map<string, ProviderForecasts>();
+  for (const cc of loadCarbonCast(dataDir).values()) {
+    if (!cc.emZone || !zones.has(cc.emZone) || !cc.history || !cc.vintages.length) continue;
+    const byIssue = new Map<number, number>();
+    cc.vintages.forEach((v, i) => byIssue.set(v.issueSec, i));
+    out.set(cc.emZone, { name: `carboncast:${cc.region}`, cc: cc as ProviderForecasts['cc'], byIssue });
+  }
+  return out;
+}
+
 function median(xs: number[]): number {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -226,6 +438,8 @@ function summarise(cases: CaseResult[]) {
       shareOfOracle: round(avoidedOracle > 0 ? avoided / avoidedOracle : NaN),
       missedDeadlines: cases.filter((c) => c.missed[p]).length,
       lowCarbonHourShare: round(cases.reduce((s, c) => s + c.lowShare[p], 0) / Math.max(1, cases.length)),
+      /** kg CO2e avoided against run-now over all cases (1 kW jobs): the numerator of shareOfOracle. */
+      avoidedKg: round(avoided, 3),
       cases: cases.length,
     };
   }
@@ -270,60 +484,43 @@ function main(): void {
 
   const jobs: Job[] = [];
   for (const durH of DURATIONS_H) for (const slackH of SLACKS_H) for (const interruptible of [false, true]) jobs.push({ durH, slackH, interruptible });
-  const cache = new ForecastCache(maxSpanH + 2, args.refreshH);
-  const cases: CaseResult[] = [];
-  let skipped = 0;
-  let submissions = 0;
+  const providers = providerForecasts(args.data, zones);
+  const cache = new ForecastCache(maxSpanH + 2, args.refreshH, providers, 'blend', args.foresightH);
+  const submitTimes: number[] = [];
+  for (let e = startSec; e <= lastSubmit && submitTimes.length < args.submissions; e += strideH * HOUR) submitTimes.push(e);
+  const sets: CaseSet[] = [
+    ...names.map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] })),
+    ...groups.map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
+  ];
+  const main = runCases(submitTimes, sets, jobs, cache, zones, maxSpanH, args.maxSegments);
+  const { cases, skipped } = main;
+  const submissions = submitTimes.length;
 
-  for (let e = startSec; e <= lastSubmit && submissions < args.submissions; e += strideH * HOUR) {
-    submissions++;
-    cache.evictBefore(e);
-    const sets: { kind: 'temporal' | 'spatial'; key: string; zs: Zone[] }[] = [
-      ...names.map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] })),
-      ...groups.map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
-    ];
-    for (const set of sets) {
-      // Skip windows with missing actuals (cannot score them honestly).
-      const idxOk = set.zs.every((z) => {
-        const i0 = Math.floor((e - z.firstHourSec) / HOUR);
-        for (let i = i0; i < i0 + maxSpanH + 1; i++) if (!Number.isFinite(z.lca[i])) return false;
-        return true;
-      });
-      if (!idxOk) {
-        skipped += jobs.length;
-        continue;
-      }
-      for (const job of jobs) {
-        const deadline = e + (job.durH + job.slackH) * HOUR;
-        const segsBy: Record<Policy, PlanSegment[]> = {
-          'run-now': [{ region: set.zs[0].name, startSec: e, endSec: e + job.durH * HOUR }],
-          'carbon-aware-sdk': sdkPolicy(set.zs.map((z) => cache.get(z, e)), e, job),
-          carbonpilot: carbonPilotPolicy(set.zs, cache, e, job, args.maxSegments),
-          oracle: planJob({
-            nowSec: e,
-            earliestStartSec: e,
-            deadlineSec: deadline,
-            durationSec: job.durH * HOUR,
-            powerKw: POWER_KW,
-            interruptible: job.interruptible,
-            restartOverheadSec: RESTART_OVERHEAD_SEC,
-            regions: set.zs.map((z) => actualsAsForecast(z, e, maxSpanH + 1)),
-            safetyMarginSec: 0,
-            maxSegments: args.maxSegments,
-          }).segments,
-        };
-        const kg = {} as Record<Policy, number>;
-        const missed = {} as Record<Policy, boolean>;
-        const lowShare = {} as Record<Policy, number>;
-        for (const p of POLICIES) {
-          const r = realise(zones, segsBy[p]);
-          kg[p] = r.kg;
-          lowShare[p] = r.lowShare;
-          missed[p] = segsBy[p][segsBy[p].length - 1].endSec > deadline + 1e-6;
-        }
-        cases.push({ kind: set.kind, key: set.key, job: `${job.durH}h/slack${job.slackH}h/${job.interruptible ? 'int' : 'nonint'}`, kg, missed, lowShare });
-      }
-    }
+  // Where provider forecasts exist: a denser grid over their period, each case run twice — on the provider's forecast
+  // (ours beyond its horizon) and on ours alone — so the value of a better forecast is measured on the same cases.
+  let providerSubset: Record<string, unknown> | undefined;
+  if (providers.size) {
+    const ccSets = [...providers.keys()].map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] }));
+    const first = Math.max(startSec, Math.min(...[...providers.values()].map((p) => p.cc.vintages[0].issueSec)));
+    const last = Math.min(lastSubmit, Math.max(...[...providers.values()].map((p) => p.cc.vintages[p.cc.vintages.length - 1].issueSec)) - maxSpanH * HOUR);
+    const times: number[] = [];
+    for (let e = first; e <= last; e += args.providerStrideH * HOUR) times.push(e);
+    const withProvider = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH, providers), zones, maxSpanH, args.maxSegments);
+    const providerFirst = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH, providers, 'provider-first'), zones, maxSpanH, args.maxSegments);
+    const oursOnly = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH), zones, maxSpanH, args.maxSegments);
+    const perZoneOf = (cs: CaseResult[]) => groupBy(cs, (c) => c.key);
+    providerSubset = {
+      provider: 'CarbonCast v2.1 published 96-h vintages (issued 00:00 UTC daily), rescaled to the zone series on the 7 days before issue, nowcast-corrected',
+      method: `blend: log-space, inverse-MSE weights per lead band from the trailing ${SKILL_DAYS} days of scored vintages (shared/domain/intensity/forecast-blend.ts); providerFirst: the provider wherever it has a value, ours beyond; oursOnly: our forecaster alone`,
+      zones: Object.fromEntries([...providers.entries()].map(([z, p]) => [z, p.cc.region])),
+      from: new Date(first * 1000).toISOString(),
+      to: new Date(last * 1000).toISOString(),
+      submissions: times.length,
+      strideH: args.providerStrideH,
+      blend: { policies: summarise(withProvider.cases), perZone: perZoneOf(withProvider.cases) },
+      providerFirst: { policies: summarise(providerFirst.cases), perZone: perZoneOf(providerFirst.cases) },
+      oursOnly: { policies: summarise(oursOnly.cases), perZone: perZoneOf(oursOnly.cases) },
+    };
   }
 
   const policies = summarise(cases);
@@ -348,6 +545,10 @@ function main(): void {
     /** Every case submitted from a zone (temporal + spatial groups whose first zone it is). */
     perHomeZone: groupBy(cases, (c) => c.key.split('+')[0]),
     perJobType: groupBy(cases, (c) => c.job),
+    /** Where the savings are lost: per zone and job type (temporal cases). */
+    perZoneJobType: groupBy(temporal, (c) => `${c.key} ${c.job}`),
+    /** Cases re-run on provider (CarbonCast) forecasts where the data has them, against ours alone on the same cases. */
+    providerForecasts: providerSubset ?? null,
     goals,
     cases: cases.length,
     config: {
@@ -366,7 +567,10 @@ function main(): void {
       maxSegments: args.maxSegments,
       forecastRefreshH: args.refreshH,
       forecaster: FORECASTER_VERSION,
+      foresightH: args.foresightH,
       forecastCalls: cache.calls,
+      providerForecastZones: [...providers.keys()],
+      decisionHoursOnProviderForecast: cache.providerHits,
       skippedCases: skipped,
       oracleMarginSec: 0,
       runtimeSec: Math.round((Date.now() - t0) / 100) / 10,
@@ -380,6 +584,10 @@ function main(): void {
       `shareOfOracle carbonpilot ${p.carbonpilot.shareOfOracle} (min zone ${goals.minZoneShareOfOracle}) vs sdk ${p['carbon-aware-sdk'].shareOfOracle} | ` +
       `beats sdk in ${goals.zonesBeatingSdk.length}/${goalZones.length} zones | missed ${p.carbonpilot.missedDeadlines} | ${result.config.runtimeSec}s`,
   );
+  if (providerSubset) {
+    const share = (k: string) => ((providerSubset![k] as { policies: Record<Policy, Record<string, number>> }).policies.carbonpilot.shareOfOracle);
+    console.log(`scheduler on provider forecasts (${Object.keys(providerSubset.zones as object).join(', ')}; ${providerSubset.submissions} submissions): carbonpilot shareOfOracle blend ${share('blend')} | provider first ${share('providerFirst')} | ours alone ${share('oursOnly')}`);
+  }
 }
 
 main();

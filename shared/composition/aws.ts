@@ -94,7 +94,7 @@ export function awsSchedulingDeps(app: AppDeps, targetArn: string, env: Record<s
       if (!c) sagemakers.set(region, (c = new SageMakerClient({ region })));
       return c;
     }),
-    forecasts: new SeriesForecastSource(app.intensityProviders),
+    forecasts: new SeriesForecastSource(app.intensityProviders, app.intensityStore),
     clock: app.clock,
     regionInfo: app.regionInfo,
     lookupInstance: app.lookupInstance,

@@ -94,7 +94,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       jobs: new DynamoJobStore(db.client, db.tableName),
       scheduler: segments,
       launcher,
-      forecasts: new SeriesForecastSource(app.intensityProviders),
+      forecasts: new SeriesForecastSource(app.intensityProviders, app.intensityStore),
       clock,
       regionInfo: app.regionInfo,
       lookupInstance: app.lookupInstance,
