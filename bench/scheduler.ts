@@ -299,18 +299,29 @@ function sdkPolicy(fcs: RegionForecast[], e: number, job: Job): PlanSegment[] {
   return [{ region: best.region, startSec: start, endSec: start + job.durH * HOUR }];
 }
 
-/** CarbonPilot in production: re-plan hourly with the newest forecast until the job starts, and at every pause. */
+/**
+ * CarbonPilot in production: re-plan hourly with the newest forecast until the job starts, and at every pause.
+ * Same constraints as the oracle's single plan: once started, the job stays in its region (a plan is one region)
+ * and uses at most `maxSegments` run segments in total.
+ */
 function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job, maxSegments: number): PlanSegment[] {
   const deadline = e + (job.durH + job.slackH) * HOUR;
   const segs: PlanSegment[] = [];
   let remaining = job.durH * HOUR;
   let t = e;
   let running = false; // the job ran up to t (re-plan at a planned pause)
-  let started = false;
   while (remaining > 1e-6) {
     if (t >= deadline) break; // cannot happen with a feasible planner; counted as a miss by the caller
+    const started = segs.length > 0;
+    // Segments still allowed; while running, the current one continues without using a new one.
+    const budget = maxSegments - segs.length + (running ? 1 : 0);
+    if (running && budget <= 1) {
+      segs[segs.length - 1].endSec += remaining; // no pause left: run to completion
+      break;
+    }
+    const home = started ? zs.filter((z) => z.name === segs[0].region) : zs;
     // Latest hourly forecast issued at or before t (t is off the hour after a margin-aligned start).
-    const regions = zs.map((z) => cache.get(z, Math.floor(t / HOUR) * HOUR));
+    const regions = home.map((z) => cache.get(z, Math.floor(t / HOUR) * HOUR));
     const overhead = started && !running ? RESTART_OVERHEAD_SEC : 0;
     const plan = planJob({
       nowSec: t,
@@ -318,10 +329,11 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
       deadlineSec: deadline,
       durationSec: remaining + overhead,
       powerKw: POWER_KW,
-      interruptible: job.interruptible,
+      interruptible: job.interruptible && budget > 1,
       restartOverheadSec: RESTART_OVERHEAD_SEC,
       regions,
-      maxSegments,
+      // A plan that pauses at once spends a new segment on its first run; keep it within the total.
+      maxSegments: running ? budget - 1 : budget,
     });
     const first = plan.segments[0];
     if (first.startSec > t) {
@@ -335,15 +347,14 @@ function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job
     // hour was measured to chase forecast noise into extra pauses).
     const end = first.endSec;
     const last = segs[segs.length - 1];
-    if (running && last && last.region === first.region && last.endSec === t) last.endSec = end;
+    if (running && last && last.endSec === t) last.endSec = end;
     else segs.push({ region: first.region, startSec: t, endSec: end });
     remaining -= end - t - overhead;
-    started = true;
     running = true;
     t = end;
     if (plan.segments.length === 1) break; // ran to completion
   }
-  if (remaining > 1e-6) segs.push({ region: zs[0].name, startSec: t, endSec: t + remaining }); // forced tail (missed)
+  if (remaining > 1e-6) segs.push({ region: segs[0]?.region ?? zs[0].name, startSec: t, endSec: t + remaining }); // forced tail (missed)
   return segs;
 }
 
@@ -496,16 +507,20 @@ function main(): void {
   const { cases, skipped } = main;
   const submissions = submitTimes.length;
 
-  // Where provider forecasts exist: a denser grid over their period, each case run twice — on the provider's forecast
-  // (ours beyond its horizon) and on ours alone — so the value of a better forecast is measured on the same cases.
+  // Where provider forecasts overlap the hourly data: a denser grid over their period, each case run three times — on
+  // the blend, on the provider first (ours beyond its horizon) and on ours alone — so that the value of the provider
+  // forecast and of the blend are measured on the same cases. No overlap (e.g. other years): no subset.
   let providerSubset: Record<string, unknown> | undefined;
+  const times: number[] = [];
+  const ccSets = [...providers.keys()].map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] }));
   if (providers.size) {
-    const ccSets = [...providers.keys()].map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] }));
     const first = Math.max(startSec, Math.min(...[...providers.values()].map((p) => p.cc.vintages[0].issueSec)));
     const last = Math.min(lastSubmit, Math.max(...[...providers.values()].map((p) => p.cc.vintages[p.cc.vintages.length - 1].issueSec)) - maxSpanH * HOUR);
-    const times: number[] = [];
     for (let e = first; e <= last; e += args.providerStrideH * HOUR) times.push(e);
-    const withProvider = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH, providers), zones, maxSpanH, args.maxSegments);
+  }
+  if (providers.size && times.length) {
+    const blendCache = new ForecastCache(maxSpanH + 2, args.refreshH, providers);
+    const withProvider = runCases(times, ccSets, jobs, blendCache, zones, maxSpanH, args.maxSegments);
     const providerFirst = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH, providers, 'provider-first'), zones, maxSpanH, args.maxSegments);
     const oursOnly = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH), zones, maxSpanH, args.maxSegments);
     const perZoneOf = (cs: CaseResult[]) => groupBy(cs, (c) => c.key);
@@ -513,10 +528,11 @@ function main(): void {
       provider: 'CarbonCast v2.1 published 96-h vintages (issued 00:00 UTC daily), rescaled to the zone series on the 7 days before issue, nowcast-corrected',
       method: `blend: log-space, inverse-MSE weights per lead band from the trailing ${SKILL_DAYS} days of scored vintages (shared/domain/intensity/forecast-blend.ts); providerFirst: the provider wherever it has a value, ours beyond; oursOnly: our forecaster alone`,
       zones: Object.fromEntries([...providers.entries()].map(([z, p]) => [z, p.cc.region])),
-      from: new Date(first * 1000).toISOString(),
-      to: new Date(last * 1000).toISOString(),
+      from: new Date(times[0] * 1000).toISOString(),
+      to: new Date(times[times.length - 1] * 1000).toISOString(),
       submissions: times.length,
       strideH: args.providerStrideH,
+      decisionHoursOnProviderForecast: blendCache.providerHits,
       blend: { policies: summarise(withProvider.cases), perZone: perZoneOf(withProvider.cases) },
       providerFirst: { policies: summarise(providerFirst.cases), perZone: perZoneOf(providerFirst.cases) },
       oursOnly: { policies: summarise(oursOnly.cases), perZone: perZoneOf(oursOnly.cases) },

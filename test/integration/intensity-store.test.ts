@@ -4,6 +4,8 @@ import { DynamoIntensityStore } from '../../shared/adapters/aws/dynamodb-intensi
 import { StoredIntensityProvider } from '../../shared/adapters/intensity/stored-intensity-provider';
 import { InvalidIntensityPointError, type StoredIntensityPoint } from '../../shared/ports/intensity-store';
 import type { IntensityQuality } from '../../shared/domain/types';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { FORECAST_VINTAGE_TTL_SEC } from '../../shared/adapters/aws/table-schema';
 
 const H = 3600;
 const T0 = 1_763_596_800; // 2025-11-20T00:00:00Z
@@ -28,6 +30,14 @@ const pt = (zone: string, tSec: number, gPerKwh: number, quality: IntensityQuali
 });
 
 describe('DynamoIntensityStore', () => {
+  it('gives forecast vintages a TTL after their target hour and keeps actuals', async () => {
+    const zone = 'Z-TTL';
+    await store.putPoints([pt(zone, T0, 100), pt(zone, T0 + H, 120, 'provider-forecast', T0 - H)]);
+    const items = (await DynamoDBDocumentClient.from(db.client).send(new ScanCommand({ TableName: db.tableName }))).Items!.filter((i) => i.zone === zone);
+    const byQuality = Object.fromEntries(items.map((i) => [i.quality, i.ttl]));
+    expect(byQuality).toEqual({ actual: undefined, 'provider-forecast': T0 + H + FORECAST_VINTAGE_TTL_SEC });
+  });
+
   it('overwrites an actual on re-fetch (a value, never a sum) and counts only real changes', async () => {
     // Prepare
     const zone = 'Z-ACT';

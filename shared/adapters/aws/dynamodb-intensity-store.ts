@@ -12,6 +12,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
+import { FORECAST_VINTAGE_TTL_SEC, TABLE_KEYS } from './table-schema';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { padSec, type EpochSec, type Window } from '../../domain/time';
 import type { IntensitySignal } from '../../domain/types';
@@ -79,6 +80,7 @@ export class DynamoIntensityStore implements IntensityStore {
       fetchedAtSec: p.fetchedAtSec,
       lowGPerKwh: p.lowGPerKwh,
       highGPerKwh: p.highGPerKwh,
+      [TABLE_KEYS.ttl]: isActual ? undefined : p.tSec + FORECAST_VINTAGE_TTL_SEC,
     };
     try {
       await this.doc.send(

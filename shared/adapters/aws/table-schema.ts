@@ -14,6 +14,13 @@ export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', 
 /** Raw minute samples are kept for audit this long, then DynamoDB TTL deletes them. */
 export const RAW_SAMPLES_TTL_SEC = 35 * 86400;
 
+/**
+ * Forecast vintages (every issue time is kept, ≈ 24 × 96 items per zone, signal and day) are deleted by TTL this long
+ * after their target hour: long enough to audit a plan against the vintage it used and for the planner's 14-day
+ * skill record, short enough that the table does not grow without bound. Actuals are kept.
+ */
+export const FORECAST_VINTAGE_TTL_SEC = 90 * 86400;
+
 export const createTableInput = (tableName: string) => ({
   TableName: tableName,
   BillingMode: 'PAY_PER_REQUEST' as const,
