@@ -134,7 +134,7 @@ export async function regionForecasts(d: SchedulingDeps, inputs: PlanInputs, now
       const info = d.regionInfo(region)!;
       const zone = signalZone(info, inputs.signal) ?? info.emZone;
       const f = await d.forecasts.forecast(zone, inputs.signal, nowSec, cfg.horizonH);
-      return { region, zone, pue: info.pue, startSec: f.startSec, point: f.point, low: f.low, high: f.high, issuedAtSec: f.issuedAtSec, signal: f.signal };
+      return { region, zone, pue: info.pue, startSec: f.startSec, point: f.point, low: f.low, high: f.high, issuedAtSec: f.issuedAtSec, signal: f.signal, source: f.source };
     }),
   );
 }

@@ -2,7 +2,8 @@
  * `carbonpilot plan FILE.json`   → the plan the request would get now (nothing stored or dispatched)
  * `carbonpilot submit FILE.json` → plan, store the job in the local store and schedule its segments for `npm start`
  * Options: [--now ISO] [--data-dir DIR] [--format text|json]. A bad file exits 2 naming the field.
- * Locally, forecasts come from the DEMO hourly series (labelled demo) through CarbonPilot's forecaster.
+ * Forecasts: CarbonPilot's forecaster on the local store's series (imported or ingested, with any stored provider
+ * forecast blended in) where it has them, else on the DEMO hourly series (labelled demo), else the yearly average.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,9 @@ import { LocalSegmentScheduler } from '../../adapters/local/local-segment-schedu
 import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
 import { SeriesForecastSource } from '../../adapters/intensity/series-forecast-source';
+import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
+import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
+import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
 import { lookupInstance } from '../../domain/power/instance-catalog';
 import { getRegionInfo } from '../../domain/regions/region-catalog';
 import { isoUtc } from '../../domain/time';
@@ -38,10 +42,10 @@ export function readJobRequestFile(file: string | undefined): JobRequest {
   return r.data;
 }
 
-/** The job store of a running `npm start` or of the data directory; undefined when none exists and `create` is false. */
-async function openJobStore(dataDir: string, create: boolean): Promise<{ jobs: JobStore; close: () => Promise<void> } | undefined> {
+/** The job and intensity stores of a running `npm start` or of the data directory; undefined when none exists and `create` is false. */
+async function openJobStore(dataDir: string, create: boolean): Promise<{ jobs: JobStore; intensity: DynamoIntensityStore; close: () => Promise<void> } | undefined> {
   const db = await openLocalDb(dataDir, { create });
-  return db && { jobs: new DynamoJobStore(db.client, db.tableName), close: () => db.close() };
+  return db && { jobs: new DynamoJobStore(db.client, db.tableName), intensity: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
 }
 
 /** No stored templates or history (plan preview without a local store). */
@@ -58,7 +62,7 @@ export function renderPlan(plan: Plan): string {
     `${plan.feasible ? 'plan' : 'plan (DEADLINE AT RISK)'}: expected ${plan.expectedCo2eKg.point.toFixed(3)} kg CO2e (90 % ${plan.expectedCo2eKg.low.toFixed(3)}–${plan.expectedCo2eKg.high.toFixed(3)}), run now in ${plan.runNow.region} ${plan.runNow.co2eKg.toFixed(3)} kg, savings ${plan.savingsPct.toFixed(1)} %`,
     ...plan.segments.map((s, i) => `  segment ${i}: ${s.region} ${isoUtc(s.startSec)} → ${isoUtc(s.endSec)}`),
     ...plan.reasons.map((r) => `  - ${r}`),
-    `  forecast issued ${isoUtc(plan.forecastIssuedAtSec)} (DEMO intensity series locally); latest safe start ${isoUtc(plan.latestSafeStartSec)}`,
+    `  forecast issued ${isoUtc(plan.forecastIssuedAtSec)}${plan.reasons.some((r) => r.includes(DEMO_PROVIDER_NAME)) ? ' (includes the DEMO intensity series)' : ''}; latest safe start ${isoUtc(plan.latestSafeStartSec)}`,
   ];
   return lines.join('\n');
 }
@@ -76,7 +80,9 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
       jobs: opened?.jobs ?? EMPTY_STORE,
       scheduler: new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json')),
       launcher: NO_LAUNCHER,
-      forecasts: new SeriesForecastSource([new DemoIntensityProvider(), new YearlyIntensityProvider()]),
+      forecasts: opened
+        ? new SeriesForecastSource([new StoredIntensityProvider(opened.intensity, { nowSec: () => nowSec }), new DemoIntensityProvider(), new YearlyIntensityProvider()], opened.intensity)
+        : new SeriesForecastSource([new DemoIntensityProvider(), new YearlyIntensityProvider()]),
       clock: { nowSec: () => nowSec },
       regionInfo: (r) => getRegionInfo(r),
       lookupInstance,

@@ -22,6 +22,8 @@ export interface RegionForecast {
   high: number[];
   issuedAtSec: EpochSec;
   signal: string;
+  /** Where the forecast came from (provider, method, blend weight), repeated in the plan's reasons. */
+  source?: string;
 }
 
 export interface PlanRequest {
@@ -385,6 +387,7 @@ export function planJob(req: PlanRequest): Plan {
   reasons.push(
     `expected ${expected.point.toFixed(3)} kg CO2e (90 % range ${expected.low.toFixed(3)}–${expected.high.toFixed(3)}) on ${r.f.signal} forecasts issued ${isoUtc(Math.min(...usable.map((u) => u.issuedAtSec)))}`,
   );
+  for (const u of usable) if (u.source) reasons.push(`${u.region} forecast (${u.zone}): ${u.source}`);
 
   return {
     feasible,
