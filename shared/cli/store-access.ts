@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
 import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
+import { getRegionInfo, parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
+import { UsageError } from './args';
 
 export const DEFAULT_DATA_DIR = '.carbonpilot';
 const TABLE = 'carbonpilot';
@@ -54,4 +56,17 @@ export async function openLocalStore(dataDir: string): Promise<{ store: DynamoFo
   const db = await openLocalDb(dataDir, { create: false });
   if (!db) throw new Error(`no local store under ${resolve(dataDir)} (run \`npm start -- --once\` first, or pass --data-dir)`);
   return { store: new DynamoFootprintStore(db.client, db.tableName), client: db.client, tableName: db.tableName, close: () => db.close() };
+}
+
+/** Region lookup with the operator's REGION_OVERRIDES, as the pipeline sees it; a bad value is a usage error naming it. */
+export function regionLookup(env: Record<string, string | undefined> = process.env): (region: string) => RegionInfo | undefined {
+  let overrides: Record<string, Partial<RegionInfo>> = {};
+  if (env.REGION_OVERRIDES) {
+    try {
+      overrides = parseRegionOverrides(env.REGION_OVERRIDES);
+    } catch (e) {
+      throw new UsageError(`REGION_OVERRIDES: ${(e as Error).message}`);
+    }
+  }
+  return (region) => getRegionInfo(region, overrides);
 }

@@ -144,7 +144,11 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         const w = { startSec: alignDown(w0.startSec, DAY_SEC), endSec: alignUp(w0.endSec, DAY_SEC) };
         if (w.endSec - w.startSec > MAX_HEATMAP_SEC) w.startSec = w.endSec - MAX_HEATMAP_SEC;
         const zone = signalZone(info, deps.config.signal);
-        const points = zone ? await hourlyIntensity(deps.intensityProviders, zone, deps.config.signal, w) : [];
+        if (!zone) {
+          const message = `no ${deps.config.signal} intensity source for ${q.region} (no WattTime region known)`;
+          throw new HttpError(400, `invalid query: region: ${message}`, [{ field: 'region', message }]);
+        }
+        const points = await hourlyIntensity(deps.intensityProviders, zone, deps.config.signal, w);
         const days = Array.from({ length: (w.endSec - w.startSec) / DAY_SEC }, (_, k) => utcDay(w.startSec + k * DAY_SEC));
         const cells: (number | null)[][] = days.map(() => new Array<number | null>(24).fill(null));
         for (const p of points) {
@@ -157,7 +161,7 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         const qualities = [...new Set(points.map((p) => p.quality))].sort();
         return ok({
           ...windowBody(w),
-          region: q.region, zone: zone ?? null, zoneSource: info.zoneSource,
+          region: q.region, zone, zoneSource: info.zoneSource,
           signal: deps.config.signal, providers, qualities, unit: 'gCO2e/kWh',
           days, cells,
           min: values.length ? Math.min(...values) : null,

@@ -54,6 +54,20 @@ export interface IntensityStore {
   getForecasts(zone: string, signal: IntensitySignal, window: Window, q?: ForecastQuery): Promise<StoredIntensityPoint[]>;
   /** Forecast vintages with hours in `window`, oldest issue first. */
   listVintages(zone: string, signal: IntensitySignal, window: Window): Promise<IntensityVintage[]>;
+  /**
+   * Vintages issued in `issued` (half-open), oldest first, from a small index written with the points: cheap to read
+   * however many hours each vintage has (listVintages reads every forecast point of its window).
+   */
+  listVintageIssues(zone: string, signal: IntensitySignal, issued: Window, quality?: Exclude<StoredQuality, 'actual'>): Promise<VintageRef[]>;
+  /** The points of one vintage whose hours start in `window`, in time order (read by exact key). */
+  getVintage(zone: string, signal: IntensitySignal, v: VintageRef, window: Window): Promise<StoredIntensityPoint[]>;
+}
+
+/** One forecast vintage's identity (an entry of the vintage index). */
+export interface VintageRef {
+  issuedAtSec: EpochSec;
+  quality: Exclude<StoredQuality, 'actual'>;
+  provider: string;
 }
 
 /** A point the store cannot keep (wrong quality, missing issue time, bad value): terminal, names the point. */

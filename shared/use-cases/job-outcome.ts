@@ -43,6 +43,11 @@ export interface JobOutcome {
   /** Energy-weighted share of the run in low-carbon hours, % (null when no hour could be classified). */
   lowCarbonSharePct: number | null;
   demo: boolean;
+  /**
+   * Signal of the realised footprints (the pipeline's FOOTPRINT_SIGNAL); the baseline and the low-carbon hours use
+   * the same one, so savings never compare two signals. It can differ from the signal the job was planned on.
+   */
+  signal: IntensitySignal;
 }
 
 export interface JobOutcomeDeps {
@@ -76,7 +81,6 @@ export const makeJobOutcome = (d: JobOutcomeDeps) =>
   async (jobId: string): Promise<JobOutcome | undefined> => {
     const job = await d.jobs.get(jobId);
     if (!job) return undefined;
-    const signal = job.inputs.signal;
     const hours: OutcomeHour[] = [];
     const all: FootprintInterval[] = [];
     for (const l of job.launches) {
@@ -98,6 +102,8 @@ export const makeJobOutcome = (d: JobOutcomeDeps) =>
       }
     }
     hours.sort((a, b) => a.startSec - b.startSec);
+    // Compare like with like: the realised intervals' signal, whatever the job was planned on.
+    const signal: IntensitySignal = all[0]?.intensitySignal ?? job.inputs.signal;
     const sum = (f: (i: FootprintInterval) => number) => all.reduce((t, i) => t + f(i), 0);
     const realised: Ranged = { point: sum((i) => i.co2eKg.point), low: sum((i) => i.co2eKg.low), high: sum((i) => i.co2eKg.high) };
     const energy: Ranged = { point: sum((i) => i.energyKwh.point), low: sum((i) => i.energyKwh.low), high: sum((i) => i.energyKwh.high) };
@@ -160,7 +166,9 @@ export const makeJobOutcome = (d: JobOutcomeDeps) =>
         region: job.plan.runNow.region,
         co2eKg: job.plan.runNow.co2eKg * scale,
         basis: 'plan-estimate',
-        note: 'no actual intensities for the run-now hours: the plan\'s forecast-based run-now estimate, scaled to the realised energy',
+        note:
+          'no actual intensities for the run-now hours: the plan\'s forecast-based run-now estimate, scaled to the realised energy' +
+          (signal !== job.inputs.signal ? ` (the plan used ${job.inputs.signal}, the footprints ${signal}: not comparable)` : ''),
       };
     }
     const saved = baseline.co2eKg - realised.point;
@@ -179,5 +187,6 @@ export const makeJobOutcome = (d: JobOutcomeDeps) =>
       hours,
       lowCarbonSharePct,
       demo: job.demo || all.some((i) => i.demo),
+      signal,
     };
   };

@@ -132,7 +132,9 @@ export async function regionForecasts(d: SchedulingDeps, inputs: PlanInputs, now
   return Promise.all(
     inputs.regions.map(async (region) => {
       const info = d.regionInfo(region)!;
-      const zone = signalZone(info, inputs.signal) ?? info.emZone;
+      const zone = signalZone(info, inputs.signal);
+      // Checked at submission; a region override removed since then must fail the plan, not retry forever.
+      if (!zone) throw new JobRequestError('allowedRegions', `no ${inputs.signal} intensity source for ${region} (no WattTime region known)`);
       const f = await d.forecasts.forecast(zone, inputs.signal, nowSec, cfg.horizonH);
       return { region, zone, pue: info.pue, startSec: f.startSec, point: f.point, low: f.low, high: f.high, issuedAtSec: f.issuedAtSec, signal: f.signal, source: f.source };
     }),

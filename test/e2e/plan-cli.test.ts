@@ -7,11 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FORECASTER_VERSION } from '../../shared/domain/intensity/forecaster';
 
 jest.setTimeout(300_000);
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'bin/carbonpilot-cli.js');
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000 });
+const cliEnv = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 240_000, env: { ...process.env, ...env } });
 const NOW = '2026-11-20T06:00:00Z';
 const example = JSON.parse(readFileSync(join(ROOT, 'examples/job-request.json'), 'utf8'));
 
@@ -45,6 +47,14 @@ describe('carbonpilot plan / submit (e2e)', () => {
     const eu = cli('plan', file('eu.json', { ...example, signal: 'marginal' }), '--now', NOW);
     expect(eu.status).toBe(2);
     expect(eu.stderr).toMatch(/allowedRegions\.1\.region: no marginal intensity source for eu-north-1/);
+    // REGION_OVERRIDES can add the missing WattTime region; the request then gets past validation (and this empty
+    // store has no marginal series for it, which is said as such).
+    const withOverride = cliEnv({ REGION_OVERRIDES: '{"eu-north-1":{"wattTimeRegion":"SE3"}}' }, 'plan', file('eu.json', { ...example, signal: 'marginal' }), '--now', NOW, '--data-dir', join(dir, 'empty'));
+    expect(withOverride.stderr).not.toMatch(/allowedRegions/);
+    expect(withOverride.stderr).toMatch(/no marginal intensity history for zone PJM_DC|no marginal intensity history for zone SE3/);
+    const badOverride = cliEnv({ REGION_OVERRIDES: '{"eu-north-1":{"pue":9}}' }, 'plan', file('eu.json', example), '--now', NOW);
+    expect(badOverride.status).toBe(2);
+    expect(badOverride.stderr).toMatch(/REGION_OVERRIDES/);
   });
 
   it('plans a marginal request on the WattTime series imported into the local store', () => {
@@ -59,7 +69,7 @@ describe('carbonpilot plan / submit (e2e)', () => {
     expect(r.status).toBe(0);
     const p = JSON.parse(r.stdout);
     expect(p.inputs.signal).toBe('marginal');
-    expect(p.plan.reasons).toContain('us-east-1 forecast (PJM_DC): cp-seasonal-ridge-1.1 on intensity store');
+    expect(p.plan.reasons).toContain(`us-east-1 forecast (PJM_DC): ${FORECASTER_VERSION} on intensity store`);
     expect(p.plan.reasons.join('\n')).not.toMatch(/demo/);
     expect(p.plan.savingsPct).toBeGreaterThan(0); // the imported daily cycle gives a cleaner later window
   });

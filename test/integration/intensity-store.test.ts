@@ -38,6 +38,25 @@ describe('DynamoIntensityStore', () => {
     expect(byQuality).toEqual({ actual: undefined, 'provider-forecast': T0 + H + FORECAST_VINTAGE_TTL_SEC });
   });
 
+  it('indexes each forecast vintage and reads one vintage by exact key; the index is invisible to other reads', async () => {
+    const zone = 'Z-VIX';
+    const v1 = T0 - 2 * H;
+    const v2 = T0 - H;
+    await store.putPoints([0, 1, 2].map((k) => pt(zone, T0 + k * H, 100 + k, 'provider-forecast', v1, 'EM')));
+    await store.putPoints([0, 1, 2].map((k) => pt(zone, T0 + k * H, 200 + k, 'provider-forecast', v2, 'EM')));
+    await store.putPoints([pt(zone, T0, 300, 'own-forecast', v2, 'ours'), pt(zone, T0 - H, 50)]);
+    expect(await store.listVintageIssues(zone, 'average-lifecycle', { startSec: v1, endSec: v2 + 1 }, 'provider-forecast')).toEqual([
+      { issuedAtSec: v1, quality: 'provider-forecast', provider: 'EM' },
+      { issuedAtSec: v2, quality: 'provider-forecast', provider: 'EM' },
+    ]);
+    expect((await store.listVintageIssues(zone, 'average-lifecycle', { startSec: v1, endSec: v2 })).map((v) => v.issuedAtSec)).toEqual([v1]);
+    const got = await store.getVintage(zone, 'average-lifecycle', { issuedAtSec: v1, quality: 'provider-forecast', provider: 'EM' }, { startSec: T0, endSec: T0 + 2 * H });
+    expect(got.map((p) => [p.tSec, p.gPerKwh, p.issuedAtSec])).toEqual([[T0, 100, v1], [T0 + H, 101, v1]]);
+    // Other reads see points only.
+    expect((await store.getActuals(zone, 'average-lifecycle', { startSec: T0 - 2 * H, endSec: T0 + 3 * H })).map((p) => p.gPerKwh)).toEqual([50]);
+    expect((await store.listVintages(zone, 'average-lifecycle', { startSec: T0, endSec: T0 + 3 * H })).length).toBe(3);
+  });
+
   it('overwrites an actual on re-fetch (a value, never a sum) and counts only real changes', async () => {
     // Prepare
     const zone = 'Z-ACT';

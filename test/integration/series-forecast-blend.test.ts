@@ -26,9 +26,9 @@ const point = (zone: string, t: number, g: number, extra: Partial<StoredIntensit
   tSec: t, periodSec: H, gPerKwh: g, zone, signal: 'average-lifecycle', provider: 'actuals-feed', quality: 'actual', ...extra,
 });
 
-async function seedZone(zone: string, providerFactor?: number) {
+async function seedZone(zone: string, providerFactor?: number, actualsGapH = 0) {
   const pts: StoredIntensityPoint[] = [];
-  for (let t = T0; t < NOW; t += H) pts.push(point(zone, t, truth(t)));
+  for (let t = T0; t < NOW - actualsGapH * H; t += H) pts.push(point(zone, t, truth(t)));
   if (providerFactor !== undefined) {
     for (let d = SKILL_DAYS + 1; d >= 0; d--) {
       const issued = Math.floor(NOW / DAY) * DAY - d * DAY;
@@ -47,6 +47,8 @@ beforeAll(async () => {
   await seedZone('Z-GOOD', 1.0);
   await seedZone('Z-BAD', 1.8);
   await seedZone('Z-NONE');
+  await seedZone('Z-GAP', 1.8, 30); // actuals late for 30 h: the store fills those hours with the provider's forecast
+
 }, 60_000);
 afterAll(() => db.close());
 
@@ -70,6 +72,32 @@ describe('SeriesForecastSource with stored provider forecasts', () => {
     expect(w).toBeLessThan(0.2);
     for (let h = 0; h < HORIZON; h++) expect(blended.point[h] / ours.point[h]).toBeLessThan(1.8 ** 0.2);
     expect(mape(blended.point)).toBeLessThan(mape(ours.point) + 0.12);
+  });
+
+  it('scores against actuals only: hours filled with a forecast are not observations', async () => {
+    const scored = async (zone: string) => {
+      const f = await new SeriesForecastSource(history(), store).forecast(zone, 'average-lifecycle', NOW, HORIZON);
+      return { hours: Number(/from (\d+) scored hours/.exec(f.source)?.[1]), w: Number(/mean provider weight ([0-9.]+)/.exec(f.source)?.[1]) };
+    };
+    const full = await scored('Z-BAD');
+    const gap = await scored('Z-GAP');
+    expect(gap.hours).toBeLessThan(full.hours);
+    expect(gap.w).toBeLessThan(0.2); // the provider is not credited with a perfect record on the filled hours
+  });
+
+  it('reads the vintage index once per call and scores past vintages once per hour', async () => {
+    const calls = { index: 0, vintage: 0 };
+    const counted = {
+      listVintageIssues: (...a: Parameters<DynamoIntensityStore['listVintageIssues']>) => (calls.index++, store.listVintageIssues(...a)),
+      getVintage: (...a: Parameters<DynamoIntensityStore['getVintage']>) => (calls.vintage++, store.getVintage(...a)),
+    };
+    const src = new SeriesForecastSource(history(), counted);
+    await src.forecast('Z-GOOD', 'average-lifecycle', NOW, HORIZON);
+    expect(calls.index).toBe(1);
+    expect(calls.vintage).toBeLessThanOrEqual(SKILL_DAYS + 1); // the current vintage + at most one a day
+    await src.forecast('Z-GOOD', 'average-lifecycle', NOW + 600, HORIZON); // same hour: the record is reused
+    expect(calls.index).toBe(2);
+    expect(calls.vintage).toBeLessThanOrEqual(SKILL_DAYS + 2);
   });
 
   it('is our forecast alone where no provider forecast is stored', async () => {

@@ -13,7 +13,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
 import { FORECAST_VINTAGE_TTL_SEC, TABLE_KEYS } from './table-schema';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { padSec, type EpochSec, type Window } from '../../domain/time';
 import type { IntensitySignal } from '../../domain/types';
 import {
@@ -24,12 +24,18 @@ import {
   type IntensityVintage,
   type StoredIntensityPoint,
   type StoredQuality,
+  type VintageRef,
 } from '../../ports/intensity-store';
+const HOUR = 3600;
 
 export const intensityPk = (zone: string, signal: IntensitySignal): string => `CI#${zone}#${signal}`;
 export const actualSk = (tSec: EpochSec): string => `A#${padSec(tSec)}`;
 export const forecastSk = (tSec: EpochSec, issuedAtSec: EpochSec, quality: StoredQuality): string =>
   `F#${padSec(tSec)}#${padSec(issuedAtSec)}#${quality}`;
+/** Vintage index entry: one small item per forecast vintage, in the zone-signal partition. */
+export const vintageSk = (issuedAtSec: EpochSec, quality: StoredQuality): string => `V#${padSec(issuedAtSec)}#${quality}`;
+/** Concurrent GetItem calls when reading one vintage by exact keys. */
+const READ_CONCURRENCY = 16;
 
 /** Puts in flight at once: enough to hide round trips, few enough not to trip on-demand throttling for one key. */
 const WRITE_CONCURRENCY = 8;
@@ -60,7 +66,61 @@ export class DynamoIntensityStore implements IntensityStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, points.length) }, worker));
+    // Index every vintage written (idempotent put; after its points, so an indexed vintage has its points).
+    const vintages = new Map<string, StoredIntensityPoint & { lastHourSec: number }>();
+    for (const p of points) {
+      if (p.quality === 'actual') continue;
+      const k = `${intensityPk(p.zone, p.signal)}|${vintageSk(p.issuedAtSec!, p.quality as StoredQuality)}`;
+      const v = vintages.get(k);
+      if (!v) vintages.set(k, { ...p, lastHourSec: p.tSec });
+      else v.lastHourSec = Math.max(v.lastHourSec, p.tSec);
+    }
+    for (const v of vintages.values()) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: intensityPk(v.zone, v.signal),
+            sk: vintageSk(v.issuedAtSec!, v.quality as StoredQuality),
+            type: 'intensity-vintage',
+            issuedAtSec: v.issuedAtSec,
+            quality: v.quality,
+            provider: v.provider,
+            [TABLE_KEYS.ttl]: v.lastHourSec + FORECAST_VINTAGE_TTL_SEC,
+          },
+        }),
+      );
+    }
     return { written };
+  }
+
+  async listVintageIssues(zone: string, signal: IntensitySignal, issued: Window, quality?: Exclude<StoredQuality, 'actual'>): Promise<VintageRef[]> {
+    if (issued.endSec <= issued.startSec) return [];
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: { ':pk': intensityPk(zone, signal), ':a': `V#${padSec(issued.startSec)}`, ':b': `V#${padSec(issued.endSec - 1)}#~` },
+    });
+    return items
+      .map((it) => ({ issuedAtSec: it.issuedAtSec as number, quality: it.quality as VintageRef['quality'], provider: it.provider as string }))
+      .filter((v) => quality === undefined || v.quality === quality)
+      .sort((a, b) => a.issuedAtSec - b.issuedAtSec || a.quality.localeCompare(b.quality));
+  }
+
+  async getVintage(zone: string, signal: IntensitySignal, v: VintageRef, window: Window): Promise<StoredIntensityPoint[]> {
+    const hours: number[] = [];
+    for (let t = Math.ceil(window.startSec / HOUR) * HOUR; t < window.endSec; t += HOUR) hours.push(t);
+    const out: StoredIntensityPoint[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < hours.length) {
+        const t = hours[next++];
+        const r = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: intensityPk(zone, signal), sk: forecastSk(t, v.issuedAtSec, v.quality) } }));
+        if (r.Item) out.push(toPoint(r.Item));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, hours.length) }, worker));
+    return out.sort((a, b) => a.tSec - b.tSec);
   }
 
   private async putOne(p: StoredIntensityPoint): Promise<boolean> {

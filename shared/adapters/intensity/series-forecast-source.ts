@@ -10,7 +10,7 @@ import { forecastHourly, FORECASTER_VERSION, MAX_HORIZON_H } from '../../domain/
 import { alignDown, HOUR_SEC, type EpochSec } from '../../domain/time';
 import type { IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
-import type { IntensityStore } from '../../ports/intensity-store';
+import type { IntensityStore, VintageRef } from '../../ports/intensity-store';
 import { blendForecasts, skillByBand, type BandSkill, type SkillSample } from '../../domain/intensity/forecast-blend';
 import type { ForecastSource, ZoneForecast } from '../../ports/scheduler-ports';
 
@@ -26,7 +26,7 @@ export class NoForecastDataError extends Error {
 }
 
 /** Stored provider forecast vintages (Electricity Maps / WattTime forecasts written by the intensity ingest). */
-export type ProviderForecastStore = Pick<IntensityStore, 'getForecasts' | 'listVintages'>;
+export type ProviderForecastStore = Pick<IntensityStore, 'listVintageIssues' | 'getVintage'>;
 
 /** Days of the provider's past vintages scored to weight it against ours (≤ 1 vintage a day). */
 export const SKILL_DAYS = 14;
@@ -60,53 +60,54 @@ export class SeriesForecastSource implements ForecastSource {
         continue;
       }
       const history = new Array<number>(lenH).fill(NaN);
+      const actuals = new Array<number>(lenH).fill(NaN); // observations only, for scoring
       let n = 0;
       for (const x of pts) {
         const i = Math.floor((x.tSec - first) / HOUR_SEC);
         if (i >= 0 && i < lenH && x.periodSec === HOUR_SEC && Number.isFinite(x.gPerKwh)) {
           history[i] = x.gPerKwh;
+          if (x.quality === 'actual') actuals[i] = x.gPerKwh;
           n++;
         }
       }
       if (n === 0) continue;
       const ours = forecastHourly(history, H, { firstHourSec: first });
       const base: ZoneForecast = { zone, startSec: issued, point: ours.point, low: ours.low, high: ours.high, issuedAtSec: issued, signal, source: `${FORECASTER_VERSION} on ${p.name}` };
-      const blended = this.forecastStore ? await this.blendWithProvider(this.forecastStore, base, history, first, nowSec, H) : undefined;
+      const blended = this.forecastStore ? await this.blendWithProvider(this.forecastStore, base, actuals, first, nowSec, H) : undefined;
       return blended ?? base;
     }
     throw new NoForecastDataError(zone, signal);
   }
 
   /** The provider's latest vintage known at `nowSec`, blended with ours by both sources' record on the last SKILL_DAYS days. */
-  private async blendWithProvider(store: ProviderForecastStore, ours: ZoneForecast, history: number[], first: EpochSec, nowSec: EpochSec, H: number): Promise<ZoneForecast | undefined> {
+  private async blendWithProvider(store: ProviderForecastStore, ours: ZoneForecast, actuals: number[], first: EpochSec, nowSec: EpochSec, H: number): Promise<ZoneForecast | undefined> {
     const { zone, signal, startSec: issued } = ours;
-    const q = { issuedAtOrBefore: nowSec, quality: 'provider-forecast' as const };
-    const ahead = await store.getForecasts(zone, signal, { startSec: issued, endSec: issued + H * HOUR_SEC }, q);
+    // The vintage index: cheap however many vintages and hours are stored.
+    const known = await store.listVintageIssues(zone, signal, { startSec: issued - SKILL_DAYS * DAY_SEC, endSec: nowSec + 1 }, 'provider-forecast');
+    const current = known[known.length - 1];
+    if (!current) return undefined;
+    const ahead = await store.getVintage(zone, signal, current, { startSec: issued, endSec: issued + H * HOUR_SEC });
     if (!ahead.length) return undefined;
     const provider = new Array<number>(H).fill(NaN);
     for (const x of ahead) {
       const h = Math.floor((x.tSec - issued) / HOUR_SEC);
       if (h >= 0 && h < H) provider[h] = x.gPerKwh;
     }
-    const vintageSec = Math.min(...ahead.map((x) => x.issuedAtSec ?? issued));
-    const names = [...new Set(ahead.map((x) => x.provider))].join('+');
 
-    // Score both on the provider's past vintages (the latest of each UTC day), on hours already observed.
-    const vintages = (await store.listVintages(zone, signal, { startSec: issued - SKILL_DAYS * DAY_SEC, endSec: issued }))
-      .filter((v) => v.quality === 'provider-forecast' && v.issuedAtSec < issued);
-    const latestPerDay = new Map<number, number>();
-    for (const v of vintages) latestPerDay.set(Math.floor(v.issuedAtSec / DAY_SEC), Math.max(latestPerDay.get(Math.floor(v.issuedAtSec / DAY_SEC)) ?? -Infinity, v.issuedAtSec));
     const memoKey = `${zone}|${signal}|${issued}`;
     let skill = this.skillMemo.get(memoKey);
     if (!skill) {
-      skill = await this.score(store, zone, signal, [...latestPerDay.values()], history, first, issued);
+      // The latest vintage of each UTC day issued before this hour, scored on hours already observed.
+      const perDay = new Map<number, VintageRef>();
+      for (const v of known) if (v.issuedAtSec < issued) perDay.set(Math.floor(v.issuedAtSec / DAY_SEC), v);
+      skill = await this.score(store, zone, signal, [...perDay.values()], actuals, first, issued);
       if (this.skillMemo.size > 256) this.skillMemo.clear();
       this.skillMemo.set(memoKey, skill);
     }
     const b = blendForecasts({
       ours: { point: ours.point, low: ours.low, high: ours.high },
       provider,
-      providerAgeH: Math.max(0, Math.floor((issued - alignDown(vintageSec, HOUR_SEC)) / HOUR_SEC)),
+      providerAgeH: Math.max(0, Math.floor((issued - alignDown(current.issuedAtSec, HOUR_SEC)) / HOUR_SEC)),
       providerSkill: skill.provider,
       oursSkill: skill.ours,
     });
@@ -117,29 +118,31 @@ export class SeriesForecastSource implements ForecastSource {
       point: b.point,
       low: b.low,
       high: b.high,
-      source: `${ours.source} blended with ${names} (issued ${new Date(vintageSec * 1000).toISOString()}; ${b.providerHours} h, mean provider weight ${meanW.toFixed(2)} from ${skill.scoredHours} scored hours)`,
+      source: `${ours.source} blended with ${current.provider} (issued ${new Date(current.issuedAtSec * 1000).toISOString()}; ${b.providerHours} h, mean provider weight ${meanW.toFixed(2)} from ${skill.scoredHours} scored hours)`,
     };
   }
 
-  /** Both sources scored on the same observed hours of the given provider vintages. */
-  private async score(store: ProviderForecastStore, zone: string, signal: IntensitySignal, vintageSecs: number[], history: number[], first: EpochSec, issued: EpochSec) {
+  /**
+   * Both sources scored on the same hours of the given provider vintages, against stored actuals only (a gap filled
+   * with a forecast is not an observation). Our forecaster is re-issued at each vintage's time from the data before it.
+   */
+  private async score(store: ProviderForecastStore, zone: string, signal: IntensitySignal, vintages: VintageRef[], actuals: number[], first: EpochSec, issued: EpochSec) {
     const ps: SkillSample[] = [];
     const os: SkillSample[] = [];
-    for (const vSec of vintageSecs) {
-      const v0 = alignDown(vSec, HOUR_SEC);
-      const pts = (await store.getForecasts(zone, signal, { startSec: v0, endSec: Math.min(v0 + MAX_HORIZON_H * HOUR_SEC, issued) }, { issuedAtOrBefore: vSec, quality: 'provider-forecast' }))
-        .filter((x) => x.issuedAtSec === vSec);
+    for (const v of vintages) {
+      const v0 = alignDown(v.issuedAtSec, HOUR_SEC);
+      const pts = await store.getVintage(zone, signal, v, { startSec: v0, endSec: Math.min(v0 + MAX_HORIZON_H * HOUR_SEC, issued) });
       if (!pts.length) continue;
       const i0 = (v0 - first) / HOUR_SEC;
-      const oursThen = forecastHourly(history.slice(0, i0), MAX_HORIZON_H, { firstHourSec: first }).point;
+      const oursThen = forecastHourly(actuals.slice(0, i0), MAX_HORIZON_H, { firstHourSec: first }).point;
       for (const x of pts) {
         const k = (x.tSec - v0) / HOUR_SEC;
-        const actual = history[i0 + k];
+        const actual = actuals[i0 + k];
+        if (!Number.isFinite(actual)) continue;
         ps.push({ leadH: k + 1, forecast: x.gPerKwh, actual });
         os.push({ leadH: k + 1, forecast: oursThen[k], actual });
       }
     }
-    const scoredHours = ps.filter((x) => Number.isFinite(x.actual)).length;
-    return { provider: skillByBand(ps), ours: skillByBand(os), scoredHours };
+    return { provider: skillByBand(ps), ours: skillByBand(os), scoredHours: ps.length };
   }
 }

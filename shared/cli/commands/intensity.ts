@@ -26,7 +26,7 @@ import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensi
 import { IntensityCsvFormatError, IntensityCsvParser, type IntensityCsvResult } from '../../domain/intensity/csv-import';
 import { resolveHourly } from '../../domain/intensity/fallback-chain';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
-import { getRegionInfo, signalZone } from '../../domain/regions/region-catalog';
+import { signalZone } from '../../domain/regions/region-catalog';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
@@ -35,7 +35,7 @@ import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { DEMO_BANNER, FORMATS, renderColumns } from '../format';
-import { DEFAULT_DATA_DIR, openLocalDb } from '../store-access';
+import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
   import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--data-dir DIR]
@@ -199,7 +199,7 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
   if (a.positionals.length) throw new UsageError(`show: unexpected argument "${a.positionals[0]}"`);
   const region = flagString(a, 'region');
   if (!region) throw new UsageError('show: --region is required (e.g. eu-west-2)');
-  const info = getRegionInfo(region);
+  const info = regionLookup(io.env ?? process.env)(region);
   if (!info) throw new UsageError(`--region: "${region}" is not in the region catalog`);
   const signal = optionalSignal(a) ?? 'average-lifecycle';
   const zone = signalZone(info, signal);

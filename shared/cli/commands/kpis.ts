@@ -8,13 +8,12 @@ import type { IntensityProvider } from '../../ports';
 import { loadKpiReport } from '../../http/query-routes';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { DEMO_BANNER, FORMATS, type Format } from '../format';
-import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
+import { DEFAULT_DATA_DIR, openLocalStore, regionLookup } from '../store-access';
 import { windowFromFlags } from './report';
 import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
 import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
 import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
 import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
-import { getRegionInfo } from '../../domain/regions/region-catalog';
 
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
@@ -61,7 +60,7 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
       new YearlyIntensityProvider(),
     ];
     const signal = loadConfig(process.env).signal; // the same FOOTPRINT_SIGNAL the local runtime accounted with
-    const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, tableName), store, intensityProviders: providers, regionInfo: (r) => getRegionInfo(r) })();
+    const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, tableName), store, intensityProviders: providers, regionInfo: regionLookup() })();
     const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w, scheduler.kpi);
     out(renderKpis(report, format));
     return 0;

@@ -17,7 +17,6 @@ import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensi
 import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
 import { lookupInstance } from '../../domain/power/instance-catalog';
-import { getRegionInfo } from '../../domain/regions/region-catalog';
 import { isoUtc } from '../../domain/time';
 import { scheduleName } from '../../domain/scheduler/job-name';
 import type { Plan } from '../../domain/scheduler/planner';
@@ -25,7 +24,7 @@ import { systemClock } from '../../adapters/system-clock';
 import type { JobStore, SchedulingDeps, TrainingLauncher } from '../../ports/scheduler-ports';
 import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
-import { DEFAULT_DATA_DIR, openLocalDb } from '../store-access';
+import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
 
 
 /** Read and validate the request file; every problem is a usage error (exit 2) naming the field. */
@@ -84,7 +83,7 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
         ? new SeriesForecastSource([new StoredIntensityProvider(opened.intensity, { nowSec: () => nowSec }), new DemoIntensityProvider(), new YearlyIntensityProvider()], opened.intensity)
         : new SeriesForecastSource([new DemoIntensityProvider(), new YearlyIntensityProvider()]),
       clock: { nowSec: () => nowSec },
-      regionInfo: (r) => getRegionInfo(r),
+      regionInfo: regionLookup(),
       lookupInstance,
     };
     try {

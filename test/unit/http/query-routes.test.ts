@@ -77,6 +77,16 @@ describe('query API', () => {
     expect(r.min).toBeLessThan(r.max);
   });
 
+  it('a marginal heatmap is keyed by the WattTime region, and a region without one is a 400 naming region', async () => {
+    const marginal = queryRoutes({ ...s.deps, config: { ...s.deps.config, signal: 'marginal' } }, { schedulerOutcomes: async () => undefined });
+    const ok = await dispatch(marginal, { method: 'GET', path: '/api/intensity/heatmap', query: new URLSearchParams('region=us-east-1&from=2026-11-18&to=2026-11-20'), body: undefined });
+    expect(ok.status).toBe(200);
+    expect(body(ok)).toMatchObject({ zone: 'PJM_DC', signal: 'marginal' });
+    const none = await dispatch(marginal, { method: 'GET', path: '/api/intensity/heatmap', query: new URLSearchParams('region=eu-west-1'), body: undefined });
+    expect(none.status).toBe(400);
+    expect(body(none).details).toEqual([{ field: 'region', message: expect.stringMatching(/no marginal intensity source for eu-west-1/) }]);
+  });
+
   it('kpis report the store total and say why scheduler savings are not available', async () => {
     const r = body(await get('/api/kpis', `from=2026-11-18&to=2026-11-20`));
     const byId = Object.fromEntries(r.kpis.map((k: { id: string }) => [k.id, k]));

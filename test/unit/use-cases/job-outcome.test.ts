@@ -65,4 +65,26 @@ describe('job outcome', () => {
     expect(o.baseline.co2eKg).toBeCloseTo(9.2 * (20 / 20), 9);
     expect(o.lowCarbonSharePct).toBeNull();
   });
+
+  it('compares like with like: a job planned on marginal is reported on the signal of its footprints', async () => {
+    const marginalJob = { ...job, inputs: { ...job.inputs, signal: 'marginal' } } as unknown as JobRecord;
+    const avgStore = {
+      queryResourceIntervals: async () => [start, start + HOUR_SEC].map((t) => ({ ...interval(t, 10, 100), intensitySignal: 'average-lifecycle' })),
+    } as unknown as FootprintStore;
+    const asked = new Set<string>();
+    const p = provider('actual');
+    const recording: IntensityProvider = {
+      name: 'rec',
+      getSeries: async (zone, signal, w) => {
+        asked.add(`${zone}|${signal}`);
+        return signal === 'marginal' ? [] : p.getSeries(zone, signal, w);
+      },
+    };
+    const o = (await makeJobOutcome({ jobs: { get: async () => marginalJob } as unknown as JobStore, store: avgStore, intensityProviders: [recording], regionInfo: (r) => getRegionInfo(r) })(job.jobId))!;
+    expect(o.signal).toBe('average-lifecycle');
+    expect([...asked]).toEqual(['US-MIDA-PJM|average-lifecycle']);
+    expect(o.baseline).toMatchObject({ basis: 'actual-intensity' });
+    expect(o.baseline.co2eKg).toBeCloseTo(9.2, 9);
+    expect(o.lowCarbonSharePct).toBe(100);
+  });
 });
