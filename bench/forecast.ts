@@ -15,6 +15,7 @@
 import { benchArgs, writeJson } from './lib/bench-args';
 import { FORECASTER_VERSION, forecastHourly } from '../shared/domain/intensity/forecaster';
 import { loadCarbonCast, loadHourlyZones } from './lib/hourly-data';
+import { percentile } from '../shared/domain/scheduler/windows';
 
 const HOUR_SEC = 3600;
 const BANDS = [
@@ -166,7 +167,7 @@ function main(): void {
     .filter(([z]) => ratios[z])
     .map(([z, target]) => ({ zone: z, ratio1to24h: round(ratios[z].r1, 3), target, pass: ratios[z].r1 <= target }));
   const covs = Object.values(ratios).map((r) => r.cov);
-  const median = (v: number[]): number => { const s = [...v].sort((a, b) => a - b); return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN; };
+  const median = (v: number[]): number => percentile(v, 50);
   const summary = {
     forecasterVersion: FORECASTER_VERSION,
     zones: Object.keys(ratios).length,

@@ -23,10 +23,10 @@
 import { benchArgs, writeJson } from './lib/bench-args';
 import { join } from 'node:path';
 import { loadCarbonCast, loadHourlyZones, type CarbonCastRegion, type CarbonCastVintage, type HourlyZone } from './lib/hourly-data';
-import { blendForecasts, LEAD_BANDS_H as LEAD_BANDS, skillByBand, type BandSkill, type SkillSample } from '../shared/domain/intensity/forecast-blend';
+import { blendForecasts, SKILL_DAYS, skillByBand, type BandSkill, type SkillSample } from '../shared/domain/intensity/forecast-blend';
 import { forecastHourly, FORECASTER_VERSION } from '../shared/domain/intensity/forecaster';
 import { planJob, type PlanSegment, type RegionForecast } from '../shared/domain/scheduler/planner';
-import { lowCarbonThreshold } from '../shared/domain/scheduler/windows';
+import { lowCarbonThreshold, percentile } from '../shared/domain/scheduler/windows';
 
 const HOUR = 3600;
 const WARMUP_H = 28 * 24;
@@ -114,6 +114,7 @@ interface ProviderForecasts {
 }
 
 const CALIBRATION_H = 7 * 24;
+const NO_SKILL = { provider: [] as BandSkill[], ours: [] as BandSkill[] };
 /** e-folding time (h) of the latest observed forecast error (nowcast correction of a forecast issued earlier). */
 const NOWCAST_EFOLD_H = 6;
 
@@ -148,21 +149,19 @@ function providerPoint(z: Zone, p: ProviderForecasts, tSec: number, hours: numbe
   const scale = providerScale(z, p, v);
   if (scale === undefined) return undefined;
   // Nowcast: the vintage's error on the last hour observed before t, fading with horizon.
-  let logErr = 0;
-  if (o >= 1) {
-    const observed = z.lca[Math.floor((tSec - z.firstHourSec) / HOUR) - 1];
-    const predicted = v.forecast[o - 1] * scale;
-    if (Number.isFinite(observed) && observed > 0 && predicted > 0) logErr = Math.log(observed / predicted);
-  }
+  const logErr = o >= 1 ? lastLogError(z.lca[Math.floor((tSec - z.firstHourSec) / HOUR) - 1], v.forecast[o - 1] * scale) : 0;
   const point = Array.from({ length: hours }, (_, h) => {
     const f = v.forecast[o + h];
-    return o + h < v.forecast.length && Number.isFinite(f) && f > 0 ? f * scale * Math.exp(logErr * Math.exp(-(h + 1) / NOWCAST_EFOLD_H)) : NaN;
+    return o + h < v.forecast.length && Number.isFinite(f) && f > 0 ? f * scale * nowcast(logErr, h) : NaN;
   });
   return { point, ageH: o };
 }
 
-/** Days of scored vintages behind each blend weight. */
-const SKILL_DAYS = 14;
+/** log(observed ÷ predicted), 0 when either is missing or not positive. */
+const lastLogError = (observed: number, predicted: number): number =>
+  Number.isFinite(observed) && observed > 0 && predicted > 0 ? Math.log(observed / predicted) : 0;
+/** Multiplier carrying the last observed log error into horizon h, fading with NOWCAST_EFOLD_H. */
+const nowcast = (logErr: number, h: number): number => Math.exp(logErr * Math.exp(-(h + 1) / NOWCAST_EFOLD_H));
 
 /**
  * Forecast cache: one forecast per zone per issue hour, shared by every job type and policy.
@@ -225,23 +224,29 @@ class ForecastCache {
     return { ...f, point: peek(f.point), low: peek(f.low), high: peek(f.high), signal: `${f.signal} + ${this.foresightH} h of actuals (ablation)` };
   }
   private forecastAt(z: Zone, tSec: number): RegionForecast {
-    const ours = this.ours(z, tSec);
     const p = this.providers.get(z.name);
-    const pp = p && providerPoint(z, p, tSec, ours.point.length);
-    if (!pp) return ours;
+    if (!p) return this.ours(z, tSec);
     const key = `${z.name}|provider`;
     let m = this.cache.get(key);
     if (!m) this.cache.set(key, (m = new Map()));
     const hit = m.get(tSec);
     if (hit) return hit;
+    const ours = this.ours(z, tSec);
+    const pp = providerPoint(z, p, tSec, ours.point.length);
+    if (!pp) return ours;
     this.providerHits++;
     const day = Math.floor(tSec / 86400) * 86400;
-    const sk = this.mode === 'blend' ? this.skill(z, p!, day) : undefined;
-    // provider-first: weight 1 wherever the provider has a value (a record that always favours it).
-    const always = LEAD_BANDS.map(() => ({ n: Infinity, mse: 0 }));
-    const never = LEAD_BANDS.map(() => ({ n: Infinity, mse: 1 }));
-    const b = blendForecasts({ ours, provider: pp.point, providerAgeH: pp.ageH, providerSkill: sk?.provider ?? always, oursSkill: sk?.ours ?? never });
-    const rf: RegionForecast = { ...ours, point: b.point, low: b.low, high: b.high, signal: `average-lifecycle (${p!.name} ${this.mode} ours)` };
+    const sk = this.mode === 'blend' ? this.skill(z, p, day) : NO_SKILL;
+    const b = blendForecasts({
+      ours,
+      provider: pp.point,
+      providerAgeH: pp.ageH,
+      providerSkill: sk.provider,
+      oursSkill: sk.ours,
+      // provider-first: the provider wherever it has a value.
+      ...(this.mode === 'provider-first' ? { fixedProviderWeight: 1 } : {}),
+    });
+    const rf: RegionForecast = { ...ours, point: b.point, low: b.low, high: b.high, signal: `average-lifecycle (${p.name} ${this.mode} ours)` };
     m.set(tSec, rf);
     return rf;
   }
@@ -260,10 +265,8 @@ class ForecastCache {
       ({ point, low, high } = fc);
     } else {
       const base = this.ours(z, tSec - k * HOUR);
-      const observed = z.lca[idx - 1];
-      const predicted = base.point[k - 1];
-      const logErr = Number.isFinite(observed) && observed > 0 && predicted > 0 ? Math.log(observed / predicted) : 0;
-      const adj = (h: number) => Math.exp(logErr * Math.exp(-(h + 1) / 6));
+      const logErr = lastLogError(z.lca[idx - 1], base.point[k - 1]);
+      const adj = (h: number) => nowcast(logErr, h);
       point = base.point.slice(k).map((v, h) => v * adj(h));
       low = base.low.slice(k).map((v, h) => v * adj(h));
       high = base.high.slice(k).map((v, h) => v * adj(h));
@@ -428,12 +431,7 @@ function providerForecasts(dataDir: string, zones: Map<string, Zone>): Map<strin
   return out;
 }
 
-function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+const median = (xs: number[]): number => percentile(xs, 50);
 
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 

@@ -208,4 +208,3 @@ export class PipelineLambda extends Construct {
 export const constructIdFor = (functionId: string): string =>
   functionId.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase());
 
-export const stackOf = (c: Construct): Stack => Stack.of(c);

@@ -4,9 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FootprintExport } from './export-construct';
+import { TABLE_KEYS } from '../shared/adapters/aws/table-schema';
 
-/** Name of the single global secondary index (see the single-table key design in shared/adapters/aws). */
-export const GSI1_NAME = 'gsi1';
+/** Name of the single global secondary index (the single-table key design: shared/adapters/aws/table-schema.ts). */
+export const GSI1_NAME = TABLE_KEYS.gsi1;
 
 /**
  * Everything that holds data and must survive a redeploy of the functions: the single DynamoDB table and the two
@@ -27,10 +28,10 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
 
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.pk, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sk, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TABLE_KEYS.ttl,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // AWS-managed key (aws/dynamodb): the table holds operational metrics and footprints, no personal data or
       // secrets. Every use of the key is still logged in CloudTrail, and it spares a customer-managed key's monthly
@@ -42,8 +43,8 @@ export class StatefulStack extends Stack {
     });
     this.table.addGlobalSecondaryIndex({
       indexName: GSI1_NAME,
-      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.gsi1pk, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.gsi1sk, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
 

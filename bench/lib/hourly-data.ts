@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { splitCsvLine } from '../../shared/domain/intensity/csv-import';
 
 const HOUR_SEC = 3600;
 
@@ -25,26 +26,6 @@ export interface HourlyZone {
   coverageByYear?: Record<number, number>;
   /** `Zone Id` column of the files (e.g. `DE` for the `DE-LU` prefix), when present. */
   zoneId?: string;
-}
-
-/** Minimal CSV line splitter with double-quote support (the EM files quote nothing, but be tolerant). */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (q) {
-      if (c === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (c === '"') q = false;
-      else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') { out.push(cur); cur = ''; }
-    else cur += c;
-  }
-  out.push(cur);
-  return out;
 }
 
 /**

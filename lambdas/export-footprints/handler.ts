@@ -35,4 +35,6 @@ export const makeHandler = (getDeps: () => Promise<AppDeps>, getWriter: () => Ob
     return result;
   });
 
-export const handler = makeHandler(awsDeps);
+// One writer (and S3 client) per Lambda container, not per invocation.
+let containerWriter: ObjectWriter | undefined | null = null;
+export const handler = makeHandler(awsDeps, () => (containerWriter === null ? (containerWriter = writerFromEnv()) : containerWriter));

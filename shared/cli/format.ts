@@ -3,6 +3,9 @@ import type { Report } from '../domain/footprint/aggregate';
 import { isoUtc, type Window } from '../domain/time';
 
 export const FORMATS = ['table', 'csv', 'json'] as const;
+
+/** One CSV cell (RFC 4180 quoting when it holds a quote, comma or newline). */
+export const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 export type Format = (typeof FORMATS)[number];
 
 export const DEMO_BANNER = 'DEMO DATA — synthetic fleet, telemetry and grid intensity generated in-process; not measurements.';
@@ -30,9 +33,8 @@ export function renderReport(r: Report, w: Window, format: Format, sources: stri
   }
   if (format === 'csv') {
     const head = 'key,energyKwh,energyKwhLow,energyKwhHigh,co2eKg,co2eKgLow,co2eKgHigh,measuredShare,coveragePct,intervals,invocations,gCo2ePerInference,demo';
-    const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
     const lines = r.rows.map((x) =>
-      [q(x.key), x.energyKwh, x.energyKwhLow, x.energyKwhHigh, x.co2eKg, x.co2eKgLow, x.co2eKgHigh, x.measuredShare, x.coveragePct, x.intervals, x.invocations ?? '', x.gCo2ePerInference ?? '', x.demo].join(','),
+      [csvCell(x.key), x.energyKwh, x.energyKwhLow, x.energyKwhHigh, x.co2eKg, x.co2eKgLow, x.co2eKgHigh, x.measuredShare, x.coveragePct, x.intervals, x.invocations ?? '', x.gCo2ePerInference ?? '', x.demo].join(','),
     );
     return [head, ...lines].join('\n');
   }

@@ -9,7 +9,6 @@ export const EventBridgeEnvelope = z.object({
   region: z.string().optional(),
   detail: z.unknown(),
 });
-export type EventBridgeEvent = z.infer<typeof EventBridgeEnvelope>;
 
 export const CollectionRequested = z.object({
   resourceKeys: z.array(z.string().regex(/^(training-job|endpoint|ec2-instance)#[a-z0-9-]+#.+$/, 'resourceKeys[]: expected <kind>#<region>#<id>')).min(1).max(1000),

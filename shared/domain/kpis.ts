@@ -3,9 +3,9 @@
  * be computed from the data at hand — never a silent 0. All emissions are location-based (never mixed with
  * market-based figures); energy includes PUE.
  */
-import type { FootprintInterval, IntensityPoint, ResourceRef } from './types';
-import { DAY_SEC, HOUR_SEC, type EpochSec, type Window } from './time';
-import { lowCarbonThreshold, LOW_CARBON_PERCENTILE } from './scheduler/windows';
+import { resourceKey, type FootprintInterval, type IntensityPoint, type ResourceRef } from './types';
+import { HOUR_SEC, type EpochSec, type Window } from './time';
+import { LOW_CARBON_PERCENTILE, LOW_CARBON_TRAILING_SEC, trailingLowCarbonThreshold } from './scheduler/windows';
 
 export const KPI_IDS = [
   'total-emissions',
@@ -65,7 +65,7 @@ export interface KpiReport {
 }
 
 /** Trailing window of the low-carbon rule (shared/domain/scheduler/windows.ts: 30th percentile of 30 days). */
-export const LOW_CARBON_TRAILING_SEC = 30 * DAY_SEC;
+export { LOW_CARBON_TRAILING_SEC };
 
 const na = (id: KpiId, label: string, unit: string, reason: string): Kpi => ({ id, label, unit, value: null, reason });
 
@@ -166,7 +166,7 @@ function monitoringCoverage(xs: readonly FootprintInterval[], resources: readonl
   const label = 'Energy-monitoring coverage';
   if (!resources.length) return na('monitoring-coverage', label, '% of resources', 'no AI resources discovered in the window');
   const withTelemetry = new Set(xs.filter((i) => i.coveragePct > 0 && i.method !== 'no-telemetry').map((i) => i.resourceKey));
-  const keys = resources.map((r) => `${r.kind}#${r.region}#${r.id}`);
+  const keys = resources.map(resourceKey);
   const n = keys.filter((k) => withTelemetry.has(k)).length;
   return {
     id: 'monitoring-coverage', label, unit: '% of resources',
@@ -218,11 +218,7 @@ function lowCarbonTrainingShare(xs: readonly FootprintInterval[], zoneHourly: Kp
     const k = `${zone}@${Math.floor(atSec / HOUR_SEC)}`;
     let t = thresholds.get(k);
     if (t === undefined) {
-      const pts = hourly.get(zone) ?? [];
-      const lo = lowerBound(pts, atSec - LOW_CARBON_TRAILING_SEC);
-      const hi = lowerBound(pts, atSec);
-      // Require a day of trailing hours so a threshold is not drawn from a handful of values.
-      t = hi - lo >= 24 ? lowCarbonThreshold(pts.slice(lo, hi).map((p) => p.gPerKwh)) : NaN;
+      t = trailingLowCarbonThreshold(hourly.get(zone) ?? [], atSec);
       thresholds.set(k, t);
     }
     return t;
@@ -265,14 +261,3 @@ function schedulerSavings(s: SchedulerOutcomes | undefined): Kpi {
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + f(x), 0);
 
-/** First index whose tSec ≥ t (points sorted by tSec). */
-function lowerBound(pts: readonly IntensityPoint[], t: EpochSec): number {
-  let lo = 0;
-  let hi = pts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (pts[mid].tSec < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -48,3 +48,10 @@ export const parseIsoInstant = (s: string): EpochSec => {
   const ms = Date.parse(withZone);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : NaN;
 };
+
+/** Split a window into consecutive chunks of at most `maxSec` (API range and datapoint limits). */
+export const chunkWindow = (w: Window, maxSec: number): Window[] => {
+  const out: Window[] = [];
+  for (let s = w.startSec; s < w.endSec; s += maxSec) out.push({ startSec: s, endSec: Math.min(w.endSec, s + maxSec) });
+  return out;
+};

@@ -10,10 +10,10 @@ import { BUCKETS, STACK_DIMENSIONS, stackedTimeseries } from '../domain/footprin
 import { fetchHourly } from '../use-cases/intensity-resolver';
 import { computeKpis, LOW_CARBON_TRAILING_SEC, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay, type Window } from '../domain/time';
-import { signalZone } from '../domain/regions/region-catalog';
+import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
 import type { FootprintStore, IntensityProvider } from '../ports';
-import { dataWindow } from '../cli/commands/report';
+import { dataWindow } from '../use-cases/data-window';
 import { HttpError, validate, type Route } from './router';
 
 /** Longest window one request may aggregate (keeps a single query bounded). */
@@ -145,7 +145,7 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         if (w.endSec - w.startSec > MAX_HEATMAP_SEC) w.startSec = w.endSec - MAX_HEATMAP_SEC;
         const zone = signalZone(info, deps.config.signal);
         if (!zone) {
-          const message = `no ${deps.config.signal} intensity source for ${q.region} (no WattTime region known)`;
+          const message = noSignalZoneMessage(q.region, deps.config.signal);
           throw new HttpError(400, `invalid query: region: ${message}`, [{ field: 'region', message }]);
         }
         const points = await hourlyIntensity(deps.intensityProviders, zone, deps.config.signal, w);

@@ -70,7 +70,6 @@ export interface SegmentRecord extends PlanSegment {
 }
 
 export type JobPatch = Partial<Omit<JobRecord, 'jobId' | 'version' | 'request' | 'createdAtSec'>>;
-export type SegmentPatch = Partial<Omit<SegmentRecord, 'jobId' | 'n' | 'version'>>;
 
 export interface JobStore {
   /** Conditional create of the job and its segments; 'exists' when the id is already taken (idempotent POST). */

@@ -3,7 +3,7 @@
  * (`footprints/day=YYYY-MM-DD/part.json`) for Athena / Glue / QuickSight. One object per day, rewritten whole from the
  * store each time: deterministic (sorted rows, fixed key), so a duplicate or late event overwrites, never duplicates.
  */
-import { DAY_SEC, parseIsoInstant } from '../domain/time';
+import { DAY_SEC, isoUtc, parseIsoInstant } from '../domain/time';
 import type { FootprintInterval } from '../domain/types';
 import type { FootprintStore } from '../ports';
 
@@ -65,7 +65,7 @@ export function exportRow(i: FootprintInterval): Record<ExportColumn, string | n
     team: i.attribution.team,
     project: i.attribution.project,
     model: i.attribution.model,
-    interval_start: new Date(i.intervalStartSec * 1000).toISOString().replace('.000Z', 'Z'),
+    interval_start: isoUtc(i.intervalStartSec),
     interval_start_sec: i.intervalStartSec,
     interval_sec: i.intervalSec,
     it_energy_kwh: i.itEnergyKwh.point,

@@ -12,7 +12,7 @@ import type { JobStore } from '../ports/scheduler-ports';
 import { signalZone, type RegionInfo } from '../domain/regions/region-catalog';
 import { resourceKey, type FootprintInterval, type IntensityPoint, type IntensitySignal, type Ranged } from '../domain/types';
 import { alignDown, DAY_SEC, HOUR_SEC, type EpochSec } from '../domain/time';
-import { isLowCarbonHour } from '../domain/scheduler/windows';
+import { LOW_CARBON_TRAILING_SEC, trailingLowCarbonThreshold } from '../domain/scheduler/windows';
 
 export interface OutcomeHour {
   startSec: EpochSec;
@@ -59,7 +59,6 @@ export interface JobOutcomeDeps {
 }
 
 const ACTUAL = new Set(['actual', 'demo']);
-const TRAILING_SEC = 30 * DAY_SEC;
 
 /** Hourly actual intensities of a zone over a window from the first provider that has any (index by tSec). */
 async function actualSeries(providers: IntensityProvider[], zone: string, signal: IntensitySignal, startSec: EpochSec, endSec: EpochSec): Promise<Map<number, IntensityPoint>> {
@@ -113,15 +112,12 @@ export const makeJobOutcome = (d: JobOutcomeDeps) =>
     const zones = [...new Set(hours.map((h) => h.zone))];
     for (const zone of zones) {
       const zh = hours.filter((h) => h.zone === zone);
-      const series = await actualSeries(d.intensityProviders, zone, signal, zh[0].startSec - TRAILING_SEC, zh[zh.length - 1].startSec + HOUR_SEC);
+      const series = await actualSeries(d.intensityProviders, zone, signal, zh[0].startSec - LOW_CARBON_TRAILING_SEC, zh[zh.length - 1].startSec + HOUR_SEC);
+      const sorted = [...series.values()].sort((a, b) => a.tSec - b.tSec);
       for (const h of zh) {
-        const trailing: number[] = [];
-        for (let t = h.startSec - TRAILING_SEC; t < h.startSec; t += HOUR_SEC) {
-          const p = series.get(t);
-          if (p) trailing.push(p.gPerKwh);
-        }
         const value = ACTUAL.has(h.intensityQuality) ? h.intensityGPerKwh : series.get(h.startSec)?.gPerKwh ?? NaN;
-        h.lowCarbon = trailing.length >= 24 && Number.isFinite(value) ? isLowCarbonHour(value, trailing) : null;
+        const threshold = trailingLowCarbonThreshold(sorted, h.startSec);
+        h.lowCarbon = Number.isFinite(threshold) && Number.isFinite(value) ? value <= threshold : null;
       }
     }
     const classified = hours.filter((h) => h.lowCarbon !== null);

@@ -5,7 +5,8 @@
  */
 import type { EventPublisher, FootprintStore, IntensityProvider, PutOutcome } from '../ports';
 import { improvesInterval, recomputeIntervalCarbon } from '../domain/footprint/recompute';
-import { alignDown, alignUp, HOUR_SEC, utcDay } from '../domain/time';
+import { alignDown, alignUp, HOUR_SEC, utcDay, type Window } from '../domain/time';
+import type { FootprintInterval, IntensitySignal } from '../domain/types';
 import { DetailTypes, EVENT_SOURCE } from '../pipeline';
 import { makeIntensityResolver } from './intensity-resolver';
 import type { IntensityActualsUpdated } from './ingest-intensity';
@@ -30,39 +31,52 @@ export interface RecomputeResult {
   errors: { resourceKey: string; intervalStartSec: number; error: string }[];
 }
 
+const isCandidate = (i: FootprintInterval, signal: IntensitySignal) => i.intensitySignal === signal && i.intensityQuality !== 'actual';
+
+/** Recompute the candidate intervals of one zone from the best intensity now available (no announcement). */
+async function recomputeZone(d: RecomputeDeps, zone: string, signal: IntensitySignal, window: Window, candidates: FootprintInterval[], res: RecomputeResult, days: Set<string>) {
+  const resolver = makeIntensityResolver(d.providers, signal);
+  await resolver.prefetch(zone, window);
+  for (const iv of candidates) {
+    try {
+      const w = { startSec: iv.intervalStartSec, endSec: iv.intervalStartSec + iv.intervalSec };
+      const intensity = await resolver.forInterval(zone, w);
+      if (!improvesInterval(iv, intensity)) {
+        res.notImproved++;
+        continue;
+      }
+      const outcome: PutOutcome = await d.store.putInterval(recomputeIntervalCarbon(iv, intensity));
+      if (outcome === 'unchanged') res.unchanged++;
+      else {
+        res.replaced++;
+        days.add(utcDay(iv.intervalStartSec));
+      }
+    } catch (e) {
+      // One bad interval is reported and skipped; the rest of the batch continues.
+      res.errors.push({ resourceKey: iv.resourceKey, intervalStartSec: iv.intervalStartSec, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}
+
+/** Announce the days whose intervals changed (roll-up and export follow), once per run. */
+async function announce(d: RecomputeDeps, days: Set<string>): Promise<string[]> {
+  const sorted = [...days].sort();
+  if (d.publisher && sorted.length) await d.publisher.publish([{ source: EVENT_SOURCE, detailType: DetailTypes.intervalsWritten, detail: { days: sorted } }]);
+  return sorted;
+}
+
+const emptyResult = (examined: number, candidates: number): RecomputeResult => ({ examined, candidates, replaced: 0, notImproved: 0, unchanged: 0, days: [], errors: [] });
+
 export const makeRecomputeCarbon = (d: RecomputeDeps) =>
   async (u: IntensityActualsUpdated): Promise<RecomputeResult> => {
     const window = { startSec: alignDown(u.fromSec, HOUR_SEC), endSec: alignUp(u.toSec, HOUR_SEC) };
     const intervals = await d.store.queryIntervals(window);
-    const candidates = intervals.filter((i) => i.intensityZone === u.zone && i.intensitySignal === u.signal && i.intensityQuality !== 'actual');
-    const res: RecomputeResult = { examined: intervals.length, candidates: candidates.length, replaced: 0, notImproved: 0, unchanged: 0, days: [], errors: [] };
+    const candidates = intervals.filter((i) => i.intensityZone === u.zone && isCandidate(i, u.signal));
+    const res = emptyResult(intervals.length, candidates.length);
     if (!candidates.length) return res;
-    const resolver = makeIntensityResolver(d.providers, u.signal);
-    await resolver.prefetch(u.zone, window);
     const days = new Set<string>();
-    for (const iv of candidates) {
-      try {
-        const w = { startSec: iv.intervalStartSec, endSec: iv.intervalStartSec + iv.intervalSec };
-        const intensity = await resolver.forInterval(u.zone, w);
-        if (!improvesInterval(iv, intensity)) {
-          res.notImproved++;
-          continue;
-        }
-        const outcome: PutOutcome = await d.store.putInterval(recomputeIntervalCarbon(iv, intensity));
-        if (outcome === 'unchanged') res.unchanged++;
-        else {
-          res.replaced++;
-          days.add(utcDay(iv.intervalStartSec));
-        }
-      } catch (e) {
-        // One bad interval is reported and skipped; the rest of the batch continues.
-        res.errors.push({ resourceKey: iv.resourceKey, intervalStartSec: iv.intervalStartSec, error: e instanceof Error ? e.message : String(e) });
-      }
-    }
-    res.days = [...days].sort();
-    if (d.publisher && res.days.length) {
-      await d.publisher.publish([{ source: EVENT_SOURCE, detailType: DetailTypes.intervalsWritten, detail: { days: res.days } }]);
-    }
+    await recomputeZone(d, u.zone, u.signal, window, candidates, res, days);
+    res.days = await announce(d, days);
     return res;
   };
 
@@ -77,15 +91,14 @@ export const RECOMPUTE_SWEEP_SEC = 72 * HOUR_SEC;
 export const makeRecomputeSweep = (d: RecomputeDeps) =>
   async (signal: IntensityActualsUpdated['signal'], nowSec: number): Promise<{ zones: string[]; replaced: number; errors: number }> => {
     const window = { startSec: alignDown(nowSec, HOUR_SEC) - RECOMPUTE_SWEEP_SEC, endSec: alignDown(nowSec, HOUR_SEC) };
+    // One read of the window and one announcement for every zone.
     const intervals = await d.store.queryIntervals(window);
-    const zones = [...new Set(intervals.filter((i) => i.intensitySignal === signal && i.intensityQuality !== 'actual').map((i) => i.intensityZone))].sort();
-    const recompute = makeRecomputeCarbon(d);
-    let replaced = 0;
-    let errors = 0;
-    for (const zone of zones) {
-      const r = await recompute({ zone, signal, fromSec: window.startSec, toSec: window.endSec });
-      replaced += r.replaced;
-      errors += r.errors.length;
-    }
-    return { zones, replaced, errors };
+    const byZone = new Map<string, FootprintInterval[]>();
+    for (const i of intervals) if (isCandidate(i, signal)) byZone.set(i.intensityZone, [...(byZone.get(i.intensityZone) ?? []), i]);
+    const zones = [...byZone.keys()].sort();
+    const res = emptyResult(intervals.length, 0);
+    const days = new Set<string>();
+    for (const zone of zones) await recomputeZone(d, zone, signal, window, byZone.get(zone)!, res, days);
+    await announce(d, days);
+    return { zones, replaced: res.replaced, errors: res.errors.length };
   };

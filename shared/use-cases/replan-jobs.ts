@@ -4,36 +4,11 @@
  * `requested` by an interrupted POST, and start at once any job whose first start slipped (a missed schedule).
  * Jobs already running are never re-planned here (their pauses are fixed; a late resume runs to completion).
  */
-import { planJob, type PlanSegment, type RegionForecast } from '../domain/scheduler/planner';
-import { HOUR_SEC, isoUtc, type EpochSec } from '../domain/time';
+import { segmentsCo2eKg } from '../domain/scheduler/planner';
+import { isoUtc, type EpochSec } from '../domain/time';
 import type { JobRecord, SchedulingDeps, SegmentRecord } from '../ports/scheduler-ports';
-import { createSchedules, deleteSchedules, finishScheduling, regionForecasts, schedulingConfig, segmentsOf } from './schedule-job';
+import { createSchedules, deleteSchedules, finishScheduling, planOn, regionForecasts, schedulingConfig, segmentsOf } from './schedule-job';
 import { makeDispatchSegment, updateJob } from './dispatch-segment';
-
-/** Mean of the last ≤ 24 finite forecast hours (the planner's value beyond the horizon). */
-const tailMean = (v: number[]): number => {
-  const xs = v.slice(-24).filter(Number.isFinite);
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-};
-
-/** Expected kg CO2e of running `powerKw` over `segments` under `forecasts` (hourly cells, time-weighted, PUE applied). */
-export function segmentsCo2eKg(segments: readonly PlanSegment[], forecasts: readonly RegionForecast[], powerKw: number): number {
-  let kg = 0;
-  for (const s of segments) {
-    const f = forecasts.find((x) => x.region === s.region);
-    if (!f) return NaN;
-    const tail = tailMean(f.point);
-    for (let t = s.startSec; t < s.endSec; ) {
-      const k = Math.floor((t - f.startSec) / HOUR_SEC);
-      const cellEnd = f.startSec + (k + 1) * HOUR_SEC;
-      const until = Math.min(cellEnd, s.endSec);
-      const v = k < 0 ? f.point[0] : k < f.point.length && Number.isFinite(f.point[k]) ? f.point[k] : tail;
-      kg += (powerKw * f.pue * v * ((until - t) / HOUR_SEC)) / 1000;
-      t = until;
-    }
-  }
-  return kg;
-}
 
 export interface ReplanSummary {
   considered: number;
@@ -61,16 +36,7 @@ export const makeReplanJobs = (d: SchedulingDeps) => {
       return 'slipped';
     }
     const forecasts = await regionForecasts(d, job.inputs, now);
-    const plan = planJob({
-      nowSec: now,
-      earliestStartSec: job.inputs.earliestStartSec,
-      deadlineSec: job.inputs.deadlineSec,
-      durationSec: job.inputs.durationSec,
-      powerKw: job.inputs.powerKw,
-      interruptible: job.inputs.interruptible,
-      restartOverheadSec: job.inputs.restartOverheadSec,
-      regions: forecasts,
-    });
+    const plan = planOn(job.inputs, now, forecasts);
     const currentKg = segmentsCo2eKg(pending, forecasts, job.inputs.powerKw);
     const gainPct = currentKg > 0 ? ((currentKg - plan.expectedCo2eKg.point) / currentKg) * 100 : 0;
     if (!plan.feasible || !(gainPct > cfg.replanThresholdPct)) return 'kept';

@@ -9,7 +9,7 @@ import { percentile } from '../domain/scheduler/windows';
 import { estimateAcceleratorPowerW, estimateHostRestPowerW } from '../domain/power/power-model';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
 import { parseIsoInstant, type EpochSec } from '../domain/time';
-import { signalZone } from '../domain/regions/region-catalog';
+import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
 import type { JobRequest, TrainingJobSpec } from '../contracts/job-request';
 import {
@@ -92,7 +92,7 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
     const info = d.regionInfo(a.region);
     if (!info) throw new JobRequestError(`allowedRegions.${i}.region`, `unknown region ${a.region} (no grid zone mapping)`);
     if (!signalZone(info, signal)) {
-      throw new JobRequestError(`allowedRegions.${i}.region`, `no ${signal} intensity source for ${a.region} (no WattTime region known; use signal "average" or add one in REGION_OVERRIDES)`);
+      throw new JobRequestError(`allowedRegions.${i}.region`, `${noSignalZoneMessage(a.region, signal)}; use signal "average" or add one in REGION_OVERRIDES`);
     }
   });
 
@@ -134,7 +134,7 @@ export async function regionForecasts(d: SchedulingDeps, inputs: PlanInputs, now
       const info = d.regionInfo(region)!;
       const zone = signalZone(info, inputs.signal);
       // Checked at submission; a region override removed since then must fail the plan, not retry forever.
-      if (!zone) throw new JobRequestError('allowedRegions', `no ${inputs.signal} intensity source for ${region} (no WattTime region known)`);
+      if (!zone) throw new JobRequestError('allowedRegions', noSignalZoneMessage(region, inputs.signal));
       const f = await d.forecasts.forecast(zone, inputs.signal, nowSec, cfg.horizonH);
       return { region, zone, pue: info.pue, startSec: f.startSec, point: f.point, low: f.low, high: f.high, issuedAtSec: f.issuedAtSec, signal: f.signal, source: f.source };
     }),
@@ -143,7 +143,11 @@ export async function regionForecasts(d: SchedulingDeps, inputs: PlanInputs, now
 
 /** Plan (pure planner) from resolved inputs and fresh forecasts. */
 export async function planFor(d: SchedulingDeps, inputs: PlanInputs, nowSec: EpochSec): Promise<Plan> {
-  const regions = await regionForecasts(d, inputs, nowSec);
+  return planOn(inputs, nowSec, await regionForecasts(d, inputs, nowSec));
+}
+
+/** The planner on resolved inputs and given forecasts; a request it cannot plan is a JobRequestError. */
+export function planOn(inputs: PlanInputs, nowSec: EpochSec, regions: RegionForecast[]): Plan {
   try {
     return planJob({
       nowSec,
@@ -270,9 +274,7 @@ export async function finishScheduling(
   };
   const ok = await d.jobs.update(job.jobId, job.version, patch);
   let out: JobRecord = ok ? { ...job, ...patch, version: job.version + 1 } : ((await d.jobs.get(job.jobId)) ?? job);
-  for (const n of due) {
-    await startNow(job.jobId, n, job.planRevision);
-    out = (await d.jobs.get(job.jobId)) ?? out;
-  }
+  for (const n of due) await startNow(job.jobId, n, job.planRevision);
+  if (due.length) out = (await d.jobs.get(job.jobId)) ?? out; // the starts moved the job on: read it once after them
   return out;
 }

@@ -18,7 +18,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { alignDown, alignUp, type Window } from '../../domain/time';
+import { alignDown, alignUp, chunkWindow, type Window } from '../../domain/time';
 import { resourceKey, type HostSample, type HostSeries, type ResourceRef, type ResourceTelemetry } from '../../domain/types';
 import type { MetricsFetchResult, MetricsSource } from '../../ports';
 import { RequestBudgetExhaustedError, defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
@@ -200,9 +200,7 @@ export class CloudWatchMetricsSource implements MetricsSource {
     const plans = resources.map((r) => this.planResource(r, periodSec, w));
 
     // Split the window into chunks of at most maxPoints periods so one query never exceeds a call's datapoint limit.
-    const chunks: Window[] = [];
-    const chunkSec = this.maxPoints * periodSec;
-    for (let s = w.startSec; s < w.endSec; s += chunkSec) chunks.push({ startSec: s, endSec: Math.min(w.endSec, s + chunkSec) });
+    const chunks = chunkWindow(w, this.maxPoints * periodSec);
 
     // Units in resource order so a resource's queries stay in as few calls as possible (skips are per resource).
     const units: Unit[] = [];

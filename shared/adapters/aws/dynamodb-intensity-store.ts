@@ -14,7 +14,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
 import { FORECAST_VINTAGE_TTL_SEC, TABLE_KEYS } from './table-schema';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { padSec, type EpochSec, type Window } from '../../domain/time';
+import { alignUp, HOUR_SEC, padSec, type EpochSec, type Window } from '../../domain/time';
 import type { IntensitySignal } from '../../domain/types';
 import {
   InvalidIntensityPointError,
@@ -26,7 +26,6 @@ import {
   type StoredQuality,
   type VintageRef,
 } from '../../ports/intensity-store';
-const HOUR = 3600;
 
 export const intensityPk = (zone: string, signal: IntensitySignal): string => `CI#${zone}#${signal}`;
 export const actualSk = (tSec: EpochSec): string => `A#${padSec(tSec)}`;
@@ -109,7 +108,7 @@ export class DynamoIntensityStore implements IntensityStore {
 
   async getVintage(zone: string, signal: IntensitySignal, v: VintageRef, window: Window): Promise<StoredIntensityPoint[]> {
     const hours: number[] = [];
-    for (let t = Math.ceil(window.startSec / HOUR) * HOUR; t < window.endSec; t += HOUR) hours.push(t);
+    for (let t = alignUp(window.startSec, HOUR_SEC); t < window.endSec; t += HOUR_SEC) hours.push(t);
     const out: StoredIntensityPoint[] = [];
     let next = 0;
     const worker = async () => {

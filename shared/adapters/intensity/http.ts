@@ -9,9 +9,10 @@
  * secrets the caller declares as a last line of defence.
  */
 import { z } from 'zod';
-import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
+import { alignDown, chunkWindow, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensityQuality, IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
+import { worseQuality } from '../../domain/intensity/fallback-chain';
 
 // ---------------------------------------------------------------------------------------------
 // Typed errors
@@ -250,9 +251,6 @@ export interface AlignOptions {
   minHourCoverage?: number;
 }
 
-/** Quality order, best first (types.ts): an hour mixing actual and forecast halves takes the worse. */
-const QUALITY_RANK: Record<IntensityQuality, number> = { actual: 0, 'provider-forecast': 1, 'own-forecast': 2, 'yearly-average': 3, demo: 4 };
-
 /**
  * Align provider samples to UTC hours inside `window`: exact-duplicate starts keep the latest
  * (by `revisionSec`, then response order); sub-hourly samples are time-weighted into their hour;
@@ -285,7 +283,7 @@ export const alignHourly = (samples: readonly RawSample[], window: Window, o: Al
       const acc = hours.get(h) ?? { wSum: 0, sec: 0, quality: s.quality, issuedAtSec: s.issuedAtSec };
       acc.wSum += s.gPerKwh * sec;
       acc.sec += sec;
-      if (QUALITY_RANK[s.quality] > QUALITY_RANK[acc.quality]) acc.quality = s.quality;
+      acc.quality = worseQuality(acc.quality, s.quality); // an hour mixing actual and forecast halves takes the worse
       if (s.issuedAtSec !== undefined) acc.issuedAtSec = Math.max(acc.issuedAtSec ?? -Infinity, s.issuedAtSec);
       hours.set(h, acc);
     }
@@ -321,12 +319,8 @@ export interface SeriesReport extends AlignReport {
   notes: string[];
 }
 
-/** Split a window into consecutive chunks of at most `maxSec` (provider range limits). */
-export const chunkWindow = (w: Window, maxSec: number): Window[] => {
-  const out: Window[] = [];
-  for (let s = w.startSec; s < w.endSec; s += maxSec) out.push({ startSec: s, endSec: Math.min(w.endSec, s + maxSec) });
-  return out;
-};
+/** Provider range limits split windows with the shared helper (re-exported for the adapters). */
+export { chunkWindow };
 
 /** ISO-8601 UTC with minutes precision, the format NESO and Electricity Maps document (`2024-03-01T12:00Z`). */
 export const isoMinuteUtc = (tSec: EpochSec): string => new Date(tSec * 1000).toISOString().slice(0, 16) + 'Z';

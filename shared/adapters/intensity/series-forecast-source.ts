@@ -7,11 +7,11 @@
  * start of the current hour: only data before it is used.
  */
 import { forecastHourly, FORECASTER_VERSION, MAX_HORIZON_H } from '../../domain/intensity/forecaster';
-import { alignDown, HOUR_SEC, type EpochSec } from '../../domain/time';
+import { alignDown, DAY_SEC, HOUR_SEC, type EpochSec } from '../../domain/time';
 import type { IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
 import type { IntensityStore, VintageRef } from '../../ports/intensity-store';
-import { blendForecasts, skillByBand, type BandSkill, type SkillSample } from '../../domain/intensity/forecast-blend';
+import { blendForecasts, SKILL_DAYS, skillByBand, type BandSkill, type SkillSample } from '../../domain/intensity/forecast-blend';
 import type { ForecastSource, ZoneForecast } from '../../ports/scheduler-ports';
 
 /** History the forecaster uses (6 weeks of training issue times + 96 h targets + 8 days of lookback ≈ 8 weeks). */
@@ -28,19 +28,31 @@ export class NoForecastDataError extends Error {
 /** Stored provider forecast vintages (Electricity Maps / WattTime forecasts written by the intensity ingest). */
 export type ProviderForecastStore = Pick<IntensityStore, 'listVintageIssues' | 'getVintage'>;
 
-/** Days of the provider's past vintages scored to weight it against ours (≤ 1 vintage a day). */
-export const SKILL_DAYS = 14;
-const DAY_SEC = 24 * HOUR_SEC;
+export { SKILL_DAYS };
+
+interface OursIssue {
+  base: ZoneForecast;
+  actuals: number[];
+  first: EpochSec;
+}
+
+/** Bounded memo: cleared when full (entries are per hour, so old ones are never needed again). */
+const remember = <T>(m: Map<string, T>, key: string, v: T): void => {
+  if (m.size >= 256) m.clear();
+  m.set(key, v);
+};
 
 export class SeriesForecastSource implements ForecastSource {
+  /** Our forecast by zone, signal, issue hour and horizon. */
+  private readonly oursMemo = new Map<string, OursIssue>();
+  /** Skill records by zone, signal and issue hour (the scored vintages change at most once an hour). */
+  private readonly skillMemo = new Map<string, { provider: BandSkill[]; ours: BandSkill[]; scoredHours: number }>();
+
   /**
    * @param providers history sources, best first; the first with any history for the zone and signal is used.
    * @param forecastStore where ingested provider forecasts live: when it holds a vintage for the zone, the plan uses
    *   the skill-weighted blend of that forecast and ours (forecast-blend.ts); otherwise ours alone.
    */
-  /** Skill records by zone, signal and the set of scored vintages (they change at most once an hour). */
-  private readonly skillMemo = new Map<string, { provider: BandSkill[]; ours: BandSkill[]; scoredHours: number }>();
-
   constructor(
     private readonly providers: IntensityProvider[],
     private readonly forecastStore?: ProviderForecastStore,
@@ -49,6 +61,19 @@ export class SeriesForecastSource implements ForecastSource {
   async forecast(zone: string, signal: IntensitySignal, nowSec: EpochSec, horizonH: number): Promise<ZoneForecast> {
     const issued = alignDown(nowSec, HOUR_SEC);
     const H = Math.min(MAX_HORIZON_H, Math.max(1, horizonH));
+    // Ours is issued once per zone, signal and hour: a re-plan of many jobs in one zone reads the history once.
+    const key = `${zone}|${signal}|${issued}|${H}`;
+    let o = this.oursMemo.get(key);
+    if (!o) {
+      o = await this.ours(zone, signal, issued, H);
+      remember(this.oursMemo, key, o);
+    }
+    const blended = this.forecastStore ? await this.blendWithProvider(this.forecastStore, o.base, o.actuals, o.first, nowSec, H) : undefined;
+    return blended ?? o.base;
+  }
+
+  /** Our forecaster on the first provider with history (and, for scoring, that history's actuals alone). */
+  private async ours(zone: string, signal: IntensitySignal, issued: EpochSec, H: number): Promise<OursIssue> {
     // Extra days of history so that our forecaster can be re-issued at the provider's past vintages and scored.
     const lenH = FORECAST_HISTORY_H + (this.forecastStore ? SKILL_DAYS * 24 : 0);
     const first = issued - lenH * HOUR_SEC;
@@ -71,10 +96,8 @@ export class SeriesForecastSource implements ForecastSource {
         }
       }
       if (n === 0) continue;
-      const ours = forecastHourly(history, H, { firstHourSec: first });
-      const base: ZoneForecast = { zone, startSec: issued, point: ours.point, low: ours.low, high: ours.high, issuedAtSec: issued, signal, source: `${FORECASTER_VERSION} on ${p.name}` };
-      const blended = this.forecastStore ? await this.blendWithProvider(this.forecastStore, base, actuals, first, nowSec, H) : undefined;
-      return blended ?? base;
+      const f = forecastHourly(history, H, { firstHourSec: first });
+      return { base: { zone, startSec: issued, point: f.point, low: f.low, high: f.high, issuedAtSec: issued, signal, source: `${FORECASTER_VERSION} on ${p.name}` }, actuals, first };
     }
     throw new NoForecastDataError(zone, signal);
   }
@@ -101,8 +124,7 @@ export class SeriesForecastSource implements ForecastSource {
       const perDay = new Map<number, VintageRef>();
       for (const v of known) if (v.issuedAtSec < issued) perDay.set(Math.floor(v.issuedAtSec / DAY_SEC), v);
       skill = await this.score(store, zone, signal, [...perDay.values()], actuals, first, issued);
-      if (this.skillMemo.size > 256) this.skillMemo.clear();
-      this.skillMemo.set(memoKey, skill);
+      remember(this.skillMemo, memoKey, skill);
     }
     const b = blendForecasts({
       ours: { point: ours.point, low: ours.low, high: ours.high },

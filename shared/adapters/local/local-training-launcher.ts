@@ -88,18 +88,6 @@ export class LocalTrainingLauncher implements TrainingLauncher {
   }
 }
 
-/** An EventBridge-shaped SageMaker Training Job State Change event (what AWS delivers to the dispatch Lambda). */
-export const trainingJobStateChangeEvent = (c: TrainingJobStateChange & { region: string; atSec: EpochSec }) => ({
-  version: '0',
-  id: `local-${c.TrainingJobName}-${c.TrainingJobStatus}`,
-  'detail-type': 'SageMaker Training Job State Change',
-  source: 'aws.sagemaker',
-  time: new Date(c.atSec * 1000).toISOString(),
-  region: c.region,
-  resources: [],
-  detail: { TrainingJobName: c.TrainingJobName, TrainingJobStatus: c.TrainingJobStatus, FailureReason: c.FailureReason },
-});
-
 /**
  * DEMO: deferrable training jobs `npm start` submits during the replay (labelled demo). Each has slack to move in
  * time and, where the data is replicated, in space; one is interruptible (checkpointed).

@@ -34,7 +34,7 @@ import type { StoredIntensityPoint } from '../../ports/intensity-store';
 import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
-import { DEMO_BANNER, FORMATS, renderColumns } from '../format';
+import { csvCell, DEMO_BANNER, FORMATS, renderColumns } from '../format';
 import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
@@ -323,5 +323,4 @@ function optionalSignal(a: ParsedArgs): IntensitySignal | undefined {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 

@@ -7,7 +7,7 @@ import { isoUtc } from '../../domain/time';
 import type { IntensityProvider } from '../../ports';
 import { loadKpiReport } from '../../http/query-routes';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
-import { DEMO_BANNER, FORMATS, type Format } from '../format';
+import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
 import { DEFAULT_DATA_DIR, openLocalStore, regionLookup } from '../store-access';
 import { windowFromFlags } from './report';
 import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
@@ -25,7 +25,7 @@ export const kpiValueText = (k: Kpi): string =>
 export function renderKpis(r: KpiReport, format: Format): string {
   if (format === 'json') return JSON.stringify({ from: isoUtc(r.window.startSec), to: isoUtc(r.window.endSec), demo: r.demo, signals: r.signals, kpis: r.kpis }, null, 2);
   if (format === 'csv') {
-    const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const q = csvCell;
     const head = 'id,label,value,low,high,unit,reason,detail,demo';
     return [head, ...r.kpis.map((k) => [k.id, q(k.label), k.value ?? '', k.low ?? '', k.high ?? '', q(k.unit), q(k.reason ?? ''), q(k.detail ?? ''), r.demo].join(','))].join('\n');
   }

@@ -79,9 +79,10 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
       jobs: opened?.jobs ?? EMPTY_STORE,
       scheduler: new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json')),
       launcher: NO_LAUNCHER,
-      forecasts: opened
-        ? new SeriesForecastSource([new StoredIntensityProvider(opened.intensity, { nowSec: () => nowSec }), new DemoIntensityProvider(), new YearlyIntensityProvider()], opened.intensity)
-        : new SeriesForecastSource([new DemoIntensityProvider(), new YearlyIntensityProvider()]),
+      forecasts: new SeriesForecastSource(
+        [...(opened ? [new StoredIntensityProvider(opened.intensity, { nowSec: () => nowSec })] : []), new DemoIntensityProvider(), new YearlyIntensityProvider()],
+        opened?.intensity,
+      ),
       clock: { nowSec: () => nowSec },
       regionInfo: regionLookup(),
       lookupInstance,

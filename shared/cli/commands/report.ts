@@ -1,20 +1,11 @@
 /** `carbonpilot report --by … [--from] [--to] [--format] [--data-dir]` */
 import { aggregate, REPORT_DIMENSIONS } from '../../domain/footprint/aggregate';
-import { alignUp, HOUR_SEC, type Window } from '../../domain/time';
+import type { Window } from '../../domain/time';
+import { dataWindow } from '../../use-cases/data-window';
 import type { FootprintStore } from '../../ports';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { FORMATS, renderReport } from '../format';
 import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
-
-/** Default window: everything the store knows (first resource start → latest activity). */
-export async function dataWindow(store: FootprintStore): Promise<Window | undefined> {
-  const rs = await store.listAllResources();
-  if (!rs.length) return undefined;
-  const start = Math.min(...rs.map((r) => r.startSec));
-  const cursors = await Promise.all(rs.map((r) => store.getCursor(`${r.kind}#${r.region}#${r.id}`)));
-  const end = Math.max(...cursors.map((c) => c?.collectedToSec ?? 0), ...rs.map((r) => r.endSec ?? 0), start + HOUR_SEC);
-  return { startSec: start - (start % HOUR_SEC), endSec: alignUp(end + HOUR_SEC, HOUR_SEC) };
-}
 
 /** The window of `--from`/`--to` (validated), defaulting to the data the store holds. */
 export async function windowFromFlags(a: ParsedArgs, store: FootprintStore): Promise<Window> {

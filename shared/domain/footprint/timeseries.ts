@@ -1,5 +1,6 @@
 /** Footprint over time, stacked by a dimension (pure). Energy and emissions are extensive: bucket sums. */
 import type { FootprintInterval } from '../types';
+import { groupKey } from './aggregate';
 import { alignDown, DAY_SEC, HOUR_SEC, isoUtc, type Window } from '../time';
 
 export const STACK_DIMENSIONS = ['team', 'region', 'kind'] as const;
@@ -25,8 +26,8 @@ export interface Timeseries {
   demo: boolean;
 }
 
-const stackKey = (i: FootprintInterval, by: StackDimension): string =>
-  by === 'team' ? i.attribution.team : by === 'region' ? i.region : i.kind;
+/** Team, region and kind are defined for every interval. */
+const stackKey = (i: FootprintInterval, by: StackDimension): string => groupKey(i, by)!;
 
 /** Sum intervals into UTC hour or day buckets of `window`, one series per key of `stack`; an interval counts in the bucket of its start. */
 export function stackedTimeseries(intervals: readonly FootprintInterval[], window: Window, stack: StackDimension, bucket: Bucket): Timeseries {

@@ -20,6 +20,8 @@ export const LEAD_BANDS_H: readonly number[] = [6, 24, 48, 96];
 export const MIN_SKILL_SAMPLES = 24;
 /** Weight of the provider with no usable record in a band. */
 export const PRIOR_PROVIDER_WEIGHT = 0.5;
+/** Days of a provider's past vintages (≤ one a day) scored to set the weights. */
+export const SKILL_DAYS = 14;
 
 export const leadBand = (leadH: number): number => {
   for (let b = 0; b < LEAD_BANDS_H.length; b++) if (leadH <= LEAD_BANDS_H[b]) return b;
@@ -69,6 +71,8 @@ export interface BlendInput {
   providerAgeH: number;
   providerSkill: BandSkill[];
   oursSkill: BandSkill[];
+  /** Use this provider weight wherever the provider has a value instead of the record (e.g. 1 = provider first). */
+  fixedProviderWeight?: number;
 }
 
 export interface BlendedForecast extends HourlyForecast {
@@ -95,7 +99,7 @@ export function blendForecasts(x: BlendInput): BlendedForecast {
     const p = x.provider[h];
     let w = 0;
     if (Number.isFinite(p) && p > 0 && Number.isFinite(o) && o > 0) {
-      w = providerWeight(x.providerSkill[leadBand(x.providerAgeH + h + 1)], x.oursSkill[leadBand(h + 1)]);
+      w = x.fixedProviderWeight ?? providerWeight(x.providerSkill[leadBand(x.providerAgeH + h + 1)], x.oursSkill[leadBand(h + 1)]);
       providerHours++;
     }
     const v = w > 0 ? Math.exp(w * Math.log(p) + (1 - w) * Math.log(o)) : o;

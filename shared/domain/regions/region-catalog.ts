@@ -99,6 +99,10 @@ export const REGIONS: readonly RegionInfo[] = Object.freeze([
 export const signalZone = (info: RegionInfo, signal: IntensitySignal): string | undefined =>
   signal === 'marginal' ? info.wattTimeRegion : info.emZone;
 
+/** Why `signalZone` is undefined, for an error naming the region (only marginal can be missing). */
+export const noSignalZoneMessage = (region: string, signal: IntensitySignal): string =>
+  `no ${signal} intensity source for ${region} (no WattTime region known)`;
+
 const BY_REGION = new Map(REGIONS.map((x) => [x.region, x]));
 
 /** Region info with optional per-region overrides merged over the catalog; an override may also add a region the catalog lacks (then it must name emZone). */

@@ -246,6 +246,26 @@ const hhmm = (tSec: EpochSec, refSec: EpochSec): string => {
 
 const fmtDur = (sec: number): string => (sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${Math.round(sec / 60)} min`);
 
+/**
+ * Expected kg CO2e of running `powerKw` over `segments` under the regions' point forecasts (hourly cells,
+ * time-weighted, PUE applied, the planner's value beyond the horizon); NaN if a segment's region has no forecast.
+ */
+export function segmentsCo2eKg(segments: readonly PlanSegment[], regions: readonly RegionForecast[], powerKw: number): number {
+  let kg = 0;
+  for (const s of segments) {
+    const f = regions.find((x) => x.region === s.region);
+    if (!f) return NaN;
+    const tail = tailMeanOf(f.point);
+    for (let t = s.startSec; t < s.endSec; ) {
+      const k = Math.floor((t - f.startSec) / SLOT_SEC);
+      const until = Math.min(f.startSec + (k + 1) * SLOT_SEC, s.endSec);
+      kg += (powerKw * f.pue * cellValue(f.point, k, tail) * ((until - t) / HOUR_SEC)) / 1000;
+      t = until;
+    }
+  }
+  return kg;
+}
+
 /** Plan one deferrable job: minimise expected emissions subject to the deadline minus a safety margin. */
 export function planJob(req: PlanRequest): Plan {
   if (!(req.durationSec > 0)) throw new PlanRequestError(`durationSec must be > 0, got ${req.durationSec}`);

@@ -26,3 +26,30 @@ export const isLowCarbonHour = (valueGPerKwh: number, trailing30dValues: ArrayLi
 
 /** The low-carbon threshold itself (30th percentile of the trailing values), for callers that test many hours against one window. */
 export const lowCarbonThreshold = (trailing30dValues: ArrayLike<number>): number => percentile(trailing30dValues, LOW_CARBON_PERCENTILE);
+
+/** Trailing window of the low-carbon rule, s (30 days). */
+export const LOW_CARBON_TRAILING_SEC = 30 * 86400;
+/** Trailing hours needed before a threshold is drawn (a day), so it never rests on a handful of values. */
+export const MIN_TRAILING_HOURS = 24;
+
+/**
+ * The low-carbon threshold for the hour starting at `atSec`: 30th percentile of the points in the 30 days before it
+ * (points sorted by tSec); NaN with fewer than MIN_TRAILING_HOURS of them.
+ */
+export function trailingLowCarbonThreshold(sorted: readonly { tSec: number; gPerKwh: number }[], atSec: number): number {
+  const lo = lowerBound(sorted, atSec - LOW_CARBON_TRAILING_SEC);
+  const hi = lowerBound(sorted, atSec);
+  return hi - lo >= MIN_TRAILING_HOURS ? lowCarbonThreshold(sorted.slice(lo, hi).map((p) => p.gPerKwh)) : NaN;
+}
+
+/** First index whose tSec ≥ t (points sorted by tSec). */
+function lowerBound(pts: readonly { tSec: number }[], t: number): number {
+  let lo = 0;
+  let hi = pts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pts[mid].tSec < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
