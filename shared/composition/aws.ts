@@ -26,14 +26,27 @@ import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 
 let cached: Promise<AppDeps> | undefined;
 
+// One client of each kind per Lambda container, shared by the app and the scheduling adapters.
+let dynamoClient: DynamoDBClient | undefined;
+const dynamoDb = (): DynamoDBClient => (dynamoClient ??= new DynamoDBClient({}));
+const regional = <C>(make: (region: string) => C): ((region: string) => C) => {
+  const m = new Map<string, C>();
+  return (region) => {
+    let c = m.get(region);
+    if (!c) m.set(region, (c = make(region)));
+    return c;
+  };
+};
+const sageMakerIn = regional((region) => new SageMakerClient({ region }));
+const ec2In = regional((region) => new EC2Client({ region }));
+
 /** Built lazily on the first invocation so importing a handler (tests, local runtime) never creates AWS clients. */
 export const awsDeps = (): Promise<AppDeps> => (cached ??= build());
 
 async function build(): Promise<AppDeps> {
   const config = loadConfig(process.env);
-  const dynamo = new DynamoDBClient({});
+  const dynamo = dynamoDb();
   const events = new EventBridgeClient({});
-  const sagemakers = new Map<string, { sagemaker: SageMakerClient; ec2: EC2Client }>();
   const intensityStore = new DynamoIntensityStore(dynamo, config.tableName);
   return {
     intensityStore,
@@ -47,11 +60,7 @@ async function build(): Promise<AppDeps> {
       budget: new RequestBudget(config.getMetricDataCallBudget),
     }),
     inventory: new AwsWorkloadInventory({
-      clientsFor: (region) => {
-        let c = sagemakers.get(region);
-        if (!c) sagemakers.set(region, (c = { sagemaker: new SageMakerClient({ region }), ec2: new EC2Client({ region }) }));
-        return c;
-      },
+      clientsFor: (region) => ({ sagemaker: sageMakerIn(region), ec2: ec2In(region) }),
       acceleratedFamilies: acceleratedFamilies(),
       onIssue: (msg) => jsonLog('inventory issue', { issue: msg }),
     }),
@@ -85,15 +94,10 @@ async function build(): Promise<AppDeps> {
 export function awsSchedulingDeps(app: AppDeps, targetArn: string, env: Record<string, string | undefined> = process.env): SchedulingDeps {
   const roleArn = env.SCHEDULER_ROLE_ARN;
   if (!roleArn) throw new Error('configuration: SCHEDULER_ROLE_ARN is required');
-  const sagemakers = new Map<string, SageMakerClient>();
   return {
-    jobs: new DynamoJobStore(new DynamoDBClient({}), app.config.tableName),
+    jobs: new DynamoJobStore(dynamoDb(), app.config.tableName),
     scheduler: new EventBridgeSegmentScheduler(new SchedulerClient({}), { targetArn, roleArn, groupName: env.SCHEDULE_GROUP_NAME, deadLetterArn: env.SCHEDULER_DLQ_ARN }),
-    launcher: new SageMakerTrainingLauncher((region) => {
-      let c = sagemakers.get(region);
-      if (!c) sagemakers.set(region, (c = new SageMakerClient({ region })));
-      return c;
-    }),
+    launcher: new SageMakerTrainingLauncher(sageMakerIn),
     forecasts: new SeriesForecastSource(app.intensityProviders, app.intensityStore),
     clock: app.clock,
     regionInfo: app.regionInfo,
