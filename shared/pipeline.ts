@@ -4,6 +4,8 @@
  * into in-process subscriptions on the local bus. A test compares both (test/infra/pipeline-parity.test.ts).
  */
 
+import type { EnvName } from './contracts/config';
+
 /** Subset of the EventBridge pattern language we use (see shared/domain/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
 
@@ -33,7 +35,7 @@ export type Permission =
   | { kind: 'pass-scheduler-role' }
   /** lambda:InvokeFunction on the job dispatcher (DISPATCH_FUNCTION_ARN is set by the infrastructure). */
   | { kind: 'invoke-dispatcher' }
-  | { kind: 'secret'; secretEnv: string }
+  | { kind: 'secret'; secretEnv: EnvName }
   /** s3:PutObject under the footprint export prefix of the export bucket (EXPORT_BUCKET is set by the infrastructure). */
   | { kind: 'export-bucket' };
 
@@ -54,7 +56,13 @@ export interface PipelineFunction {
   timeoutSec: number;
   triggers: Trigger[];
   /** Static environment; TABLE_NAME and EVENT_BUS_NAME are added by the infrastructure. */
-  environment: Record<string, string>;
+  environment: Partial<Record<EnvName, string>>;
+  /**
+   * Variables the function cannot run without in AWS (besides TABLE_NAME, EVENT_BUS_NAME and AWS_REGION, which every
+   * function requires): the AWS composition root fails at start-up naming any that is missing, and a test checks the
+   * synthesized template sets each of them.
+   */
+  requiredEnv: EnvName[];
   permissions: Permission[];
 }
 
@@ -65,6 +73,9 @@ export const DetailTypes = {
   intensityActualsUpdated: 'Intensity Actuals Updated',
 } as const;
 
+/** Every function needs these in AWS (the infrastructure sets the first two; Lambda sets AWS_REGION). */
+export const COMMON_REQUIRED_ENV: readonly EnvName[] = ['TABLE_NAME', 'EVENT_BUS_NAME', 'AWS_REGION'];
+
 const READ: TableAction[] = ['dynamodb:GetItem', 'dynamodb:Query'];
 const SCHEDULING: Permission[] = [
   {
@@ -72,6 +83,18 @@ const SCHEDULING: Permission[] = [
     actions: ['sagemaker:CreateTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
     resources: ['arn:${partition}:sagemaker:*:${account}:training-job/*'],
     reason: 'Training jobs are created in any allowed region under names chosen at run time (deterministic per plan segment)',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:DescribeTrainingJob'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:training-job/*'],
+    reason: 'The hourly reconcile describes the training jobs CarbonPilot launched, in whichever allowed region they run',
+  },
+  {
+    kind: 'service',
+    actions: ['s3:GetBucketLocation'],
+    resources: ['arn:${partition}:s3:::*'],
+    reason: 'Before launching in a region, the dispatcher checks that every bucket a job request names is in that region; the buckets come from each request',
   },
   {
     kind: 'service',
@@ -123,6 +146,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
       },
     ],
     environment: {},
+    requiredEnv: [],
     permissions: [
       { kind: 'table', actions: [...READ, ...WRITE] },
       {
@@ -148,6 +172,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
     timeoutSec: 120,
     triggers: [{ type: 'schedule', id: 'HourlyCollection', expression: 'rate(1 hour)' }],
     environment: { COLLECT_BATCH_SIZE: '100' },
+    requiredEnv: [],
     permissions: [{ kind: 'table', actions: READ }, { kind: 'put-events' }],
   },
   {
@@ -165,6 +190,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
       },
     ],
     environment: { METRIC_PERIOD_SEC: '60', GETMETRICDATA_CALL_BUDGET: '200' },
+    requiredEnv: [],
     permissions: [
       { kind: 'table', actions: [...READ, ...WRITE] },
       { kind: 'put-events' },
@@ -191,6 +217,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
       },
     ],
     environment: {},
+    requiredEnv: [],
     permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }],
   },
   {
@@ -209,12 +236,13 @@ export const PIPELINE: readonly PipelineFunction[] = [
       },
     ],
     environment: {},
+    requiredEnv: ['EXPORT_BUCKET'],
     permissions: [{ kind: 'table', actions: READ }, { kind: 'export-bucket' }],
   },
   {
     id: 'job-dispatch',
     handlerPath: 'lambdas/job-dispatch/handler.ts',
-    description: 'Starts and stops carbon-aware training segments at their schedules, follows job state, re-plans hourly',
+    description: 'Starts and stops carbon-aware training segments at their schedules, follows job state (events from every region, hourly reconcile), re-plans hourly',
     memoryMb: 512,
     timeoutSec: 120,
     triggers: [
@@ -228,6 +256,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
       },
     ],
     environment: {},
+    requiredEnv: ['SCHEDULER_ROLE_ARN'],
     permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...SCHEDULING],
   },
   {
@@ -238,6 +267,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
     timeoutSec: 30,
     triggers: [{ type: 'http-api', id: 'JobsApi' }],
     environment: {},
+    requiredEnv: ['SCHEDULER_ROLE_ARN', 'DISPATCH_FUNCTION_ARN'],
     permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...SCHEDULING, { kind: 'invoke-dispatcher' }],
   },
   {
@@ -248,6 +278,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
     timeoutSec: 300,
     triggers: [{ type: 'schedule', id: 'HourlyIntensityIngest', expression: 'rate(1 hour)' }],
     environment: {},
+    requiredEnv: ['PROVIDER_SECRET_ID'],
     permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }, { kind: 'secret', secretEnv: 'PROVIDER_SECRET_ID' }],
   },
   {
@@ -267,6 +298,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
       },
     ],
     environment: {},
+    requiredEnv: [],
     permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }],
   },
 ];

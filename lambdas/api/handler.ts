@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { dispatch, type Method, type Route } from '../../shared/http/router';
 import { jobsRoutes } from '../../shared/http/jobs-routes';
 import { parseOrThrow } from '../../shared/contracts/events';
-import type { AppDeps } from '../../shared/composition/deps';
-import { awsDeps, awsSchedulingDeps } from '../../shared/composition/aws';
-import type { SchedulingDeps } from '../../shared/ports/scheduler-ports';
+import type { DepsGetter, InvocationContext } from '../../shared/composition/deps';
+import { awsDeps } from '../../shared/composition/aws';
 
 const HttpApiEvent = z.object({
   version: z.literal('2.0'),
@@ -17,19 +16,17 @@ const HttpApiEvent = z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }) }),
 });
 
-const json = (statusCode: number, body: unknown) => ({
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => ({
   statusCode,
-  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(body),
 });
 
-export const makeHandler = (getDeps: () => Promise<AppDeps & { scheduling?: SchedulingDeps }>) => {
+export const makeHandler = (getDeps: DepsGetter<'api'>) => {
+  // The routes hold no per-run state: built once per container, on the first request.
   let routes: Route[] | undefined;
-  return middy().handler(async (event: unknown) => {
+  return middy().handler(async (event: unknown, context: InvocationContext) => {
     const e = parseOrThrow(HttpApiEvent, event, 'http api event');
-    const deps = await getDeps();
-    if (!deps.scheduling) throw new Error('api: deps.scheduling is not configured');
-    routes ??= jobsRoutes({ scheduling: deps.scheduling, footprint: deps.store, intensityProviders: deps.intensityProviders });
     let body: unknown;
     if (e.body) {
       try {
@@ -38,17 +35,11 @@ export const makeHandler = (getDeps: () => Promise<AppDeps & { scheduling?: Sche
         return json(400, { error: 'body is not valid JSON' });
       }
     }
+    const deps = await getDeps(context ?? {});
+    routes ??= jobsRoutes({ scheduling: deps.scheduling, footprint: deps.footprint, intensityProviders: deps.intensityProviders });
     const r = await dispatch(routes, { method: e.requestContext.http.method as Method, path: e.rawPath, query: new URLSearchParams(e.rawQueryString), body });
-    return { ...json(r.status, r.body), headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...r.headers } };
+    return json(r.status, r.body, r.headers);
   });
 };
 
-let cached: Promise<AppDeps & { scheduling: SchedulingDeps }> | undefined;
-export const handler = makeHandler(
-  () =>
-    (cached ??= awsDeps().then((app) => {
-      const target = process.env.DISPATCH_FUNCTION_ARN;
-      if (!target) throw new Error('configuration: DISPATCH_FUNCTION_ARN is required');
-      return { ...app, scheduling: awsSchedulingDeps(app, target) };
-    })),
-);
+export const handler = makeHandler(awsDeps('api'));

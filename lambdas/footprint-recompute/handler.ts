@@ -1,17 +1,17 @@
 /** Recomputes the carbon of intervals whose hours got late actuals (EventBridge: Intensity Actuals Updated). */
 import middy from '@middy/core';
 import { EventBridgeEnvelope, parseOrThrow } from '../../shared/contracts/events';
-import type { AppDeps } from '../../shared/composition/deps';
+import type { DepsGetter } from '../../shared/composition/deps';
 import { awsDeps } from '../../shared/composition/aws';
 import { IntensityActualsUpdated } from '../../shared/use-cases/ingest-intensity';
 import { makeRecomputeCarbon, makeRecomputeSweep } from '../../shared/use-cases/recompute-carbon';
 
-export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
+export const makeHandler = (getDeps: DepsGetter<'footprint-recompute'>) =>
   middy().handler(async (event: unknown) => {
     const e = parseOrThrow(EventBridgeEnvelope, event, 'event');
     if (e['detail-type'] === 'Scheduled Event') {
       const deps = await getDeps();
-      const result = await makeRecomputeSweep({ store: deps.store, providers: deps.intensityProviders, publisher: deps.publisher })(deps.config.signal, deps.clock.nowSec());
+      const result = await makeRecomputeSweep({ store: deps.store, providers: deps.intensityProviders, publisher: deps.publisher })(deps.signal, deps.clock.nowSec());
       deps.log('footprint-recompute sweep', result);
       return result;
     }
@@ -23,4 +23,4 @@ export const makeHandler = (getDeps: () => Promise<AppDeps>) =>
     return result;
   });
 
-export const handler = makeHandler(awsDeps);
+export const handler = makeHandler(awsDeps('footprint-recompute'));

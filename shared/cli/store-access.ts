@@ -11,7 +11,7 @@ import { getRegionInfo, parseRegionOverrides, type RegionInfo } from '../domain/
 import { UsageError } from './args';
 
 export const DEFAULT_DATA_DIR = '.carbonpilot';
-const TABLE = 'carbonpilot';
+const DEFAULT_TABLE = 'carbonpilot';
 const endpointFile = (dataDir: string) => join(dataDir, 'endpoint');
 export const dbDir = (dataDir: string) => join(dataDir, 'db');
 
@@ -31,8 +31,9 @@ export interface LocalDb {
  * The local DynamoDB API: a running `npm start` (its endpoint file, or DYNAMODB_ENDPOINT), else the data directory
  * in-process. Undefined when there is no store yet and `create` is false.
  */
-export async function openLocalDb(dataDir: string, opts: { create: boolean; env?: Record<string, string | undefined> }): Promise<LocalDb | undefined> {
+export async function openLocalDb(dataDir: string, opts: { create: boolean; env?: Record<string, string | undefined>; tableName?: string }): Promise<LocalDb | undefined> {
   const dir = resolve(dataDir);
+  const TABLE = opts.tableName ?? DEFAULT_TABLE;
   const env = opts.env ?? process.env;
   const file = endpointFile(dir);
   const running = env.DYNAMODB_ENDPOINT ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);

@@ -1,108 +1,143 @@
-/** Composition root in AWS Lambda: clients built once per cold start, configuration parsed once and frozen. */
+/**
+ * Composition root in AWS Lambda. Configuration is parsed once per container (a missing required variable fails
+ * the first invocation, naming it); clients are built once per container — one per service and, for regional
+ * services (CloudWatch, SageMaker, EC2), one per region; per-run state (request budgets, intensity caches) is made
+ * per invocation. Where our retry layer runs (CloudWatch, SageMaker, EC2, S3 checks), the SDK's own retries are off
+ * (`maxAttempts: 1`), so every HTTP request is an attempt our backoff counts against the run's budget.
+ */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { loadConfig } from '../contracts/config';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigurationError, loadConfig, type AppConfig } from '../contracts/config';
+import { COMMON_REQUIRED_ENV, PIPELINE } from '../pipeline';
+import type { EventPublisher } from '../ports';
 import { CloudWatchMetricsSource } from '../adapters/aws/cloudwatch-metrics-source';
-import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
+import { RegionalMetricsSource } from '../adapters/aws/regional-metrics-source';
 import { AwsWorkloadInventory } from '../adapters/aws/sagemaker-inventory';
 import { RequestBudget } from '../adapters/aws/retry';
-import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
-import { acceleratedFamilies, lookupInstance } from '../domain/power/instance-catalog';
-import { getRegionInfo } from '../domain/regions/region-catalog';
-import { systemClock } from '../adapters/system-clock';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
 import { EventBridgeSegmentScheduler } from '../adapters/aws/eventbridge-segment-scheduler';
 import { SageMakerTrainingLauncher } from '../adapters/aws/sagemaker-training-launcher';
-import { SeriesForecastSource } from '../adapters/intensity/series-forecast-source';
-import type { SchedulingDeps } from '../ports/scheduler-ports';
-import { jsonLog, type AppDeps } from './deps';
-import { DynamoIntensityStore } from '../adapters/aws/dynamodb-intensity-store';
-import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
+import { S3LocationVerifier } from '../adapters/aws/s3-location-verifier';
+import { S3ObjectWriter } from '../adapters/aws/s3-object-writer';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
+import { systemClock } from '../adapters/system-clock';
+import { acceleratedFamilies, lookupInstance } from '../domain/power/instance-catalog';
+import { jsonLog, type CompositionRoot, type DepsGetter, type FunctionId } from './deps';
+import { makeCore, makeRoot, tableStores } from './factories';
 
-let cached: Promise<AppDeps> | undefined;
+/** SDK client options where our own backoff retries (shared/adapters/aws/retry.ts). */
+export const OWN_RETRIES = { maxAttempts: 1 } as const;
 
-// One client of each kind per Lambda container, shared by the app and the scheduling adapters.
-let dynamoClient: DynamoDBClient | undefined;
-const dynamoDb = (): DynamoDBClient => (dynamoClient ??= new DynamoDBClient({}));
-const regional = <C>(make: (region: string) => C): ((region: string) => C) => {
+/** One client per key for the container's lifetime. */
+const perKey = <C>(make: (key: string) => C): ((key: string) => C) => {
   const m = new Map<string, C>();
-  return (region) => {
-    let c = m.get(region);
-    if (!c) m.set(region, (c = make(region)));
+  return (key) => {
+    let c = m.get(key);
+    if (!c) m.set(key, (c = make(key)));
     return c;
   };
 };
-const sageMakerIn = regional((region) => new SageMakerClient({ region }));
-const ec2In = regional((region) => new EC2Client({ region }));
 
-/** Built lazily on the first invocation so importing a handler (tests, local runtime) never creates AWS clients. */
-export const awsDeps = (): Promise<AppDeps> => (cached ??= build());
+/** PutEvents on the CarbonPilot bus, 10 entries per call (the API's limit); a partial failure throws (the run is retried). */
+export const eventBridgePublisher = (events: EventBridgeClient, busName: string): EventPublisher => ({
+  publish: async (entries) => {
+    for (let i = 0; i < entries.length; i += 10) {
+      const out = await events.send(
+        new PutEventsCommand({
+          Entries: entries.slice(i, i + 10).map((e) => ({ EventBusName: busName, Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail) })),
+        }),
+      );
+      if (out.FailedEntryCount) throw new Error(`PutEvents: ${out.FailedEntryCount} entries failed`);
+    }
+  },
+});
 
-async function build(): Promise<AppDeps> {
-  const config = loadConfig(process.env);
-  const dynamo = dynamoDb();
-  const events = new EventBridgeClient({});
-  const intensityStore = new DynamoIntensityStore(dynamo, config.tableName);
-  return {
-    intensityStore,
-    liveProviders: liveProvidersLoader(process.env),
-    config,
-    store: new DynamoFootprintStore(dynamo, config.tableName),
-    // CloudWatch metrics are regional: one source per monitored region is the next step; today the function's region.
-    metrics: new CloudWatchMetricsSource(new CloudWatchClient({}), {
-      acceleratorCount: (t) => lookupInstance(t)?.acceleratorCount,
-      vcpuCount: (t) => lookupInstance(t)?.vcpus,
-      budget: new RequestBudget(config.getMetricDataCallBudget),
-    }),
-    inventory: new AwsWorkloadInventory({
-      clientsFor: (region) => ({ sagemaker: sageMakerIn(region), ec2: ec2In(region) }),
-      acceleratedFamilies: acceleratedFamilies(),
-      onIssue: (msg) => jsonLog('inventory issue', { issue: msg }),
-    }),
-    intensityProviders: [new StoredIntensityProvider(intensityStore, systemClock), new YearlyIntensityProvider()],
-    publisher: {
-      publish: async (entries) => {
-        for (let i = 0; i < entries.length; i += 10) {
-          const out = await events.send(
-            new PutEventsCommand({
-              Entries: entries.slice(i, i + 10).map((e) => ({
-                EventBusName: config.eventBusName,
-                Source: e.source,
-                DetailType: e.detailType,
-                Detail: JSON.stringify(e.detail),
-              })),
-            }),
-          );
-          if (out.FailedEntryCount) throw new Error(`PutEvents: ${out.FailedEntryCount} entries failed`);
-        }
-      },
+/** The container: config and clients, built on the first invocation (importing a handler builds nothing). */
+function buildContainer(env: Record<string, string | undefined>, required: readonly string[]): CompositionRoot {
+  const config: Readonly<AppConfig> = loadConfig(env, { require: required as never });
+  const home = config.homeRegion!;
+  const dynamo = new DynamoDBClient({ region: home });
+  const events = new EventBridgeClient({ region: home });
+  const s3 = new S3Client({ region: home, ...OWN_RETRIES });
+  const cloudWatchIn = perKey((region) => new CloudWatchClient({ region, ...OWN_RETRIES }));
+  const sageMakerIn = perKey((region) => new SageMakerClient({ region, ...OWN_RETRIES }));
+  const ec2In = perKey((region) => new EC2Client({ region, ...OWN_RETRIES }));
+  let scheduler: SchedulerClient | undefined;
+  const stores = tableStores(dynamo, config.tableName);
+  const core = makeCore({ config, stores, clock: systemClock, demo: false, log: jsonLog });
+  const launcher = new SageMakerTrainingLauncher(sageMakerIn);
+  const locations = new S3LocationVerifier(s3);
+  const writer = config.exportBucket ? new S3ObjectWriter(s3, config.exportBucket) : undefined;
+  const liveProviders = liveProvidersLoader(config, { secrets: new SecretsManagerClient({ region: home }) });
+  return makeRoot({
+    core,
+    jobs: stores.jobs,
+    publisher: eventBridgePublisher(events, config.eventBusName),
+    inventory: () =>
+      new AwsWorkloadInventory({
+        clientsFor: (region) => ({ sagemaker: sageMakerIn(region), ec2: ec2In(region) }),
+        acceleratedFamilies: acceleratedFamilies(),
+        onIssue: (msg) => jsonLog('inventory issue', { issue: msg }),
+      }),
+    metrics: () => {
+      // One budget per invocation, shared by every region's source: a warm container starts each run afresh.
+      const budget = new RequestBudget(config.getMetricDataCallBudget);
+      return new RegionalMetricsSource(
+        (region) =>
+          new CloudWatchMetricsSource(cloudWatchIn(region), {
+            acceleratorCount: (t) => lookupInstance(t)?.acceleratorCount,
+            vcpuCount: (t) => lookupInstance(t)?.vcpus,
+            budget,
+          }),
+        config.regions,
+      );
     },
-    clock: systemClock,
-    lookupInstance,
-    regionInfo: (region) => getRegionInfo(region, config.regionOverrides),
-    log: jsonLog,
+    liveProviders,
+    scheduling: (ctx) => {
+      const targetArn = config.scheduling.dispatchFunctionArn ?? ctx.invokedFunctionArn;
+      if (!targetArn) throw new ConfigurationError(['DISPATCH_FUNCTION_ARN'], 'DISPATCH_FUNCTION_ARN is required (or the dispatcher’s own ARN from its context)');
+      if (!config.scheduling.schedulerRoleArn) throw new ConfigurationError(['SCHEDULER_ROLE_ARN'], 'SCHEDULER_ROLE_ARN is required');
+      scheduler ??= new SchedulerClient({ region: home });
+      return {
+        scheduler: new EventBridgeSegmentScheduler(scheduler, {
+          targetArn,
+          roleArn: config.scheduling.schedulerRoleArn,
+          groupName: config.scheduling.scheduleGroupName,
+          deadLetterArn: config.scheduling.schedulerDlqArn,
+        }),
+        launcher,
+        locations,
+      };
+    },
+    exportWriter: () => writer,
     emitMetricLine: (line) => console.log(line),
-  };
+  });
 }
 
-/** AWS scheduling adapters over the app deps (clients once per cold start). `targetArn` = the dispatch Lambda. */
-export function awsSchedulingDeps(app: AppDeps, targetArn: string, env: Record<string, string | undefined> = process.env): SchedulingDeps {
-  const roleArn = env.SCHEDULER_ROLE_ARN;
-  if (!roleArn) throw new Error('configuration: SCHEDULER_ROLE_ARN is required');
-  return {
-    jobs: new DynamoJobStore(dynamoDb(), app.config.tableName),
-    scheduler: new EventBridgeSegmentScheduler(new SchedulerClient({}), { targetArn, roleArn, groupName: env.SCHEDULE_GROUP_NAME, deadLetterArn: env.SCHEDULER_DLQ_ARN }),
-    launcher: new SageMakerTrainingLauncher(sageMakerIn),
-    forecasts: new SeriesForecastSource(app.intensityProviders, app.intensityStore),
-    clock: app.clock,
-    regionInfo: app.regionInfo,
-    lookupInstance: app.lookupInstance,
-    log: app.log,
-  };
-}
+/** The variables a pipeline function requires in AWS. */
+export const requiredEnvOf = (id: FunctionId): string[] => {
+  const fn = PIPELINE.find((f) => f.id === id);
+  if (!fn) throw new Error(`no pipeline function ${id}`);
+  return [...COMMON_REQUIRED_ENV, ...fn.requiredEnv];
+};
 
+let container: CompositionRoot | undefined;
+
+/**
+ * The deps getter of one pipeline function in AWS: `export const handler = makeHandler(awsDeps('rollup'))`.
+ * The container is built on the first invocation; a configuration error is thrown then (and again on every
+ * invocation until fixed), naming the variable.
+ */
+export const awsDeps = <K extends FunctionId>(id: K, env: Record<string, string | undefined> = process.env): DepsGetter<K> =>
+  async (context) => {
+    container ??= buildContainer(env, requiredEnvOf(id));
+    return container[id](context);
+  };
+
+/** Test hook: build a container from an explicit environment (the synthesized template's) without caching it. */
+export const awsRootFor = (id: FunctionId, env: Record<string, string | undefined>): CompositionRoot => buildContainer(env, requiredEnvOf(id));

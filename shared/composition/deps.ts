@@ -1,54 +1,128 @@
-/** The dependency bag every handler receives; one composition function per environment builds it. */
-import type { Clock, EventPublisher, FootprintStore, IntensityProvider, MetricsSource, WorkloadInventory } from '../ports';
+/**
+ * What each pipeline function receives: one deps type per function (not one grab-bag). The composition roots
+ * (aws.ts, local.ts) build them from the same factories (factories.ts); handlers only adapt.
+ */
+import type { Clock, EventPublisher, FootprintStore, IntensityProvider } from '../ports';
 import type { AppConfig } from '../contracts/config';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
 import type { RegionInfo } from '../domain/regions/region-catalog';
 import type { CollectorDeps } from '../use-cases/collect-footprint';
-import { makeIntensityResolver } from '../use-cases/intensity-resolver';
+import type { InventoryDeps } from '../use-cases/inventory-sync';
 import type { SchedulingDeps } from '../ports/scheduler-ports';
 import type { IntensityStore } from '../ports/intensity-store';
 import type { LiveProvider } from '../adapters/intensity/live-providers';
+import type { ObjectWriter } from '../use-cases/export-footprints';
+import type { IntensitySignal } from '../domain/types';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
-export interface AppDeps {
-  config: Readonly<AppConfig>;
-  store: FootprintStore;
-  metrics: MetricsSource;
-  inventory: WorkloadInventory;
-  /** Intensity providers in priority order (best first): stored series, then fallbacks. */
-  intensityProviders: IntensityProvider[];
-  /** Stored hourly intensity series with provenance and forecast vintages. */
-  intensityStore: IntensityStore;
-  /** Configured live providers (Electricity Maps, WattTime, NESO), resolved once (secret in AWS, environment locally). */
-  liveProviders: () => Promise<LiveProvider[]>;
-  publisher: EventPublisher;
-  clock: Clock;
-  lookupInstance: (instanceType: string) => InstanceSpec | undefined;
-  regionInfo: (region: string) => RegionInfo | undefined;
-  log: Log;
-  /** Where CloudWatch Embedded Metric Format lines go: stdout in Lambda (CloudWatch Logs extracts them), nowhere locally. */
-  emitMetricLine: (line: string) => void;
-  /** Carbon-aware job scheduling (dispatcher, API); absent where a function does not schedule jobs. */
-  scheduling?: SchedulingDeps;
+/** Lambda's context (the fields we read). */
+export interface InvocationContext {
+  invokedFunctionArn?: string;
+  functionName?: string;
+  awsRequestId?: string;
 }
 
-/** Collector dependencies for one invocation (the intensity cache lives for one run). */
-export const collectorDeps = (d: AppDeps): CollectorDeps => ({
-  store: d.store,
-  metrics: d.metrics,
-  intensity: makeIntensityResolver(d.intensityProviders, d.config.signal),
-  clock: d.clock,
-  publisher: d.publisher,
-  lookupInstance: d.lookupInstance,
-  regionInfo: d.regionInfo,
-  attributionKeys: d.config.attributionKeys,
-  periodSec: d.config.periodSec,
-  intervalSec: d.config.intervalSec,
-  lagSec: d.config.lagSec,
-  maxCatchUpSec: d.config.maxCatchUpSec,
-  storeRawSamples: d.config.storeRawSamples,
-});
+interface Logged {
+  log: Log;
+}
+
+export type InventorySyncDeps = InventoryDeps & Logged;
+
+export interface CollectDispatchDeps extends Logged {
+  store: FootprintStore;
+  publisher: EventPublisher;
+  batchSize: number;
+}
+
+export interface CollectFootprintDeps extends Logged {
+  /** Built per invocation: the GetMetricData request budget and the intensity cache live for one run. */
+  collector: CollectorDeps;
+  /** Where CloudWatch Embedded Metric Format lines go: stdout in Lambda (CloudWatch Logs extracts them), nowhere locally. */
+  emitMetricLine: (line: string) => void;
+}
+
+export interface RollupDeps extends Logged {
+  store: FootprintStore;
+  clock: Clock;
+}
+
+export interface ExportFootprintsDeps extends Logged {
+  store: FootprintStore;
+  clock: Clock;
+  /** Undefined = export disabled (no EXPORT_BUCKET / EXPORT_DIR). */
+  writer?: ObjectWriter;
+}
+
+export interface JobDispatchDeps extends Logged {
+  scheduling: SchedulingDeps;
+}
+
+/** What the read-only query routes and KPIs need. */
+export interface QueryDeps {
+  store: FootprintStore;
+  intensityProviders: IntensityProvider[];
+  regionInfo: (region: string) => RegionInfo | undefined;
+  signal: IntensitySignal;
+}
+
+export interface ApiDeps extends Logged {
+  scheduling: SchedulingDeps;
+  footprint: FootprintStore;
+  intensityProviders: IntensityProvider[];
+}
+
+export interface IntensityIngestDeps extends Logged {
+  intensityStore: IntensityStore;
+  /** Configured live providers (Electricity Maps, WattTime, NESO), resolved once per container. */
+  liveProviders: () => Promise<LiveProvider[]>;
+  clock: Clock;
+  publisher: EventPublisher;
+  /** Configured regions; empty = the regions of the tracked resources (the local demo). */
+  regions: string[];
+  listResourceRegions: () => Promise<string[]>;
+  regionInfo: (region: string) => RegionInfo | undefined;
+  signals: IntensitySignal[];
+}
+
+export interface FootprintRecomputeDeps extends Logged {
+  store: FootprintStore;
+  intensityProviders: IntensityProvider[];
+  publisher: EventPublisher;
+  clock: Clock;
+  signal: IntensitySignal;
+}
+
+/** Deps of every pipeline function, by pipeline function id (shared/pipeline.ts). */
+export interface FunctionDepsMap {
+  'inventory-sync': InventorySyncDeps;
+  'collect-dispatch': CollectDispatchDeps;
+  'collect-footprint': CollectFootprintDeps;
+  rollup: RollupDeps;
+  'export-footprints': ExportFootprintsDeps;
+  'job-dispatch': JobDispatchDeps;
+  api: ApiDeps;
+  'intensity-ingest': IntensityIngestDeps;
+  'footprint-recompute': FootprintRecomputeDeps;
+}
+export type FunctionId = keyof FunctionDepsMap;
+
+/** Builds a function's deps for one invocation (clients are reused per container; per-run state is fresh). */
+export type DepsGetter<K extends FunctionId> = (context?: InvocationContext) => Promise<FunctionDepsMap[K]>;
+export type CompositionRoot = { readonly [K in FunctionId]: DepsGetter<K> };
+
+/** The pieces shared by every function of one environment (the local HTTP server and CLI use them too). */
+export interface AppCore {
+  config: Readonly<AppConfig>;
+  store: FootprintStore;
+  intensityStore: IntensityStore;
+  /** Intensity providers in priority order (best first): stored series, [demo], yearly averages. */
+  intensityProviders: IntensityProvider[];
+  clock: Clock;
+  regionInfo: (region: string) => RegionInfo | undefined;
+  lookupInstance: (instanceType: string) => InstanceSpec | undefined;
+  log: Log;
+}
 
 /** JSON-lines logger; never pass secrets in fields. */
 export const jsonLog: Log = (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields }));

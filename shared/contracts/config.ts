@@ -1,8 +1,15 @@
-/** Runtime configuration from the environment, parsed once at start-up and frozen. */
+/**
+ * Runtime configuration from the environment: every variable CarbonPilot reads is declared here, parsed once at
+ * start-up and frozen. A bad value, or a variable the function requires but lacks, throws a ConfigurationError
+ * naming the variable — in every handler alike (see `loadConfig(env, { require })`).
+ */
 import { z } from 'zod';
 import { DEFAULT_ATTRIBUTION_KEYS, parseAttributionKeys, type AttributionKeys } from '../domain/attribution';
 import { parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
+
+const SIGNALS = ['average-lifecycle', 'average-direct', 'marginal'] as const;
+const optionalString = z.string().trim().min(1).optional().catch(undefined);
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1).default('carbonpilot'),
@@ -11,7 +18,7 @@ const Env = z.object({
   AWS_REGION: z.string().optional(),
   ATTRIBUTION_KEYS: z.string().optional(),
   REGION_OVERRIDES: z.string().optional(),
-  FOOTPRINT_SIGNAL: z.enum(['average-lifecycle', 'average-direct', 'marginal']).default('average-lifecycle'),
+  FOOTPRINT_SIGNAL: z.enum(SIGNALS).default('average-lifecycle'),
   METRIC_PERIOD_SEC: z.coerce.number().int().positive().default(60),
   COLLECT_LAG_SEC: z.coerce.number().int().nonnegative().default(900),
   MAX_CATCH_UP_SEC: z.coerce.number().int().positive().refine((v) => v % 3600 === 0, 'must be a multiple of 3600 (intervals are hourly)').default(2 * 86400),
@@ -19,15 +26,54 @@ const Env = z.object({
   COLLECT_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(100),
   GETMETRICDATA_CALL_BUDGET: z.coerce.number().int().positive().default(200),
   STORE_RAW_SAMPLES: z.enum(['true', 'false']).default('true'),
+  /**
+   * How long an active resource whose hour has no telemetry at all stays provisional (collected again) before the
+   * hour is written final as `no-telemetry` (coverage 0 %, reported). Covers agents that start late and CloudWatch
+   * ingestion delays; 6 h by default.
+   */
+  NO_TELEMETRY_GRACE_SEC: z.coerce.number().int().nonnegative().default(6 * 3600),
+  // Carbon-aware scheduling (job-dispatch, api): set by the infrastructure.
+  SCHEDULER_ROLE_ARN: optionalString,
+  DISPATCH_FUNCTION_ARN: optionalString,
+  SCHEDULE_GROUP_NAME: optionalString,
+  SCHEDULER_DLQ_ARN: optionalString,
+  // Footprint export: S3 in AWS, a folder locally.
+  EXPORT_BUCKET: optionalString,
+  EXPORT_DIR: optionalString,
+  // Intensity ingest.
+  PROVIDER_SECRET_ID: optionalString,
+  INTENSITY_SIGNALS: z.string().optional(),
+  ELECTRICITYMAPS_API_TOKEN: optionalString,
+  WATTTIME_USERNAME: optionalString,
+  WATTTIME_PASSWORD: optionalString,
+  NESO_ENABLED: z.string().optional(),
+  // Local only.
+  DYNAMODB_ENDPOINT: optionalString,
 });
+
+/** Every environment variable CarbonPilot reads. */
+export type EnvName = keyof z.input<typeof Env>;
+export const ENV_NAMES = Object.keys(Env.shape) as EnvName[];
+
+/** Live-provider credentials (environment locally; in AWS the JSON secret named by PROVIDER_SECRET_ID has the same keys). */
+export interface ProviderCredentials {
+  electricityMapsToken?: string;
+  wattTime?: { username: string; password: string };
+  /** NESO needs no key; it is opt-in so that a run without network access makes no calls. */
+  neso: boolean;
+}
 
 export interface AppConfig {
   tableName: string;
   eventBusName: string;
+  /** The function's own region (AWS_REGION); undefined locally. */
+  homeRegion?: string;
   regions: string[];
   attributionKeys: AttributionKeys;
   regionOverrides: Record<string, Partial<RegionInfo>>;
   signal: IntensitySignal;
+  /** Signals the ingest stores: the footprint signal plus INTENSITY_SIGNALS. */
+  ingestSignals: IntensitySignal[];
   periodSec: number;
   intervalSec: number;
   lagSec: number;
@@ -36,23 +82,76 @@ export interface AppConfig {
   batchSize: number;
   getMetricDataCallBudget: number;
   storeRawSamples: boolean;
+  noTelemetryGraceSec: number;
+  scheduling: { schedulerRoleArn?: string; dispatchFunctionArn?: string; scheduleGroupName?: string; schedulerDlqArn?: string };
+  exportBucket?: string;
+  exportDir?: string;
+  providerSecretId?: string;
+  /** Credentials from the environment (local); in AWS they come from the secret. Never logged. */
+  localCredentials: ProviderCredentials;
+  dynamodbEndpoint?: string;
 }
 
-/** Parse the environment; a bad value throws an error naming the variable. */
-export function loadConfig(env: Record<string, string | undefined>): Readonly<AppConfig> {
+/** A missing or invalid configuration variable: terminal, names the variable. */
+export class ConfigurationError extends Error {
+  readonly retryable = false;
+  constructor(readonly variables: string[], detail: string) {
+    super(`configuration: ${detail}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Credentials from a flat record of keys (the environment, or the parsed secret JSON). */
+export function credentialsFromRecord(r: Record<string, unknown>): ProviderCredentials {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const token = str(r.ELECTRICITYMAPS_API_TOKEN);
+  const username = str(r.WATTTIME_USERNAME);
+  const password = str(r.WATTTIME_PASSWORD);
+  const neso = r.NESO_ENABLED;
+  const c: ProviderCredentials = { neso: neso === true || neso === 'true' || neso === '1' };
+  if (token) c.electricityMapsToken = token;
+  if (username && password) c.wattTime = { username, password };
+  return c;
+}
+
+export interface LoadConfigOptions {
+  /** Variables this function cannot run without (the pipeline definition's `requiredEnv`). */
+  require?: readonly EnvName[];
+}
+
+/** Parse the environment; a bad value or a missing required variable throws a ConfigurationError naming it. */
+export function loadConfig(env: Record<string, string | undefined>, opts: LoadConfigOptions = {}): Readonly<AppConfig> {
+  const missing = (opts.require ?? []).filter((name) => (env[name] ?? '').trim() === '');
+  if (missing.length) throw new ConfigurationError(missing, `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} required`);
   const r = Env.safeParse(env);
   if (!r.success) {
-    throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new ConfigurationError(
+      r.error.issues.map((i) => String(i.path[0])),
+      r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
   }
   const e = r.data;
+  const named = <T>(name: EnvName, f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      throw new ConfigurationError([name], `${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const regions = (e.MONITORED_REGIONS ?? e.AWS_REGION ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const extraSignals = (e.INTENSITY_SIGNALS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of extraSignals) {
+    if (!(SIGNALS as readonly string[]).includes(s)) throw new ConfigurationError(['INTENSITY_SIGNALS'], `INTENSITY_SIGNALS: unknown signal "${s}" (${SIGNALS.join(', ')})`);
+  }
   return Object.freeze({
     tableName: e.TABLE_NAME,
     eventBusName: e.EVENT_BUS_NAME,
+    homeRegion: e.AWS_REGION,
     regions,
-    attributionKeys: e.ATTRIBUTION_KEYS ? parseAttributionKeys(e.ATTRIBUTION_KEYS) : DEFAULT_ATTRIBUTION_KEYS,
-    regionOverrides: e.REGION_OVERRIDES ? parseRegionOverrides(e.REGION_OVERRIDES) : {},
+    attributionKeys: e.ATTRIBUTION_KEYS ? named('ATTRIBUTION_KEYS', () => parseAttributionKeys(e.ATTRIBUTION_KEYS!)) : DEFAULT_ATTRIBUTION_KEYS,
+    regionOverrides: e.REGION_OVERRIDES ? named('REGION_OVERRIDES', () => parseRegionOverrides(e.REGION_OVERRIDES!)) : {},
     signal: e.FOOTPRINT_SIGNAL,
+    ingestSignals: [...new Set([e.FOOTPRINT_SIGNAL, ...(extraSignals as IntensitySignal[])])],
     periodSec: e.METRIC_PERIOD_SEC,
     intervalSec: 3600,
     lagSec: e.COLLECT_LAG_SEC,
@@ -61,5 +160,17 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     batchSize: e.COLLECT_BATCH_SIZE,
     getMetricDataCallBudget: e.GETMETRICDATA_CALL_BUDGET,
     storeRawSamples: e.STORE_RAW_SAMPLES === 'true',
+    noTelemetryGraceSec: e.NO_TELEMETRY_GRACE_SEC,
+    scheduling: Object.freeze({
+      schedulerRoleArn: e.SCHEDULER_ROLE_ARN,
+      dispatchFunctionArn: e.DISPATCH_FUNCTION_ARN,
+      scheduleGroupName: e.SCHEDULE_GROUP_NAME,
+      schedulerDlqArn: e.SCHEDULER_DLQ_ARN,
+    }),
+    exportBucket: e.EXPORT_BUCKET,
+    exportDir: e.EXPORT_DIR,
+    providerSecretId: e.PROVIDER_SECRET_ID,
+    localCredentials: credentialsFromRecord(env),
+    dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
   });
 }

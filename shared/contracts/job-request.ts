@@ -48,11 +48,45 @@ export const TrainingJobSpec = z
   .loose();
 export type TrainingJobSpec = z.infer<typeof TrainingJobSpec>;
 
-export const AllowedRegion = z.object({
-  region: awsRegion,
-  /** Where this job's input data may be read from in this region; a region without the data is never chosen. */
-  dataLocations: z.array(z.string().min(1)).min(1, 'a region needs at least one data location (a region without the data is never chosen)'),
-});
+/** SageMaker channel names (CreateTrainingJob Channel.ChannelName). */
+const channelName = z.string().regex(/^[A-Za-z0-9\.\-_]{1,64}$/, 'a SageMaker channel name ([A-Za-z0-9.-_], ≤ 64)');
+
+/**
+ * What must be region-local for a training job to run in a region (SageMaker requires S3 input in the job's region;
+ * ECR images, VPC subnets and KMS keys are regional): overrides of the home request for one allowed region.
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html
+ */
+export const RegionLocations = z
+  .object({
+    /** AlgorithmSpecification.TrainingImage in this region (an ECR image of this region, or a replicated one). */
+    trainingImage: z.string().min(1).optional(),
+    /** S3 URI of every input channel (InputDataConfig[].DataSource.S3DataSource.S3Uri), by channel name. */
+    inputChannels: z.record(channelName, s3Uri).optional(),
+    /** OutputDataConfig.S3OutputPath in this region. */
+    outputPath: s3Uri.optional(),
+    /** Checkpoint location in this region (interruptible jobs, or CheckpointConfig.S3Uri). */
+    checkpointS3Uri: s3Uri.optional(),
+    vpcConfig: z.object({ SecurityGroupIds: z.array(z.string().min(1)).min(1).max(5), Subnets: z.array(z.string().min(1)).min(1).max(16) }).strict().optional(),
+    /** ResourceConfig.VolumeKmsKeyId in this region. */
+    volumeKmsKeyId: z.string().min(1).optional(),
+    /** OutputDataConfig.KmsKeyId in this region. */
+    outputKmsKeyId: z.string().min(1).optional(),
+    /** A different execution role for this region (IAM is global; optional). */
+    roleArn: z.string().regex(TRAINING_ROLE_ARN, 'expected an IAM role ARN whose name starts with carbonpilot-training-').optional(),
+  })
+  .strict();
+export type RegionLocations = z.infer<typeof RegionLocations>;
+
+export const AllowedRegion = z
+  .object({
+    region: awsRegion,
+    /**
+     * Region-local overrides of the home request (allowedRegions[0] is home: its request is the trainingJob as given).
+     * A region other than home is chosen only when its set is complete, unless the request is `regionNeutral`.
+     */
+    locations: RegionLocations.optional(),
+  })
+  .strict();
 
 export const Interruptible = z.union([
   z.literal(false),
@@ -72,7 +106,10 @@ export const JobRequest = z
     deadline: isoInstant,
     expectedDurationSec: z.number().int().min(60).max(30 * 86400).optional(),
     estimateFromHistory: z.object({ jobFamily: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).optional(),
-    allowedRegions: z.array(AllowedRegion).min(1),
+    /** allowedRegions[0] is the home region (where the trainingJob's own locations are; the run-now reference). */
+    allowedRegions: z.array(AllowedRegion).min(1).max(16),
+    /** The request runs unchanged in every allowed region (no region-local locations needed). Buckets are still checked. */
+    regionNeutral: z.boolean().default(false),
     interruptible: Interruptible.default(false),
     signal: z.enum(['average', 'marginal']).default('average'),
     ownerTags: z.record(z.string().regex(/^[\w.:/=+@-]{1,128}$/), z.string().max(256)).default({}),

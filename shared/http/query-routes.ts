@@ -4,7 +4,7 @@
  * zod; a bad one is a 400 naming it. Every body says `demo: true` when the data is the generated demo fleet.
  */
 import { z } from 'zod';
-import type { AppDeps } from '../composition/deps';
+import type { QueryDeps } from '../composition/deps';
 import { aggregate, REPORT_DIMENSIONS } from '../domain/footprint/aggregate';
 import { BUCKETS, STACK_DIMENSIONS, stackedTimeseries } from '../domain/footprint/timeseries';
 import { fetchHourly } from '../use-cases/intensity-resolver';
@@ -74,7 +74,7 @@ const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endS
 export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> =>
   fetchHourly(providers, zone, signal, w); // a view: a failing provider (unknown zone, outage) never blanks it
 
-export type KpiSources = Pick<AppDeps, 'store' | 'intensityProviders'> & { signal: IntensitySignal };
+export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'>;
 
 /** Gather what the KPIs need (intervals, resources, 30 days of trailing hourly intensity) and compute them. */
 export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: SchedulerOutcomes): Promise<KpiReport> {
@@ -88,7 +88,7 @@ export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: Schedu
 }
 
 /** The query routes, bound to the app's dependencies. */
-export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[] {
+export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Route[] {
   const store = deps.store;
   const scheduler = async () => (opts.schedulerOutcomes ? await opts.schedulerOutcomes() : undefined);
   return [
@@ -143,12 +143,12 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         const w0 = await resolveWindow(store, q, MAX_HEATMAP_SEC, 7 * DAY_SEC);
         const w = { startSec: alignDown(w0.startSec, DAY_SEC), endSec: alignUp(w0.endSec, DAY_SEC) };
         if (w.endSec - w.startSec > MAX_HEATMAP_SEC) w.startSec = w.endSec - MAX_HEATMAP_SEC;
-        const zone = signalZone(info, deps.config.signal);
+        const zone = signalZone(info, deps.signal);
         if (!zone) {
-          const message = noSignalZoneMessage(q.region, deps.config.signal);
+          const message = noSignalZoneMessage(q.region, deps.signal);
           throw new HttpError(400, `invalid query: region: ${message}`, [{ field: 'region', message }]);
         }
-        const points = await hourlyIntensity(deps.intensityProviders, zone, deps.config.signal, w);
+        const points = await hourlyIntensity(deps.intensityProviders, zone, deps.signal, w);
         const days = Array.from({ length: (w.endSec - w.startSec) / DAY_SEC }, (_, k) => utcDay(w.startSec + k * DAY_SEC));
         const cells: (number | null)[][] = days.map(() => new Array<number | null>(24).fill(null));
         for (const p of points) {
@@ -162,7 +162,7 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
         return ok({
           ...windowBody(w),
           region: q.region, zone, zoneSource: info.zoneSource,
-          signal: deps.config.signal, providers, qualities, unit: 'gCO2e/kWh',
+          signal: deps.signal, providers, qualities, unit: 'gCO2e/kWh',
           days, cells,
           min: values.length ? Math.min(...values) : null,
           max: values.length ? Math.max(...values) : null,
@@ -176,7 +176,7 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
       handle: async (req) => {
         const q = validate(KpisQuery, params(req.query), 'query');
         const w = await resolveWindow(store, q);
-        const r = await loadKpiReport({ store, intensityProviders: deps.intensityProviders, signal: deps.config.signal }, w, await scheduler());
+        const r = await loadKpiReport(deps, w, await scheduler());
         return ok({ ...windowBody(w), kpis: r.kpis, signals: r.signals, demo: r.demo });
       },
     },
@@ -216,7 +216,7 @@ export function queryRoutes(deps: AppDeps, opts: QueryRouteOptions = {}): Route[
           regions: [...regions].sort(),
           teams: [...teams].sort(),
           resources: resources.length,
-          signal: deps.config.signal,
+          signal: deps.signal,
           dimensions: REPORT_DIMENSIONS,
           demo: resources.some((r) => r.demo === true),
         });

@@ -25,8 +25,10 @@ export interface MetricsSource {
 }
 export interface MetricsFetchResult {
   telemetry: ResourceTelemetry[];
-  /** Resources not fetched (request budget exhausted, permanent errors) with the reason. */
+  /** Resources not fetched (request budget exhausted, permanent errors) with the reason; retried next run. */
   skipped: { resourceKey: string; reason: string }[];
+  /** Resources whose telemetry cannot be read at all (region not readable): reported as errors; the cursor stays. */
+  errors?: { resourceKey: string; error: string }[];
   /** Metrics requested (GetMetricData is priced per metric requested). */
   metricsRequested: number;
   apiCalls: number;

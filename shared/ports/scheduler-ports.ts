@@ -20,8 +20,10 @@ export interface PlanInputs {
   interruptible: boolean;
   restartOverheadSec: number;
   signal: IntensitySignal;
-  /** Allowed regions in request order (regions[0] = the run-now reference). */
+  /** Usable allowed regions in request order (regions[0] = home, the run-now reference). */
   regions: string[];
+  /** Allowed regions left out of planning, with the reason (e.g. incomplete region-local locations). */
+  excludedRegions?: { region: string; reason: string }[];
 }
 
 export interface LaunchRecord {
@@ -102,12 +104,31 @@ export interface SegmentScheduler {
   delete(name: string): Promise<void>;
 }
 
-/** Launches and stops SageMaker training jobs in a region. */
+/** What SageMaker says about a training job (DescribeTrainingJob), for the hourly reconcile. */
+export interface TrainingJobStatusReport {
+  status: 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+  failureReason?: string;
+  /** TrainingEndTime when known. */
+  endSec?: EpochSec;
+}
+
+/** Launches, stops and describes SageMaker training jobs in a region. */
 export interface TrainingLauncher {
   /** 'exists' when a job of this name already exists (a duplicate delivery): success, nothing new started. */
   create(region: string, jobName: string, request: Record<string, unknown>): Promise<'created' | 'exists'>;
   /** Idempotent: stopping a job that is already stopping/stopped/completed is success. */
   stop(region: string, jobName: string): Promise<void>;
+  /** The job's status in its region; undefined when SageMaker does not know the name. */
+  describe(region: string, jobName: string): Promise<TrainingJobStatusReport | undefined>;
+}
+
+/**
+ * Checks, before the first launch in a region, that the request's region-local references really are in that
+ * region (S3 buckets via GetBucketLocation in AWS; image registry and KMS key regions from their ARNs/URIs).
+ * Returns the problems found (empty = verified). Errors of the check itself (throttling) are thrown.
+ */
+export interface LocationVerifier {
+  verify(region: string, refs: import('../domain/scheduler/region-request').RegionLocalRefs): Promise<string[]>;
 }
 
 /** No capacity for the instance type right now (ResourceLimitExceeded, InsufficientCapacity): retry or move. */
@@ -166,6 +187,8 @@ export interface SchedulingDeps {
   clock: Clock;
   regionInfo: (region: string) => RegionInfo | undefined;
   lookupInstance: (instanceType: string) => InstanceSpec | undefined;
+  /** Region-local reference checks before a launch; absent = not checked (plan previews). */
+  locations?: LocationVerifier;
   config?: Partial<SchedulingConfig>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }

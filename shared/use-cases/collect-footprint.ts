@@ -3,7 +3,7 @@
  * A late run catches up, a duplicate run is a no-op, provisional intervals are replaced by later revisions.
  */
 import type { Clock, EventPublisher, FootprintStore, MetricsSource, PutOutcome } from '../ports';
-import { computeInterval, type ComputeIntervalInput } from '../domain/footprint/compute-interval';
+import { computeInterval, intervalRevision, type ComputeIntervalInput } from '../domain/footprint/compute-interval';
 import { resolveAttribution, type AttributionKeys } from '../domain/attribution';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
 import { signalZone, type RegionInfo } from '../domain/regions/region-catalog';
@@ -30,6 +30,12 @@ export interface CollectorDeps {
   /** Most one run collects per resource (a long outage is caught up over several runs). */
   maxCatchUpSec: number;
   storeRawSamples: boolean;
+  /**
+   * An hour of an active resource with no telemetry at all stays provisional (collected again, cursor held) until
+   * this long after the hour ends; then it is written final as `no-telemetry` (coverage 0 %). Either way it is
+   * reported in `noTelemetry`: a misconfigured agent or region never turns silently into zero energy.
+   */
+  noTelemetryGraceSec?: number;
 }
 
 export interface CollectResult {
@@ -41,6 +47,8 @@ export interface CollectResult {
   completed: number;
   skipped: { resourceKey: string; reason: string }[];
   errors: { resourceKey: string; error: string }[];
+  /** Hours of active resources without any telemetry: provisional while within the grace period, then final. */
+  noTelemetry: { resourceKey: string; intervalStartSec: number; final: boolean }[];
   days: string[];
   metricsRequested: number;
   /** Final intervals this run wrote or replaced (for the EMF metrics); not for logging whole. */
@@ -56,7 +64,7 @@ interface Plan {
 
 export const makeCollectFootprint = (d: CollectorDeps) =>
   async (resourceKeys: string[]): Promise<CollectResult> => {
-    const res: CollectResult = { resources: resourceKeys.length, written: 0, replaced: 0, unchanged: 0, upToDate: 0, completed: 0, skipped: [], errors: [], days: [], metricsRequested: 0, finalIntervals: [] };
+    const res: CollectResult = { resources: resourceKeys.length, written: 0, replaced: 0, unchanged: 0, upToDate: 0, completed: 0, skipped: [], errors: [], noTelemetry: [], days: [], metricsRequested: 0, finalIntervals: [] };
     const cursorMoves: { key: string; version: number; toSec: number }[] = [];
     const days = new Set<string>();
     const horizon = alignDown(d.clock.nowSec() - d.lagSec, d.intervalSec);
@@ -102,6 +110,7 @@ export const makeCollectFootprint = (d: CollectorDeps) =>
         res.metricsRequested += fetched.metricsRequested;
         telemetry = new Map(fetched.telemetry.map((t) => [t.resourceKey, t]));
         for (const s of fetched.skipped) res.skipped.push(s);
+        for (const e of fetched.errors ?? []) res.errors.push(e);
       } catch (e) {
         for (const p of group) res.errors.push({ resourceKey: p.key, error: `telemetry: ${errorText(e)}` });
         continue;
@@ -160,7 +169,15 @@ async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days:
       pueSource: info.pueSource,
       intensity: await d.intensity.forInterval(zone, slot),
     };
-    const interval: FootprintInterval = computeInterval(input);
+    let interval: FootprintInterval = computeInterval(input);
+    if (interval.method === 'no-telemetry' && interval.coveragePct === 0) {
+      // Nothing at all came back for an hour the resource ran: wait for late data (or a fixed agent) before accepting zero.
+      const final = d.clock.nowSec() >= slot.endSec + (d.noTelemetryGraceSec ?? 0);
+      res.noTelemetry.push({ resourceKey: p.key, intervalStartSec: slot.startSec, final });
+      if (!final && !interval.provisional) {
+        interval = { ...interval, provisional: true, revision: intervalRevision(true, interval.intensityQuality), issues: [...interval.issues, `no telemetry yet: provisional until ${(d.noTelemetryGraceSec ?? 0) / 3600} h after the hour`] };
+      }
+    }
     const outcome: PutOutcome = await d.store.putInterval(interval);
     counts[outcome]++;
     days.add(utcDay(slot.startSec)); // also when unchanged: a retry must announce the days again

@@ -19,7 +19,8 @@ import {
   type SchedulingDeps,
   type SegmentRecord,
 } from '../ports/scheduler-ports';
-import { deleteSchedules, makeScheduleJob, schedulingConfig } from './schedule-job';
+import { checkpointOf, deleteSchedules, makeScheduleJob, schedulingConfig } from './schedule-job';
+import { regionLocalRefs, regionRequest } from '../domain/scheduler/region-request';
 
 export type DispatchOutcome =
   | 'started'
@@ -83,15 +84,44 @@ const tagsFor = (job: JobRecord, seg: number, remainingSec: number): { Key: stri
   ].slice(0, 50); // SageMaker allows 50 tags per resource
 };
 
-/** The CreateTrainingJob request of one segment: deterministic name, checkpoint location for resumable jobs. */
-export function createRequestFor(job: JobRecord, seg: number, attempt: number, remainingSec: number): { name: string; request: Record<string, unknown> } {
+/**
+ * The CreateTrainingJob request of one segment in `region`: the home request with that region's region-local
+ * overrides applied (regionRequest), a deterministic name, the checkpoint location for resumable jobs, our tags.
+ * Throws a RegionNotUsableError when the request has no complete region-local set for `region`.
+ */
+export function createRequestFor(job: JobRecord, seg: number, attempt: number, remainingSec: number, region: string): { name: string; request: Record<string, unknown> } {
   const name = trainingJobName(job.training.TrainingJobName, job.jobId, seg, attempt);
-  const ck = job.request.interruptible;
-  const base = job.training as Record<string, unknown>;
-  const request: Record<string, unknown> = { ...base, TrainingJobName: name, Tags: tagsFor(job, seg, remainingSec) };
-  if (ck !== false) request.CheckpointConfig = { ...((base.CheckpointConfig as object) ?? {}), S3Uri: ck.checkpointS3Uri };
-  return { name, request };
+  const allowed = job.request.allowedRegions;
+  const r = regionRequest({
+    spec: job.training,
+    homeRegion: allowed[0].region,
+    region,
+    locations: allowed.find((a) => a.region === region)?.locations,
+    regionNeutral: job.request.regionNeutral === true,
+    checkpointS3Uri: checkpointOf(job.request),
+  });
+  if (!r.complete) throw new RegionNotUsableError(region, `no region-local ${r.missing.join(', ')}`);
+  return { name, request: { ...r.request, TrainingJobName: name, Tags: tagsFor(job, seg, remainingSec) } };
 }
+
+/** A region the job cannot run in (incomplete region-local set, or its locations are not in that region). */
+export class RegionNotUsableError extends Error {
+  readonly retryable = false;
+  constructor(
+    readonly region: string,
+    readonly reason: string,
+  ) {
+    super(`${region}: ${reason}`);
+    this.name = 'RegionNotUsableError';
+  }
+}
+
+/** Regions a segment may start in: the target first, then the other planned regions; a resume stays where it ran (checkpoints are region-local). */
+const launchOrder = (job: JobRecord, target: string): string[] => {
+  const last = job.launches[job.launches.length - 1];
+  if (job.workDoneSec > 0 && last) return [last.region];
+  return [target, ...job.inputs.regions.filter((r) => r !== target)];
+};
 
 export const makeDispatchSegment = (d: SchedulingDeps) => {
   const cfg = schedulingConfig(d);
@@ -115,22 +145,37 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
     const plannedEnd = later.length ? later[later.length - 1].endSec : seg.endSec;
     const runToCompletion = later.length > 0 && plannedEnd + latenessSec > hardEndSec(job);
 
-    // Target region first, then the other allowed regions (each holds the data) if it has no capacity.
+    // Target region first, then the other usable regions (each has its region-local set) if it has no capacity or its
+    // locations fail the check; the request launched is always the region's own (regionRequest).
     const target = seg.launchedRegion ?? seg.region;
-    const order = [target, ...job.inputs.regions.filter((r) => r !== target)];
-    const { name, request } = createRequestFor(job, seg.n, seg.attempt, remaining);
+    const order = launchOrder(job, target);
+    const name = trainingJobName(job.training.TrainingJobName, job.jobId, seg.n, seg.attempt);
     let launched: string | undefined;
     const capacity: string[] = [];
+    const unusable: string[] = [];
     for (const region of order) {
       try {
+        const { request } = createRequestFor(job, seg.n, seg.attempt, remaining, region);
+        const problems = d.locations ? await d.locations.verify(region, regionLocalRefs(request)) : [];
+        if (problems.length) throw new RegionNotUsableError(region, problems.join('; '));
         await d.launcher.create(region, name, request);
         launched = region;
         break;
       } catch (e) {
+        if (e instanceof RegionNotUsableError) {
+          unusable.push(e.message);
+          d.log?.('region not usable', { jobId: job.jobId, segment: seg.n, region, reason: e.reason });
+          continue;
+        }
         if (!(e instanceof CapacityError)) throw e;
         capacity.push(`${region}: ${e.message}`);
       }
     }
+    if (!launched && !capacity.length) {
+      await failJob(job.jobId, now, `no allowed region can run the job: ${unusable.join('; ')}`);
+      return { outcome: 'failed', jobId: job.jobId, segment: seg.n, note: unusable.join('; ') };
+    }
+    if (unusable.length) capacity.push(...unusable);
     if (!launched) return capacityRetry(job, seg, now, capacity);
 
     const claimed = await d.jobs.putSegment({ ...seg, status: 'started', trainingJobName: name, launchedRegion: launched, version: seg.version + 1 }, seg.version);
@@ -143,7 +188,7 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
     }
     const note = [
       `segment ${seg.n} started in ${launched} as ${name}`,
-      launched !== target ? `(no capacity in ${target}: moved)` : '',
+      launched !== target ? `(${unusable.length ? unusable.join('; ') : `no capacity in ${target}`}: moved)` : '',
       runToCompletion ? `(late start: running to completion to hold the deadline)` : '',
     ].filter(Boolean).join(' ');
     await updateJob(d, job.jobId, (j) => {
@@ -271,11 +316,42 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
     return { outcome: 'ignored', ...base };
   };
 
+  /**
+   * Hourly reconcile: ask SageMaker (DescribeTrainingJob, in the segment's own region) about every running segment and
+   * apply what the state-change event would have said. A lost event, or a region without a forwarder, then delays an
+   * outcome by at most an hour but never loses it; a duplicate of an event already applied changes nothing.
+   */
+  const reconcile = async (): Promise<ReconcileSummary> => {
+    const out: ReconcileSummary = { checked: 0, applied: [], errors: [] };
+    for (const job of await d.jobs.listByStatus('running')) {
+      for (const seg of await d.jobs.getSegments(job.jobId)) {
+        if (seg.status !== 'started' || !seg.trainingJobName || !seg.launchedRegion) continue;
+        out.checked++;
+        try {
+          const r = await d.launcher.describe(seg.launchedRegion, seg.trainingJobName);
+          if (!r || r.status === 'InProgress' || r.status === 'Stopping') continue;
+          const res = await onStateChange({ TrainingJobName: seg.trainingJobName, TrainingJobStatus: r.status, ...(r.failureReason ? { FailureReason: r.failureReason } : {}) });
+          out.applied.push({ jobId: job.jobId, trainingJobName: seg.trainingJobName, region: seg.launchedRegion, status: r.status, outcome: res.outcome });
+        } catch (e) {
+          out.errors.push({ jobId: job.jobId, trainingJobName: seg.trainingJobName, error: e instanceof Error ? e.message : String(e) });
+        }
+      }
+    }
+    return out;
+  };
+
   return {
     dispatch: (p: DispatchPayload): Promise<DispatchResult> => (p.action === 'start' ? start(p) : stop(p)),
     onStateChange,
+    reconcile,
   };
 };
+
+export interface ReconcileSummary {
+  checked: number;
+  applied: { jobId: string; trainingJobName: string; region: string; status: string; outcome: DispatchOutcome }[];
+  errors: { jobId: string; trainingJobName: string; error: string }[];
+}
 
 export class JobNotFoundError extends Error {
   readonly retryable = false;

@@ -12,6 +12,7 @@ import { parseIsoInstant, type EpochSec } from '../domain/time';
 import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
 import type { JobRequest, TrainingJobSpec } from '../contracts/job-request';
+import { regionRequest } from '../domain/scheduler/region-request';
 import {
   DEFAULT_SCHEDULING_CONFIG,
   type JobRecord,
@@ -104,6 +105,19 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
     powerSource = `${training.ResourceConfig.InstanceCount} × ${spec.instanceType} at ${TRAINING_UTIL_PCT} % accelerator utilisation (${spec.sources[0] ?? 'instance catalog'})`;
   } else notes.push(powerSource);
 
+  // A region other than home is planned only when the request can really run there (its region-local set is complete).
+  const usable: string[] = [];
+  const excludedRegions: { region: string; reason: string }[] = [];
+  for (const a of req.allowedRegions) {
+    const r = regionRequest({ spec: training, homeRegion: req.allowedRegions[0].region, region: a.region, locations: a.locations, regionNeutral: req.regionNeutral, checkpointS3Uri: checkpointOf(req) });
+    if (r.complete) usable.push(a.region);
+    else {
+      const reason = `no region-local ${r.missing.map((m) => `locations.${m}`).join(', ')} for ${a.region}`;
+      excludedRegions.push({ region: a.region, reason });
+      notes.push(`${a.region} not considered: ${reason}`);
+    }
+  }
+
   const deadlineSec = parseIsoInstant(req.deadline);
   if (deadlineSec <= nowSec) throw new JobRequestError('deadline', 'deadline is in the past');
   const earliest = req.earliestStart !== undefined ? parseIsoInstant(req.earliestStart) : nowSec;
@@ -121,10 +135,14 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
       interruptible: req.interruptible !== false,
       restartOverheadSec: req.interruptible === false ? 0 : req.interruptible.restartOverheadSec,
       signal,
-      regions: req.allowedRegions.map((a) => a.region),
+      regions: usable,
+      ...(excludedRegions.length ? { excludedRegions } : {}),
     },
   };
 }
+
+/** The job's home checkpoint location (interruptible jobs). */
+export const checkpointOf = (req: Pick<JobRequest, 'interruptible'>): string | undefined => (req.interruptible === false ? undefined : req.interruptible.checkpointS3Uri);
 
 /** Forecasts of every allowed region, issued now (the planner's input). */
 export async function regionForecasts(d: SchedulingDeps, inputs: PlanInputs, nowSec: EpochSec): Promise<RegionForecast[]> {

@@ -5,8 +5,9 @@
 import { DynamoFootprintStore } from '../../shared/adapters/aws/dynamodb-footprint-store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/adapters/local/embedded-dynamodb';
 import { ManualClock } from '../../shared/adapters/local/manual-clock';
-import { localDeps } from '../../shared/composition/local';
-import type { AppDeps } from '../../shared/composition/deps';
+import { queryDepsOf } from '../../shared/composition/local';
+import { makeCore, tableStores } from '../../shared/composition/factories';
+import type { QueryDeps } from '../../shared/composition/deps';
 import { loadConfig } from '../../shared/contracts/config';
 import { rollupsForDay } from '../../shared/domain/footprint/aggregate';
 import { DAY_SEC, HOUR_SEC, utcDay } from '../../shared/domain/time';
@@ -67,12 +68,12 @@ export function seedIntervals(): FootprintInterval[] {
 export interface SeededStore {
   db: EmbeddedDynamo;
   store: DynamoFootprintStore;
-  deps: AppDeps;
+  deps: QueryDeps;
   intervals: FootprintInterval[];
   close(): Promise<void>;
 }
 
-/** In-memory dynalite seeded with the fixture, and local AppDeps (demo + yearly intensity providers) around it. */
+/** In-memory dynalite seeded with the fixture, and the local query deps (stored → demo → yearly intensity) around it. */
 export async function startSeededStore(): Promise<SeededStore> {
   const db = await startEmbeddedDynamo({});
   const store = new DynamoFootprintStore(db.client, db.tableName);
@@ -86,13 +87,7 @@ export async function startSeededStore(): Promise<SeededStore> {
     const day = utcDay(SEED_START_SEC + d * DAY_SEC);
     await store.putRollups(rollupsForDay(day, intervals));
   }
-  const deps = localDeps({
-    config: loadConfig({ MONITORED_REGIONS: '' }),
-    dynamo: db.client,
-    store,
-    clock: new ManualClock(SEED_END_SEC),
-    publisher: { publish: async () => undefined },
-    demoAnchorSec: SEED_END_SEC,
-  });
+  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores: tableStores(db.client, db.tableName), clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
+  const deps = queryDepsOf(core);
   return { db, store, deps, intervals, close: () => db.close() };
 }

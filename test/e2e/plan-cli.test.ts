@@ -26,7 +26,7 @@ describe('carbonpilot plan / submit (e2e)', () => {
     writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body));
     return f;
   };
-  const marginal = { ...example, signal: 'marginal', deadline: '2026-11-22T06:00:00Z', allowedRegions: [{ region: 'us-east-1', dataLocations: ['s3://my-ml-bucket/data'] }] };
+  const marginal = { ...example, signal: 'marginal', deadline: '2026-11-22T06:00:00Z', allowedRegions: [{ region: 'us-east-1' }] };
 
   it('previews the example on the demo series: segments, savings, reasons, labelled demo, nothing stored', () => {
     const r = cli('plan', join(ROOT, 'examples/job-request.json'), '--now', NOW, '--data-dir', join(dir, 'empty'));

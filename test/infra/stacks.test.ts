@@ -241,7 +241,7 @@ describe('permission mapping (fixture pipeline)', () => {
       permissions: [
         { kind: 'table', actions: ['dynamodb:Query'] },
         { kind: 'service', actions: ['cloudwatch:GetMetricData'], reason: 'fixture reason: GetMetricData has no resource-level permissions' },
-        { kind: 'secret', secretEnv: 'PROVIDER_TOKEN_SECRET' },
+        { kind: 'secret', secretEnv: 'PROVIDER_SECRET_ID' },
       ],
     },
   ];
@@ -263,7 +263,7 @@ describe('permission mapping (fixture pipeline)', () => {
       },
     });
     s.statelessTemplate.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PROVIDER_TOKEN_SECRET: 'carbonpilot/provider-token-secret' }) },
+      Environment: { Variables: Match.objectLike({ PROVIDER_SECRET_ID: 'carbonpilot/provider-secret-id' }) },
     });
   });
 

@@ -55,7 +55,7 @@ describe('scheduling a job', () => {
 
 describe('signal', () => {
   it('plans a marginal request on the WattTime region of each allowed region, not its Electricity Maps zone', async () => {
-    const r = await submit({ signal: 'marginal', allowedRegions: [{ region: 'us-east-1', dataLocations: ['s3://b/d'] }, { region: 'us-west-2', dataLocations: ['s3://b/d'] }] });
+    const r = await submit({ signal: 'marginal', allowedRegions: [{ region: 'us-east-1' }, { region: 'us-west-2' }], regionNeutral: true });
     expect(r.job.inputs.signal).toBe('marginal');
     expect([...new Set(h.forecasts.asked)].sort()).toEqual(['BPA|marginal', 'PJM_DC|marginal']);
   });

@@ -6,6 +6,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { credentialsFromRecord, type ProviderCredentials } from '../../contracts/config';
 import type { EpochSec } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
@@ -26,12 +27,7 @@ export const CREDENTIAL_KEYS = {
 } as const;
 export const PROVIDER_SECRET_ENV = 'PROVIDER_SECRET_ID';
 
-export interface ProviderCredentials {
-  electricityMapsToken?: string;
-  wattTime?: { username: string; password: string };
-  /** NESO needs no key; it is opt-in so that a run without network access makes no calls. */
-  neso: boolean;
-}
+export type { ProviderCredentials };
 
 /** A live provider as the ingest and backfill use it: actuals, forecasts, and which zones/signals it serves. */
 export interface LiveProvider extends IntensityProvider {
@@ -56,17 +52,7 @@ export class MissingCredentialError extends Error {
 
 const nonEmpty = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
-/** Credentials from a flat record of keys (the environment, or the parsed secret JSON). */
-export function credentialsFromRecord(r: Record<string, unknown>): ProviderCredentials {
-  const token = nonEmpty(r[CREDENTIAL_KEYS.electricityMapsToken]);
-  const username = nonEmpty(r[CREDENTIAL_KEYS.wattTimeUsername]);
-  const password = nonEmpty(r[CREDENTIAL_KEYS.wattTimePassword]);
-  const neso = r[CREDENTIAL_KEYS.nesoEnabled];
-  const c: ProviderCredentials = { neso: neso === true || neso === 'true' || neso === '1' };
-  if (token) c.electricityMapsToken = token;
-  if (username && password) c.wattTime = { username, password };
-  return c;
-}
+export { credentialsFromRecord };
 
 export const credentialsFromEnv = (env: Record<string, string | undefined>): ProviderCredentials => credentialsFromRecord(env);
 
@@ -145,17 +131,17 @@ export function buildLiveProviders(c: ProviderCredentials, o: LiveProviderOption
 
 /**
  * The configured live providers for this process, read once (per Lambda cold start): from the secret named by
- * PROVIDER_SECRET_ID when set, else from the environment. An empty list means "none configured".
+ * PROVIDER_SECRET_ID when set, else from the credentials the configuration parsed from the environment.
+ * An empty list means "none configured".
  */
 export function liveProvidersLoader(
-  env: Record<string, string | undefined>,
+  src: { providerSecretId?: string; localCredentials: ProviderCredentials },
   o: LiveProviderOptions & { secrets?: Pick<SecretsManagerClient, 'send'> } = {},
 ): () => Promise<LiveProvider[]> {
   let cached: Promise<LiveProvider[]> | undefined;
   return () =>
     (cached ??= (async () => {
-      const secretId = nonEmpty(env[PROVIDER_SECRET_ENV]);
-      const creds = secretId ? await credentialsFromSecret(o.secrets ?? new SecretsManagerClient({}), secretId) : credentialsFromEnv(env);
+      const creds = src.providerSecretId ? await credentialsFromSecret(o.secrets ?? new SecretsManagerClient({}), src.providerSecretId) : src.localCredentials;
       return buildLiveProviders(creds, o);
     })().catch((e) => {
       cached = undefined; // a failed secret read is retried on the next invocation

@@ -1,39 +1,21 @@
 /**
- * The local runtime: embedded DynamoDB API (dynalite), a local EventBridge stand-in, the same handlers as
- * in AWS with local adapters, and a replay of the DEMO fleet over the days before `nowSec`.
+ * The local runtime: drives the clock of the local environment (shared/composition/local.ts builds everything: the
+ * embedded DynamoDB API, the local EventBridge stand-in, the same handlers as in AWS with local adapters) through a
+ * replay of the DEMO fleet over the days before `nowSec`.
  */
-import { PIPELINE, type PipelineFunction } from '../../pipeline';
-import { loadConfig, type AppConfig } from '../../contracts/config';
-import { DynamoFootprintStore } from '../aws/dynamodb-footprint-store';
-import { localDeps } from '../../composition/local';
-import type { AppDeps } from '../../composition/deps';
+import type { AppConfig } from '../../contracts/config';
+import { startLocalEnvironment, type LocalEnvironment } from '../../composition/local';
+import type { AppCore } from '../../composition/deps';
+import { PIPELINE } from '../../pipeline';
 import { alignDown, DAY_SEC, HOUR_SEC, type EpochSec } from '../../domain/time';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from './embedded-dynamodb';
-import { LocalBus } from './local-bus';
-import { ManualClock } from './manual-clock';
-import { LocalTrainingLauncher, makeDemoJobRequests } from './local-training-launcher';
-import { LocalSegmentScheduler } from './local-segment-scheduler';
-import { DynamoJobStore } from '../aws/dynamodb-job-store';
-import { SeriesForecastSource } from '../intensity/series-forecast-source';
+import type { EmbeddedDynamo } from './embedded-dynamodb';
+import type { LocalBus } from './local-bus';
+import type { ManualClock } from './manual-clock';
+import { makeDemoJobRequests, type LocalTrainingLauncher } from './local-training-launcher';
+import type { LocalSegmentScheduler } from './local-segment-scheduler';
+import type { DynamoFootprintStore } from '../aws/dynamodb-footprint-store';
 import { makeSubmitJob } from '../../use-cases/dispatch-segment';
 import type { SchedulingDeps } from '../../ports/scheduler-ports';
-
-type HandlerModule = { makeHandler: (getDeps: () => Promise<AppDeps>) => (event: unknown, context: unknown) => Promise<unknown> };
-
-/** Load each pipeline function's handler module (the very files Lambda runs) and bind it to local deps. */
-export function bindHandlers(pipeline: readonly PipelineFunction[], deps: AppDeps) {
-  const handlers = new Map<string, (event: unknown) => Promise<unknown>>();
-  for (const fn of pipeline) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`../../../${fn.handlerPath.replace(/\.ts$/, '')}`) as HandlerModule;
-    const h = mod.makeHandler(async () => deps);
-    let n = 0;
-    handlers.set(fn.id, (event) =>
-      h(event, { functionName: fn.id, awsRequestId: `${fn.id}-${++n}`, invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.id}` }),
-    );
-  }
-  return handlers;
-}
 
 export interface LocalRuntimeOptions {
   dataDir?: string;
@@ -50,11 +32,13 @@ export interface LocalRuntimeOptions {
 }
 
 export interface LocalRuntime {
+  env: LocalEnvironment;
   db: EmbeddedDynamo;
   store: DynamoFootprintStore;
   clock: ManualClock;
   bus: LocalBus;
-  deps: AppDeps & { scheduling: SchedulingDeps };
+  core: AppCore;
+  scheduling: SchedulingDeps;
   launcher: LocalTrainingLauncher;
   segments: LocalSegmentScheduler;
   config: Readonly<AppConfig>;
@@ -68,46 +52,15 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   const days = o.days ?? 14;
   const stepSec = o.stepSec ?? HOUR_SEC;
   const replayStartSec = alignDown(o.nowSec, HOUR_SEC) - days * DAY_SEC;
-  const config = loadConfig({
-    MONITORED_REGIONS: '',
-    COLLECT_LAG_SEC: '600',
-    ...o.env,
-  });
-  const db = await startEmbeddedDynamo({ dataDir: o.dataDir, tableName: config.tableName, endpoint: o.env?.DYNAMODB_ENDPOINT });
-  const store = new DynamoFootprintStore(db.client, db.tableName);
-  const clock = new ManualClock(replayStartSec);
-  let bus: LocalBus;
-  const launcher = new LocalTrainingLauncher(clock);
-  const segments = new LocalSegmentScheduler(o.schedulesFile);
-  const app = localDeps({
-    config,
-    dynamo: db.client,
-    store,
-    clock,
+  const env = await startLocalEnvironment({
+    dataDir: o.dataDir,
+    schedulesFile: o.schedulesFile,
     demoAnchorSec: o.nowSec,
-    extraResources: () => launcher.resources(),
-    publisher: { publish: async (entries) => bus.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) },
+    startSec: replayStartSec,
+    env: o.env ?? {},
   });
-  const deps = {
-    ...app,
-    scheduling: {
-      jobs: new DynamoJobStore(db.client, db.tableName),
-      scheduler: segments,
-      launcher,
-      forecasts: new SeriesForecastSource(app.intensityProviders, app.intensityStore),
-      clock,
-      regionInfo: app.regionInfo,
-      lookupInstance: app.lookupInstance,
-      log: app.log,
-    },
-  };
-  const handlers = bindHandlers(PIPELINE, deps);
-  const invoke = async (fnId: string, event: unknown) => {
-    const h = handlers.get(fnId);
-    if (!h) throw new Error(`no handler bound for ${fnId}`);
-    await h(event);
-  };
-  bus = new LocalBus(PIPELINE, invoke);
+  const { db, clock, bus, launcher, segments, config, invoke } = env;
+  const store = env.stores.store;
   const dispatcherId = PIPELINE.find((f) => f.triggers.some((t) => t.type === 'one-time-schedules'))?.id;
 
   /** EventBridge Scheduler stand-in: each due one-time schedule fires at its own time, straight to the dispatcher. */
@@ -122,13 +75,13 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   };
 
   if (o.demoJobs ?? true) {
-    const submit = makeSubmitJob(deps.scheduling);
+    const submit = makeSubmitJob(env.scheduling);
     for (const req of makeDemoJobRequests(replayStartSec)) await submit(req);
   }
 
   let at = replayStartSec;
   return {
-    db, store, clock, bus, deps, config, replayStartSec, launcher, segments,
+    env, db, store, clock, bus, core: env.core, scheduling: env.scheduling, config, replayStartSec, launcher, segments,
     async advanceTo(toSec) {
       const total = Math.max(1, toSec - replayStartSec);
       while (at < toSec) {

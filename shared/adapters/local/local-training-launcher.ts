@@ -6,7 +6,8 @@
  */
 import type { ResourceRef } from '../../domain/types';
 import type { Clock } from '../../ports';
-import { CapacityError, type TrainingLauncher } from '../../ports/scheduler-ports';
+import { CapacityError, type LocationVerifier, type TrainingJobStatusReport, type TrainingLauncher } from '../../ports/scheduler-ports';
+import { bucketOf, ecrImageRegion, type RegionLocalRefs } from '../../domain/scheduler/region-request';
 import type { EpochSec } from '../../domain/time';
 import { JOB_API_VERSION, JobRequest, type TrainingJobStateChange } from '../../contracts/job-request';
 
@@ -60,6 +61,14 @@ export class LocalTrainingLauncher implements TrainingLauncher {
     j.reported = true; // the dispatcher stopped it and already knows
   }
 
+  async describe(region: string, jobName: string): Promise<TrainingJobStatusReport | undefined> {
+    this.settle(this.clock.nowSec());
+    const j = this.jobs.get(`${region}#${jobName}`);
+    if (!j) return undefined;
+    const status = j.ref.status as TrainingJobStatusReport['status'];
+    return { status, ...(j.ref.endSec !== undefined ? { endSec: j.ref.endSec } : {}) };
+  }
+
   /** Launched jobs as the SageMaker inventory would list them (for DemoInventory's `extra`). */
   async resources(): Promise<ResourceRef[]> {
     this.settle(this.clock.nowSec());
@@ -95,20 +104,51 @@ export class LocalTrainingLauncher implements TrainingLauncher {
 export function makeDemoJobRequests(nowSec: EpochSec): JobRequest[] {
   const iso = (t: EpochSec) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
   const H = 3600;
-  const spec = (prefix: string, instanceType: string, count = 1) => ({
+  // DEMO buckets and images follow one naming rule per region (demo-carbonpilot-<region>), which the demo location
+  // verifier below treats as the bucket's region; the home request uses the first allowed region's.
+  const bucket = (r: string) => `s3://demo-carbonpilot-${r}`;
+  const image = (r: string) => `123456789012.dkr.ecr.${r}.amazonaws.com/demo-train:1`;
+  const spec = (prefix: string, instanceType: string, home: string, count = 1) => ({
     TrainingJobName: prefix,
-    AlgorithmSpecification: { TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/demo-train:1', TrainingInputMode: 'File' as const },
+    AlgorithmSpecification: { TrainingImage: image(home), TrainingInputMode: 'File' as const },
     RoleArn: 'arn:aws:iam::123456789012:role/carbonpilot-training-demo',
     ResourceConfig: { InstanceType: instanceType, InstanceCount: count, VolumeSizeInGB: 100 },
     StoppingCondition: { MaxRuntimeInSeconds: 3 * 86400 },
-    OutputDataConfig: { S3OutputPath: 's3://demo-carbonpilot/output' },
+    InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `${bucket(home)}/data/${prefix}` } } }],
+    OutputDataConfig: { S3OutputPath: `${bucket(home)}/output` },
   });
-  const region = (r: string) => ({ region: r, dataLocations: [`s3://demo-carbonpilot-${r}/data`] });
+  const region = (r: string, prefix: string, checkpointed = false) => ({
+    region: r,
+    locations: {
+      trainingImage: image(r),
+      inputChannels: { train: `${bucket(r)}/data/${prefix}` },
+      outputPath: `${bucket(r)}/output`,
+      ...(checkpointed ? { checkpointS3Uri: `${bucket(r)}/ckpt/${prefix}` } : {}),
+    },
+  });
   const base = { apiVersion: JOB_API_VERSION, signal: 'average' as const, demo: true, earliestStart: iso(nowSec) };
   return [
-    { ...base, clientToken: `demo-nightly-ft-${nowSec}`, jobFamily: 'demo-nightly-ft', trainingJob: spec('demo-nightly-ft', 'ml.g5.12xlarge'), deadline: iso(nowSec + 24 * H), expectedDurationSec: 4 * H, allowedRegions: [region('us-east-1')], interruptible: false as const, ownerTags: { team: 'nlp', project: 'proj-1', model: 'model-llama-ft' } },
-    { ...base, clientToken: `demo-vit-pretrain-${nowSec}`, jobFamily: 'demo-vit', trainingJob: spec('demo-vit-pretrain', 'ml.p4d.24xlarge'), deadline: iso(nowSec + 48 * H), expectedDurationSec: 12 * H, allowedRegions: [region('us-east-1'), region('eu-north-1')], interruptible: { checkpointS3Uri: 's3://demo-carbonpilot/ckpt/vit', restartOverheadSec: 600 }, ownerTags: { team: 'vision', project: 'proj-2', model: 'model-vit-l' } },
-    { ...base, clientToken: `demo-dlrm-retrain-${nowSec}`, jobFamily: 'demo-dlrm', trainingJob: spec('demo-dlrm-retrain', 'ml.g6e.12xlarge'), deadline: iso(nowSec + 12 * H), expectedDurationSec: 1 * H, allowedRegions: [region('us-west-2'), region('eu-west-1')], interruptible: false as const, ownerTags: { team: 'recsys', project: 'proj-3', model: 'model-dlrm' } },
-    { ...base, clientToken: `demo-whisper-ft-${nowSec}`, jobFamily: 'demo-whisper', trainingJob: spec('demo-whisper-ft', 'ml.g5.2xlarge', 2), deadline: iso(nowSec + 36 * H), expectedDurationSec: 6 * H, allowedRegions: [region('eu-west-1'), region('eu-north-1')], interruptible: { checkpointS3Uri: 's3://demo-carbonpilot/ckpt/whisper', restartOverheadSec: 600 }, ownerTags: { team: 'speech', project: 'proj-4', model: 'model-whisper-s' } },
+    { ...base, clientToken: `demo-nightly-ft-${nowSec}`, jobFamily: 'demo-nightly-ft', trainingJob: spec('demo-nightly-ft', 'ml.g5.12xlarge', 'us-east-1'), deadline: iso(nowSec + 24 * H), expectedDurationSec: 4 * H, allowedRegions: [region('us-east-1', 'demo-nightly-ft')], interruptible: false as const, ownerTags: { team: 'nlp', project: 'proj-1', model: 'model-llama-ft' } },
+    { ...base, clientToken: `demo-vit-pretrain-${nowSec}`, jobFamily: 'demo-vit', trainingJob: spec('demo-vit-pretrain', 'ml.p4d.24xlarge', 'us-east-1'), deadline: iso(nowSec + 48 * H), expectedDurationSec: 12 * H, allowedRegions: [region('us-east-1', 'demo-vit-pretrain', true), region('eu-north-1', 'demo-vit-pretrain', true)], interruptible: { checkpointS3Uri: `${bucket('us-east-1')}/ckpt/demo-vit-pretrain`, restartOverheadSec: 600 }, ownerTags: { team: 'vision', project: 'proj-2', model: 'model-vit-l' } },
+    { ...base, clientToken: `demo-dlrm-retrain-${nowSec}`, jobFamily: 'demo-dlrm', trainingJob: spec('demo-dlrm-retrain', 'ml.g6e.12xlarge', 'us-west-2'), deadline: iso(nowSec + 12 * H), expectedDurationSec: 1 * H, allowedRegions: [region('us-west-2', 'demo-dlrm-retrain'), region('eu-west-1', 'demo-dlrm-retrain')], interruptible: false as const, ownerTags: { team: 'recsys', project: 'proj-3', model: 'model-dlrm' } },
+    { ...base, clientToken: `demo-whisper-ft-${nowSec}`, jobFamily: 'demo-whisper', trainingJob: spec('demo-whisper-ft', 'ml.g5.2xlarge', 'eu-west-1', 2), deadline: iso(nowSec + 36 * H), expectedDurationSec: 6 * H, allowedRegions: [region('eu-west-1', 'demo-whisper-ft', true), region('eu-north-1', 'demo-whisper-ft', true)], interruptible: { checkpointS3Uri: `${bucket('eu-west-1')}/ckpt/demo-whisper-ft`, restartOverheadSec: 600 }, ownerTags: { team: 'speech', project: 'proj-4', model: 'model-whisper-s' } },
   ].map((r) => JobRequest.parse(r));
+}
+
+/** The region of a DEMO bucket (`demo-carbonpilot-<region>`); undefined for any other name. */
+export const demoBucketRegion = (bucket: string): string | undefined => /^demo-carbonpilot-([a-z]{2}(?:-[a-z]+)+-\d)$/.exec(bucket)?.[1];
+
+/** DEMO location check: what S3LocationVerifier does in AWS, against the demo naming rule (no S3 here). */
+export class DemoLocationVerifier implements LocationVerifier {
+  async verify(region: string, refs: RegionLocalRefs): Promise<string[]> {
+    const problems: string[] = [];
+    for (const b of [...new Set(refs.s3Uris.map(bucketOf))]) {
+      const where = demoBucketRegion(b);
+      if (where === undefined) problems.push(`bucket ${b}: NoSuchBucket (demo buckets are demo-carbonpilot-<region>)`);
+      else if (where !== region) problems.push(`bucket ${b} is in ${where}, not ${region}`);
+    }
+    const img = refs.trainingImage !== undefined ? ecrImageRegion(refs.trainingImage) : undefined;
+    if (img !== undefined && img !== region) problems.push(`training image ${refs.trainingImage} is in ${img}, not ${region}`);
+    return problems;
+  }
 }

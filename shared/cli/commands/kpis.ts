@@ -1,20 +1,13 @@
 /** `carbonpilot kpis [--from] [--to] [--format table|json|csv] [--data-dir]`: the sustainability KPIs the data supports. */
-import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
-import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
-import { loadConfig } from '../../contracts/config';
 import type { Kpi, KpiReport } from '../../domain/kpis';
 import { isoUtc } from '../../domain/time';
-import type { IntensityProvider } from '../../ports';
 import { loadKpiReport } from '../../http/query-routes';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
-import { DEFAULT_DATA_DIR, openLocalStore, regionLookup } from '../store-access';
+import { DEFAULT_DATA_DIR } from '../store-access';
 import { windowFromFlags } from './report';
-import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
-import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
-import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
+import { queryDepsOf, requireCliStore } from '../../composition/cli';
 import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
-
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
@@ -48,20 +41,12 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
   const format = flagEnum(a, 'format', FORMATS, 'table');
   flagInstant(a, 'from');
   flagInstant(a, 'to'); // validate before opening the store
-  const { store, client, tableName, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  const { core, stores, close } = await requireCliStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
-    const w = await windowFromFlags(a, store);
-    // The same intensity chain the local runtime accounted with: stored series (imports, providers, own forecasts),
-    // the demo series when the store holds the demo fleet, the yearly averages last.
-    const demo = (await store.listAllResources()).some((r) => r.demo === true);
-    const providers: IntensityProvider[] = [
-      new StoredIntensityProvider(new DynamoIntensityStore(client, tableName)),
-      ...(demo ? [new DemoIntensityProvider()] : []),
-      new YearlyIntensityProvider(),
-    ];
-    const signal = loadConfig(process.env).signal; // the same FOOTPRINT_SIGNAL the local runtime accounted with
-    const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, tableName), store, intensityProviders: providers, regionInfo: regionLookup() })();
-    const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w, scheduler.kpi);
+    const w = await windowFromFlags(a, core.store);
+    // The same intensity chain and FOOTPRINT_SIGNAL the local runtime accounted with (composition/factories.ts).
+    const scheduler = await makeSchedulerOutcomes({ jobs: stores.jobs, store: core.store, intensityProviders: core.intensityProviders, regionInfo: core.regionInfo })();
+    const report = await loadKpiReport(queryDepsOf(core), w, scheduler.kpi);
     out(renderKpis(report, format));
     return 0;
   } finally {

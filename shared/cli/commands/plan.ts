@@ -6,26 +6,16 @@
  * forecast blended in) where it has them, else on the DEMO hourly series (labelled demo), else the yearly average.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { JobRequest } from '../../contracts/job-request';
-import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
-import { LocalSegmentScheduler } from '../../adapters/local/local-segment-scheduler';
-import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
-import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
-import { SeriesForecastSource } from '../../adapters/intensity/series-forecast-source';
-import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
-import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
-import { lookupInstance } from '../../domain/power/instance-catalog';
 import { isoUtc } from '../../domain/time';
 import { scheduleName } from '../../domain/scheduler/job-name';
 import type { Plan } from '../../domain/scheduler/planner';
 import { systemClock } from '../../adapters/system-clock';
-import type { JobStore, SchedulingDeps, TrainingLauncher } from '../../ports/scheduler-ports';
 import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
-import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
-
+import { DEFAULT_DATA_DIR } from '../store-access';
+import { cliSchedulingDeps, openCliStore } from '../../composition/cli';
 
 /** Read and validate the request file; every problem is a usage error (exit 2) naming the field. */
 export function readJobRequestFile(file: string | undefined): JobRequest {
@@ -40,21 +30,6 @@ export function readJobRequestFile(file: string | undefined): JobRequest {
   if (!r.success) throw new UsageError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
   return r.data;
 }
-
-/** The job and intensity stores of a running `npm start` or of the data directory; undefined when none exists and `create` is false. */
-async function openJobStore(dataDir: string, create: boolean): Promise<{ jobs: JobStore; intensity: DynamoIntensityStore; close: () => Promise<void> } | undefined> {
-  const db = await openLocalDb(dataDir, { create });
-  return db && { jobs: new DynamoJobStore(db.client, db.tableName), intensity: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
-}
-
-/** No stored templates or history (plan preview without a local store). */
-const EMPTY_STORE = { getTemplate: async () => undefined, familyDurations: async () => [] } as unknown as JobStore;
-const NO_LAUNCHER: TrainingLauncher = {
-  create: async () => {
-    throw new Error('the CLI never launches training jobs; `npm start` dispatches them');
-  },
-  stop: async () => undefined,
-};
 
 export function renderPlan(plan: Plan): string {
   const lines = [
@@ -73,20 +48,10 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
   const nowSec = flagInstant(a, 'now') ?? systemClock.nowSec();
   const format = flagEnum(a, 'format', ['text', 'json'] as const, 'text');
   const dataDir = flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR;
-  const opened = await openJobStore(dataDir, kind === 'submit');
+  const clock = { nowSec: () => nowSec };
+  const opened = await openCliStore(dataDir, { create: kind === 'submit', clock });
   try {
-    const deps: SchedulingDeps = {
-      jobs: opened?.jobs ?? EMPTY_STORE,
-      scheduler: new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json')),
-      launcher: NO_LAUNCHER,
-      forecasts: new SeriesForecastSource(
-        [...(opened ? [new StoredIntensityProvider(opened.intensity, { nowSec: () => nowSec })] : []), new DemoIntensityProvider(), new YearlyIntensityProvider()],
-        opened?.intensity,
-      ),
-      clock: { nowSec: () => nowSec },
-      regionInfo: regionLookup(),
-      lookupInstance,
-    };
+    const deps = cliSchedulingDeps(dataDir, opened, clock);
     try {
       if (kind === 'plan') {
         const p = await makePreviewPlan(deps)(req);

@@ -5,7 +5,8 @@ import { dataWindow } from '../../use-cases/data-window';
 import type { FootprintStore } from '../../ports';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { FORMATS, renderReport } from '../format';
-import { DEFAULT_DATA_DIR, openLocalStore } from '../store-access';
+import { DEFAULT_DATA_DIR } from '../store-access';
+import { requireCliStore } from '../../composition/cli';
 
 /** The window of `--from`/`--to` (validated), defaulting to the data the store holds. */
 export async function windowFromFlags(a: ParsedArgs, store: FootprintStore): Promise<Window> {
@@ -24,7 +25,8 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
   const format = flagEnum(a, 'format', FORMATS, 'table');
   flagInstant(a, 'from');
   flagInstant(a, 'to'); // validate before opening the store
-  const { store, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  const { core, close } = await requireCliStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  const store = core.store;
   try {
     const w = await windowFromFlags(a, store);
     const intervals = w.endSec > w.startSec ? await store.queryIntervals(w) : [];

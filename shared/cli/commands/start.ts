@@ -8,6 +8,7 @@ import { HOUR_SEC, DAY_SEC, alignDown, isoUtc } from '../../domain/time';
 import { signalZone } from '../../domain/regions/region-catalog';
 import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
 import { jobsRoutes } from '../../http/jobs-routes';
+import { queryDepsOf } from '../../composition/local';
 import { makeSchedulerOutcomes, type SchedulerSummary } from '../../use-cases/scheduler-outcomes';
 import { buildDashboard } from '../../../web/build';
 import { flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
@@ -49,7 +50,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
   try {
     out(`Replaying ${days} days of the demo fleet up to ${isoUtc(nowSec)} …`);
     await rt.advanceTo(nowSec);
-    const outcomes = makeSchedulerOutcomes({ jobs: rt.deps.scheduling.jobs, store: rt.store, intensityProviders: rt.deps.intensityProviders, regionInfo: rt.deps.regionInfo });
+    const outcomes = makeSchedulerOutcomes({ jobs: rt.scheduling.jobs, store: rt.store, intensityProviders: rt.core.intensityProviders, regionInfo: rt.core.regionInfo });
     await printSummary(rt, nowSec, outcomes, out);
     if (rt.bus.stats.failed.length) {
       err(`${rt.bus.stats.failed.length} handler invocation(s) failed; first: ${rt.bus.stats.failed[0].functionId}: ${rt.bus.stats.failed[0].error}`);
@@ -65,8 +66,8 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     if (token.length < 16) throw new UsageError('CARBONPILOT_API_TOKEN must be at least 16 characters');
     http = await startHttpServer({
       routes: [
-        ...queryRoutes(rt.deps, { schedulerOutcomes: async () => (await outcomes()).kpi }),
-        ...jobsRoutes({ scheduling: rt.deps.scheduling, footprint: rt.store, intensityProviders: rt.deps.intensityProviders }),
+        ...queryRoutes(queryDepsOf(rt.core), { schedulerOutcomes: async () => (await outcomes()).kpi }),
+        ...jobsRoutes({ scheduling: rt.scheduling, footprint: rt.store, intensityProviders: rt.core.intensityProviders }),
       ],
       token,
       staticDir: webDir,
@@ -114,10 +115,10 @@ async function printSummary(rt: LocalRuntime, nowSec: number, outcomes: () => Pr
   const regions = [...new Set(intervals.map((i) => i.region))].sort();
   const rows = [['region', 'zone', 'min', 'mean', 'max g/kWh', 'source [quality]']];
   for (const region of regions) {
-    const info = rt.deps.regionInfo(region);
+    const info = rt.core.regionInfo(region);
     const zone = info && signalZone(info, rt.config.signal);
     if (!zone) continue;
-    const pts = await hourlyIntensity(rt.deps.intensityProviders, zone, rt.config.signal, last);
+    const pts = await hourlyIntensity(rt.core.intensityProviders, zone, rt.config.signal, last);
     if (!pts.length) continue;
     const v = pts.map((p) => p.gPerKwh);
     const src = [...new Set(pts.map((p) => `${p.provider} [${p.quality}]`))].join(', ');

@@ -20,8 +20,9 @@ describe('POST /api/jobs and /api/plans validation', () => {
   it.each([
     ['missing deadline', { deadline: undefined }, 'deadline'],
     ['deadline without a zone', { deadline: '2024-06-02T00:00' }, 'deadline'],
-    ['region without data locations', { allowedRegions: [{ region: 'us-east-1', dataLocations: [] }] }, 'allowedRegions.0.dataLocations'],
-    ['bad region code', { allowedRegions: [{ region: 'virginia', dataLocations: ['s3://b/d'] }] }, 'allowedRegions.0.region'],
+    ['unknown field in an allowed region', { allowedRegions: [{ region: 'us-east-1', dataLocations: ['s3://b/d'] }] }, 'allowedRegions.0'],
+    ['bad S3 URI in region locations', { allowedRegions: [{ region: 'us-east-1' }, { region: 'eu-north-1', locations: { outputPath: 'bucket/out' } }] }, 'allowedRegions.1.locations.outputPath'],
+    ['bad region code', { allowedRegions: [{ region: 'virginia' }] }, 'allowedRegions.0.region'],
     ['both duration and history', { estimateFromHistory: { jobFamily: 'bert' } }, 'expectedDurationSec'],
     ['bad signal', { signal: 'green' }, 'signal'],
     ['checkpoint not on S3', { interruptible: { checkpointS3Uri: '/tmp/ckpt', restartOverheadSec: 60 } }, 'interruptible'],

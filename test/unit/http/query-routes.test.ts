@@ -78,7 +78,7 @@ describe('query API', () => {
   });
 
   it('a marginal heatmap is keyed by the WattTime region, and a region without one is a 400 naming region', async () => {
-    const marginal = queryRoutes({ ...s.deps, config: { ...s.deps.config, signal: 'marginal' } }, { schedulerOutcomes: async () => undefined });
+    const marginal = queryRoutes({ ...s.deps, signal: 'marginal' }, { schedulerOutcomes: async () => undefined });
     const ok = await dispatch(marginal, { method: 'GET', path: '/api/intensity/heatmap', query: new URLSearchParams('region=us-east-1&from=2026-11-18&to=2026-11-20'), body: undefined });
     expect(ok.status).toBe(200);
     expect(body(ok)).toMatchObject({ zone: 'PJM_DC', signal: 'marginal' });

@@ -70,8 +70,8 @@ export const request = (over: Partial<JobRequestInput> = {}): JobRequestInput =>
   deadline: isoUtc(T0 + 24 * HOUR_SEC),
   expectedDurationSec: 2 * HOUR_SEC,
   allowedRegions: [
-    { region: 'us-east-1', dataLocations: ['s3://my-bucket/data'] },
-    { region: 'eu-north-1', dataLocations: ['s3://my-bucket-eu/data'] },
+    { region: 'us-east-1' },
+    { region: 'eu-north-1', locations: { trainingImage: '123456789012.dkr.ecr.eu-north-1.amazonaws.com/train:1', outputPath: 's3://my-bucket-eu/out' } },
   ],
   interruptible: false,
   signal: 'average',

@@ -1,0 +1,104 @@
+/**
+ * Composition root of the `carbonpilot` CLI: the local store (a running `npm start`'s endpoint, or the data
+ * directory in-process), with the same stores, intensity chain and forecast source as the local runtime and AWS
+ * (factories.ts). The configuration is the same environment contract (TABLE_NAME, REGION_OVERRIDES,
+ * FOOTPRINT_SIGNAL …), parsed once; a bad value is a usage error naming the variable.
+ */
+import { join, resolve } from 'node:path';
+import { ConfigurationError, type AppConfig } from '../contracts/config';
+import type { Clock } from '../ports';
+import type { SchedulingDeps, TrainingLauncher } from '../ports/scheduler-ports';
+import type { JobStore } from '../ports/scheduler-ports';
+import { LocalSegmentScheduler } from '../adapters/local/local-segment-scheduler';
+import { DemoIntensityProvider } from '../adapters/intensity/demo-intensity-provider';
+import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
+import { SeriesForecastSource } from '../adapters/intensity/series-forecast-source';
+import { systemClock } from '../adapters/system-clock';
+import { lookupInstance } from '../domain/power/instance-catalog';
+import { getRegionInfo } from '../domain/regions/region-catalog';
+import { UsageError } from '../cli/args';
+import { openLocalDb, type LocalDb } from '../cli/store-access';
+import type { AppCore } from './deps';
+import { makeCore, makeSchedulingDeps, forecastSourceOf, tableStores, type TableStores } from './factories';
+import { localConfig, queryDepsOf } from './local';
+
+/** The CLI's configuration: a bad variable is a usage error (exit 2) naming it. */
+export function cliConfig(env: Record<string, string | undefined> = process.env): Readonly<AppConfig> {
+  try {
+    return localConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigurationError) throw new UsageError(e.message.replace(/^configuration: /, ''));
+    throw e;
+  }
+}
+
+export interface CliStore {
+  config: Readonly<AppConfig>;
+  db: LocalDb;
+  stores: TableStores;
+  /** The core over the store: the demo intensity series is in the chain only when the store holds the demo fleet. */
+  core: AppCore;
+  demo: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the local store of `dataDir`. Undefined when there is none yet and `create` is false. `clock`: the instant
+ * the command acts at (a `--now` replay never sees forecasts issued after it).
+ */
+export async function openCliStore(dataDir: string, o: { create: boolean; env?: Record<string, string | undefined>; clock?: Clock }): Promise<CliStore | undefined> {
+  const env = o.env ?? process.env;
+  const config = cliConfig(env);
+  const db = await openLocalDb(dataDir, { create: o.create, env, tableName: config.tableName });
+  if (!db) return undefined;
+  const stores = tableStores(db.client, db.tableName);
+  const demo = (await stores.store.listAllResources()).some((r) => r.demo === true);
+  const core = makeCore({ config, stores, clock: o.clock ?? systemClock, demo, log: () => undefined });
+  return { config, db, stores, core, demo, close: () => db.close() };
+}
+
+/** Like openCliStore, but a missing store is a clear error. */
+export async function requireCliStore(dataDir: string, o: { env?: Record<string, string | undefined>; clock?: Clock } = {}): Promise<CliStore> {
+  const s = await openCliStore(dataDir, { ...o, create: false });
+  if (!s) throw new Error(`no local store under ${resolve(dataDir)} (run \`npm start -- --once\` first, or pass --data-dir)`);
+  return s;
+}
+
+export { queryDepsOf };
+
+/** The CLI never launches training jobs: `npm start` dispatches what `submit` schedules. */
+const NO_LAUNCHER: TrainingLauncher = {
+  create: async () => {
+    throw new Error('the CLI never launches training jobs; `npm start` dispatches them');
+  },
+  stop: async () => undefined,
+  describe: async () => undefined,
+};
+
+/** No stored templates or history (plan preview without a local store). */
+const EMPTY_JOBS = { getTemplate: async () => undefined, familyDurations: async () => [] } as unknown as JobStore;
+
+/**
+ * Scheduling deps for `plan` / `submit` at `clock`: the local store's jobs and intensity when there is a store (else
+ * the DEMO series and yearly averages), the local one-time schedules file that `npm start` fires.
+ */
+export function cliSchedulingDeps(dataDir: string, opened: CliStore | undefined, clock: Clock, env: Record<string, string | undefined> = process.env): SchedulingDeps {
+  const scheduler = new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json'));
+  if (opened) return makeSchedulingDeps(opened.core, opened.stores.jobs, forecastSourceOf(withDemo(opened.core)), { scheduler, launcher: NO_LAUNCHER });
+  const config = cliConfig(env);
+  return {
+    jobs: EMPTY_JOBS,
+    scheduler,
+    launcher: NO_LAUNCHER,
+    forecasts: new SeriesForecastSource([new DemoIntensityProvider(), new YearlyIntensityProvider()]),
+    clock,
+    regionInfo: (region) => getRegionInfo(region, config.regionOverrides),
+    lookupInstance,
+  };
+}
+
+/** Plans may fall back on the DEMO series when the store has no history for a zone (said in the plan's reasons). */
+const withDemo = (core: AppCore): AppCore =>
+  core.intensityProviders.some((p) => p instanceof DemoIntensityProvider)
+    ? core
+    : { ...core, intensityProviders: [core.intensityProviders[0], new DemoIntensityProvider(), ...core.intensityProviders.slice(1)] };
