@@ -2,6 +2,7 @@ import type { App, Environment } from 'aws-cdk-lib';
 import type { PipelineFunction } from '../shared/pipeline';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
+import { ForwarderStack } from './forwarder-stack';
 
 export interface CarbonPilotAppOptions {
   /** Omit for environment-agnostic stacks (synth works offline with no credentials). */
@@ -9,15 +10,27 @@ export interface CarbonPilotAppOptions {
   pipeline?: readonly PipelineFunction[];
   repoRoot?: string;
   alarmEmail?: string;
+  /**
+   * Other regions CarbonPilot monitors and may launch training jobs in (besides home, the stacks' region): each gets
+   * a forwarder stack for its service events, and every function's MONITORED_REGIONS lists home + these.
+   */
+  regions?: readonly string[];
+  /** The home region; required with `regions` when the stacks are environment-agnostic. */
+  homeRegion?: string;
 }
 
 export interface CarbonPilotStacks {
   stateful: StatefulStack;
   stateless: StatelessStack;
+  forwarders: ForwarderStack[];
 }
 
 /** Adds the CarbonPilot stacks to `app` (used by bin/carbonpilot.ts and by test/infra). */
 export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {}): CarbonPilotStacks {
+  const home = opts.env?.region ?? opts.homeRegion;
+  const regions = [...new Set(opts.regions ?? [])].filter((r) => r !== home);
+  if (regions.length && !home) throw new Error('regions: a home region is needed for cross-region forwarding (set CDK_DEFAULT_REGION or the homeRegion context)');
+  for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new Error(`regions: "${r}" is not an AWS region code`);
   const stateful = new StatefulStack(app, 'CarbonPilotStateful', {
     env: opts.env,
     description: 'CarbonPilot stateful resources: footprint table and dead-letter queues (retained)',
@@ -33,7 +46,17 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
     pipeline: opts.pipeline,
     repoRoot: opts.repoRoot,
     alarmEmail: opts.alarmEmail,
+    monitoredRegions: regions.length ? [home!, ...regions] : undefined,
   });
   stateless.addStackDependency(stateful);
-  return { stateful, stateless };
+  const forwarders = regions.map(
+    (region) =>
+      new ForwarderStack(app, `CarbonPilotForwarder-${region}`, {
+        env: { account: opts.env?.account, region },
+        homeRegion: home!,
+        pipeline: opts.pipeline,
+        description: `CarbonPilot: forwards SageMaker and EC2 state changes from ${region} to the home region ${home}`,
+      }),
+  );
+  return { stateful, stateless, forwarders };
 }

@@ -32,6 +32,8 @@ export interface StatelessStackProps extends StackProps {
   alarmEmail?: string;
   /** S3/Glue footprint export (stateful stack). */
   footprintExport?: FootprintExport;
+  /** MONITORED_REGIONS of every function (home first); omitted = the function's own region. */
+  monitoredRegions?: readonly string[];
 }
 
 /** Functions, rules, the custom bus and alarms, generated from the single pipeline definition. */
@@ -102,6 +104,7 @@ export class StatelessStack extends Stack {
           schedulerRole,
         }),
       );
+      if (props.monitoredRegions?.length) fns.get(d.id)!.fn.addEnvironment('MONITORED_REGIONS', props.monitoredRegions.join(','));
     }
     this.functions = fns;
 

@@ -302,3 +302,23 @@ export const PIPELINE: readonly PipelineFunction[] = [
     permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }],
   },
 ];
+
+/**
+ * AWS service events the pipeline listens to on the default bus (SageMaker training-job and endpoint state
+ * changes, EC2 instance state changes). AWS services emit them to the default bus of their own region only, so a
+ * forwarder rule in every other monitored or job region sends these patterns to the home region's default bus
+ * (lib/forwarder-stack.ts). Derived from the triggers, so a new service trigger is forwarded too.
+ */
+export const forwardedServicePatterns = (pipeline: readonly PipelineFunction[] = PIPELINE): EventPattern[] => {
+  const seen = new Map<string, EventPattern>();
+  for (const f of pipeline) {
+    for (const t of f.triggers) {
+      if (t.type !== 'event' || t.bus !== 'default') continue;
+      const sources = (t.pattern.source as unknown[] | undefined) ?? [];
+      if (!sources.every((s) => typeof s === 'string' && s.startsWith('aws.') && s !== 'aws.events')) continue;
+      const k = JSON.stringify(t.pattern, Object.keys(t.pattern).sort());
+      if (!seen.has(k)) seen.set(k, t.pattern);
+    }
+  }
+  return [...seen.values()];
+};

@@ -281,3 +281,46 @@ describe('permission mapping (fixture pipeline)', () => {
     expect(() => synthesizeTestApp({ pipeline: bad })).toThrow(/unsupported operator "cidr"/);
   });
 });
+
+describe('cross-region forwarders', () => {
+  let s: SynthesizedApp;
+  beforeAll(() => {
+    s = synthesizeTestApp({ regions: ['eu-north-1', 'us-west-2'], homeRegion: 'us-east-1' });
+  });
+
+  it('adds one forwarder stack per extra region, deployed in that region', () => {
+    expect(s.forwarders.map((f) => f.region)).toEqual(['eu-north-1', 'us-west-2']);
+  });
+
+  it('forwards exactly the service patterns the home rules listen to, to the home default bus, with a role and a DLQ', () => {
+    const homePatterns = synthesizedEventRules(s.statelessTemplate)
+      .filter((r) => r.bus === 'default' && r.pattern && (r.pattern.source as string[]).every((x) => x.startsWith('aws.') && x !== 'aws.events'))
+      .map((r) => JSON.stringify(r.pattern));
+    const t = Template.fromStack(s.forwarders[0]);
+    const rules = Object.values(t.findResources('AWS::Events::Rule'));
+    expect(new Set(rules.map((r) => JSON.stringify(r.Properties.EventPattern)))).toEqual(new Set(homePatterns));
+    for (const r of rules) {
+      const [target] = r.Properties.Targets as Array<Record<string, any>>;
+      expect(JSON.stringify(target.Arn)).toContain(':events:us-east-1:');
+      expect(JSON.stringify(target.Arn)).toContain('event-bus/default');
+      expect(target.DeadLetterConfig).toBeDefined();
+      expect(target.RoleArn).toBeDefined();
+    }
+  });
+
+  it('the forward role may only put events on the home default bus', () => {
+    const t = Template.fromStack(s.forwarders[1]);
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('events:PutEvents');
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/events:us-east-1:.*event-bus\/default/);
+  });
+
+  it('is cdk-nag clean', () => {
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+
+  it('needs a home region to forward to', () => {
+    expect(() => synthesizeTestApp({ regions: ['eu-north-1'] })).toThrow(/home region/);
+  });
+});
