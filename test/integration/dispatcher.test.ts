@@ -230,3 +230,81 @@ describe('cancel', () => {
     expect((await h.jobs.get(job.jobId))!.status).toBe('cancelled');
   });
 });
+
+describe('region shifting with region-local locations', () => {
+  /** eu-north-1 (SE-SE3) clearly cleaner than us-east-1 all day. */
+  const euCleaner = (zone: string) => (zone === 'SE-SE3' ? 50 : 400);
+
+  it('launches a job the planner moved to another region with that region\'s request, field by field', async () => {
+    h.forecasts.curve = euCleaner;
+    const r = await submit();
+    expect(r.job.plan.segments[0].region).toBe('eu-north-1');
+    await fire(r.job.plan.segments[0].startSec);
+    const [c] = creates();
+    expect(c.region).toBe('eu-north-1');
+    const home = r.job.training as any;
+    const q = c.request as any;
+    expect(q.AlgorithmSpecification.TrainingImage).toBe('123456789012.dkr.ecr.eu-north-1.amazonaws.com/train:1');
+    expect(q.OutputDataConfig.S3OutputPath).toBe('s3://my-bucket-eu/out');
+    for (const k of ['RoleArn', 'ResourceConfig', 'StoppingCondition', 'HyperParameters']) expect(q[k]).toEqual(home[k]);
+  });
+
+  it('never plans a region whose region-local set is incomplete, and says why', async () => {
+    h.forecasts.curve = euCleaner;
+    const r = await submit({ allowedRegions: [{ region: 'us-east-1' }, { region: 'eu-north-1', locations: { outputPath: 's3://my-bucket-eu/out' } }] });
+    expect(r.job.inputs.regions).toEqual(['us-east-1']);
+    expect(r.job.inputs.excludedRegions).toEqual([{ region: 'eu-north-1', reason: 'no region-local locations.trainingImage for eu-north-1' }]);
+    expect(r.job.plan.segments.every((s) => s.region === 'us-east-1')).toBe(true);
+  });
+
+  it('fails a region over, with the reason, when its buckets are not in that region', async () => {
+    h.forecasts.curve = euCleaner;
+    const checked: string[] = [];
+    h.deps.locations = {
+      verify: async (region, refs) => {
+        checked.push(region);
+        return region === 'eu-north-1' ? refs.s3Uris.map((u) => `bucket of ${u} is in us-east-1, not eu-north-1`) : [];
+      },
+    };
+    const r = await submit(); // the plan starts now: dispatched at once
+    expect(r.job.plan.segments[0]).toMatchObject({ region: 'eu-north-1', startSec: T0 });
+    expect(r.job.launches).toEqual([expect.objectContaining({ region: 'us-east-1' })]);
+    expect(r.job.history.map((x) => x.note).join('\n')).toMatch(/my-bucket-eu\/out is in us-east-1, not eu-north-1: moved/);
+    expect(checked).toEqual(['eu-north-1', 'us-east-1']);
+    expect(creates().map((c) => c.region)).toEqual(['us-east-1']);
+  });
+
+  it('fails the job, naming each region\'s problem, when no region passes the check', async () => {
+    h.deps.locations = { verify: async (region) => [`bucket x is in ap-south-1, not ${region}`] };
+    const r = await submit();
+    const [res] = await fire(r.job.plan.segments[0].startSec);
+    expect(res.outcome).toBe('failed');
+    const failed = (await h.jobs.get(r.job.jobId))!;
+    expect(failed.status).toBe('failed');
+    expect(failed.history.at(-1)!.note).toMatch(/us-east-1: bucket x is in ap-south-1, not us-east-1; eu-north-1: bucket x is in ap-south-1, not eu-north-1/);
+    expect(creates()).toHaveLength(0);
+  });
+});
+
+describe('hourly reconcile', () => {
+  it('completes a job whose Completed event was lost, from DescribeTrainingJob in its region', async () => {
+    const { job } = await submit();
+    await fire(T0 + 10 * HOUR_SEC);
+    h.clock.set(T0 + 13 * HOUR_SEC); // the run finished at 12:00; no state change is delivered
+    const out = await makeDispatchSegment(h.deps).reconcile();
+    expect(out.applied).toEqual([expect.objectContaining({ jobId: job.jobId, region: 'us-east-1', status: 'Completed' })]);
+    expect((await h.jobs.get(job.jobId))!.status).toBe('completed');
+    // The late event, when it arrives, changes nothing; a second reconcile finds nothing running.
+    await complete(T0 + 14 * HOUR_SEC);
+    expect((await h.jobs.get(job.jobId))!.status).toBe('completed');
+    expect((await makeDispatchSegment(h.deps).reconcile()).checked).toBe(0);
+  });
+
+  it('leaves a still-running segment alone', async () => {
+    await submit();
+    await fire(T0 + 10 * HOUR_SEC);
+    h.clock.set(T0 + 11 * HOUR_SEC);
+    const out = await makeDispatchSegment(h.deps).reconcile();
+    expect(out).toEqual({ checked: 1, applied: [], errors: [] });
+  });
+});

@@ -21,13 +21,13 @@ export class LocalTrainingLauncher implements TrainingLauncher {
   private readonly jobs = new Map<string, Launched>();
   /** Regions that answer with a capacity error (tests and demos of the failover path). */
   readonly noCapacity = new Set<string>();
-  readonly calls: { op: 'create' | 'stop'; region: string; jobName: string; atSec: EpochSec }[] = [];
+  readonly calls: { op: 'create' | 'stop'; region: string; jobName: string; atSec: EpochSec; request?: Record<string, unknown> }[] = [];
 
   constructor(private readonly clock: Clock) {}
 
   async create(region: string, jobName: string, request: Record<string, unknown>): Promise<'created' | 'exists'> {
     const now = this.clock.nowSec();
-    this.calls.push({ op: 'create', region, jobName, atSec: now });
+    this.calls.push({ op: 'create', region, jobName, atSec: now, request });
     const key = `${region}#${jobName}`;
     if (this.jobs.has(key)) return 'exists';
     if (this.noCapacity.has(region)) throw new CapacityError(region, 'InsufficientCapacityError (local demo)');
