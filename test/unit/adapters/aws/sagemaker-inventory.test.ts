@@ -173,7 +173,7 @@ describe('AwsWorkloadInventory.listRegions: what a sweep may conclude from absen
 
   it('lists endpoints and EC2 completely, training jobs not, and names everything seen — mapped or not — as present', async () => {
     // Prepare: one endpoint in service, one GPU instance stopped long before the window (seen, not active).
-    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'chat', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 - 86_400), EndpointStatus: 'InService' }] });
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'chat', EndpointArn: 'arn:ep/chat', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 - 86_400), EndpointStatus: 'InService' }] });
     endpointNamed('chat');
     ec2.on(DescribeInstancesCommand).resolves({
       Reservations: [{ Instances: [{ InstanceId: 'i-old', InstanceType: 'g5.xlarge', LaunchTime: at(T0 - 9000), State: { Name: 'stopped' }, StateTransitionReason: 'User initiated (2024-05-31 22:00:00 GMT)' }] }],
@@ -188,14 +188,14 @@ describe('AwsWorkloadInventory.listRegions: what a sweep may conclude from absen
   });
 
   it('ends a Deleting endpoint at its LastModifiedTime (DeleteEndpoint releases the instances)', async () => {
-    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'old', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 + 600), EndpointStatus: 'Deleting' }] });
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'old', EndpointArn: 'arn:ep/old', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 + 600), EndpointStatus: 'Deleting' }] });
     endpointNamed('old', 'Deleting', T0 + 600);
     const [l] = await inventory().listRegions(window, ['eu-west-1']);
     expect(l.resources).toMatchObject([{ id: 'old/AllTraffic', status: 'Deleting', endSec: T0 + 600 }]);
   });
 
   it('reports a region whose listing failed with its error and no complete kind, keeping what it saw before the failure', async () => {
-    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'chat', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 - 86_400), EndpointStatus: 'InService' }] });
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'chat', EndpointArn: 'arn:ep/chat', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 - 86_400), EndpointStatus: 'InService' }] });
     endpointNamed('chat');
     ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('not allowed'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } }));
     const [l] = await inventory().listRegions(window, ['eu-west-1']);
