@@ -5,6 +5,7 @@ import type {
   HostSeries,
   IntensityPoint,
   IntensitySignal,
+  ResourceKind,
   ResourceRef,
   ResourceTelemetry,
 } from '../domain/types';
@@ -17,6 +18,25 @@ export interface Clock {
 export interface WorkloadInventory {
   /** Every resource that was active at any time in `window` in the given regions. */
   listActive(window: Window, regions: string[]): Promise<ResourceRef[]>;
+  /**
+   * Optional: the same per region, with what the listing proves about absence, so a sweep can end what is gone.
+   * A region whose listing failed comes back with `error` (and whatever was seen before the failure), never throws.
+   */
+  listRegions?(window: Window, regions: string[]): Promise<RegionListing[]>;
+}
+
+/** One region's listing in a sweep. */
+export interface RegionListing {
+  region: string;
+  /** When the listing began (the clock the sweep was given). */
+  listedAtSec: EpochSec;
+  /** Resources active in the window. */
+  resources: ResourceRef[];
+  /** Kinds listed completely: every existing resource of these kinds was seen (empty when the listing failed). */
+  completeKinds: ResourceKind[];
+  /** Keys of everything seen to exist, including what was not mapped to a resource (inactive in the window, bad data). */
+  presentKeys: string[];
+  error?: string;
 }
 
 /** Fetches telemetry; one call covers many resources (GetMetricData batches up to 500 queries). */
@@ -64,8 +84,13 @@ export interface FootprintStore {
   listResources(): Promise<ResourceRef[]>;
   /** Every resource ever registered, complete or not. */
   listAllResources(): Promise<ResourceRef[]>;
-  /** The resource ended and its cursor passed its end: drop it from the active list. */
-  markCollectionComplete(resourceKey: string): Promise<void>;
+  /** Every resource (active or complete) whose key starts with `keyPrefix`, e.g. all variants of one endpoint. */
+  listResourcesByKeyPrefix(keyPrefix: string): Promise<ResourceRef[]>;
+  /**
+   * The resource ended and its cursor passed its end: drop it from the active list. With `expectedEndSec` only while
+   * the stored record still ends there (false otherwise: it was reopened or re-ended meanwhile and stays active).
+   */
+  markCollectionComplete(resourceKey: string, expectedEndSec?: EpochSec): Promise<boolean>;
   /** Conditional: writes if absent or if `revision` is higher than the stored one; never adds. */
   putInterval(i: FootprintInterval): Promise<PutOutcome>;
   getCursor(resourceKey: string): Promise<Cursor | undefined>;

@@ -81,8 +81,8 @@ export const makeCollectFootprint = (d: CollectorDeps) =>
         const from = cursor?.collectedToSec ?? alignDown(r.startSec, d.intervalSec);
         const end = r.endSec !== undefined ? Math.min(horizon, alignUp(r.endSec, d.intervalSec)) : horizon;
         if (r.endSec !== undefined && from >= alignUp(r.endSec, d.intervalSec)) {
-          await d.store.markCollectionComplete(key);
-          res.completed++;
+          // Conditional on the end we planned with: a resource reopened meanwhile stays in the active list.
+          if (await d.store.markCollectionComplete(key, r.endSec)) res.completed++;
           continue;
         }
         const to = Math.min(end, from + d.maxCatchUpSec);

@@ -81,6 +81,23 @@ describe('DynamoFootprintStore', () => {
     expect(await store.getResource('training-job#us-east-1#job-life')).toEqual(r);
   });
 
+  it('lists resources by key prefix across the active and done lists', async () => {
+    const v = (id: string) => job({ kind: 'endpoint', id, endSec: T0 + 3600 });
+    for (const id of ['pfx/blue', 'pfx/green', 'pfx-2/AllTraffic']) await store.putResource(v(id));
+    await store.markCollectionComplete('endpoint#us-east-1#pfx/green', T0 + 3600);
+    const got = await store.listResourcesByKeyPrefix('endpoint#us-east-1#pfx/');
+    expect(got.map((r) => r.id).sort()).toEqual(['pfx/blue', 'pfx/green']);
+  });
+
+  it('marks collection complete only while the record still ends where the collector planned', async () => {
+    const key = 'training-job#us-east-1#job-end';
+    await store.putResource(job({ id: 'job-end', endSec: T0 + 7200 }));
+    expect(await store.markCollectionComplete(key, T0 + 3600)).toBe(false); // the end moved
+    expect((await store.listResources()).map((x) => x.id)).toContain('job-end');
+    expect(await store.markCollectionComplete(key, T0 + 7200)).toBe(true);
+    expect((await store.listResources()).map((x) => x.id)).not.toContain('job-end');
+  });
+
   it('stores raw samples with a TTL and replaces roll-ups by key', async () => {
     await store.putRawSamples('training-job#us-east-1#raw', T0, [{ host: 'h', periodSec: 60, samples: [] }]);
     await store.putRollups([{ day: '2025-11-20', dimension: 'team', key: 'nlp', energyKwh: 1, co2eKg: 2, measuredKwh: 0, coverageWeightedSec: 3600, intervalSec: 3600, intervals: 1, demo: false }]);

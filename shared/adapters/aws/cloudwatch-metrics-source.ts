@@ -8,6 +8,10 @@
  *   series, and missing periods all land in the right slot; periods with no datapoint stay `null` (never filled).
  * - SageMaker `GPUUtilization` (and `CPUUtilization`) are 0–100 × number of GPUs (vCPUs): normalised per device here.
  * - Impossible values are nulled and reported in `issues`; `PartialData` marks the telemetry provisional.
+ * - A top-level `Messages` entry means the call was cut ("as much of the operation as possible is still executed",
+ *   API reference, GetMetricDataOutput.Messages): every resource of that call is kept provisional, with the message.
+ * - A result with `StatusCode: InternalError` is asked again (bounded, each attempt counted in the budget); if it
+ *   still fails the window stays provisional, never a final zero.
  * - A request budget exhausted mid-run, or a terminal error on a call, skips the affected resources (reported in
  *   `skipped`), never throws: the next run picks them up.
  */
@@ -21,7 +25,7 @@ import {
 import { alignDown, alignUp, chunkWindow, type Window } from '../../domain/time';
 import { resourceKey, type HostSample, type HostSeries, type ResourceRef, type ResourceTelemetry } from '../../domain/types';
 import type { MetricsFetchResult, MetricsSource } from '../../ports';
-import { RequestBudgetExhaustedError, defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
+import { RequestBudgetExhaustedError, backoffDelayMs, defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
 
 /** GetMetricData hard limits (Amazon CloudWatch API Reference, GetMetricData, 2024). */
 export const GET_METRIC_DATA_MAX_QUERIES = 500;
@@ -36,6 +40,27 @@ export const DEFAULT_MAX_GPU_BOARD_POWER_W = 1200;
 /** Largest GPU count of any EC2 instance (p4d/p5/p6: 8 GPUs; g4dn.metal/g5.48xlarge: 8). Used when the count is unknown; 16 leaves headroom. */
 const FALLBACK_MAX_GPUS_PER_INSTANCE = 16;
 
+/**
+ * The metric schema (namespace + the exact dimension set) of the CloudWatch agent's per-GPU NVIDIA series.
+ * A schema-bound SEARCH matches only series with exactly these dimension names ("CloudWatch search expression
+ * syntax"), so roll-ups from `aggregation_dimensions` (e.g. `[["InstanceId"]]`) are never summed with the per-GPU series.
+ */
+export interface AgentGpuSchema {
+  namespace: string;
+  /** Must include `InstanceId` (the SEARCH selects the instance by it). */
+  dimensions: readonly string[];
+}
+
+/**
+ * The agent's NVIDIA series carry `index`, `name` and `host` ("Collect NVIDIA GPU metrics", CloudWatch agent
+ * documentation; aws/amazon-cloudwatch-agent#981: "gathered by Name, Index and Host") in namespace `CWAgent`, plus
+ * whatever `append_dimensions` adds: this default expects `"append_dimensions": {"InstanceId": "${aws:InstanceId}"}`.
+ */
+export const DEFAULT_AGENT_GPU_SCHEMA: AgentGpuSchema = { namespace: 'CWAgent', dimensions: ['InstanceId', 'host', 'index', 'name'] };
+
+/** Extra asks for a query whose result came back `InternalError` (each one a GetMetricData call in the budget). */
+const DEFAULT_INTERNAL_ERROR_RETRIES = 2;
+
 export interface CloudWatchMetricsSourceOptions {
   /** GPUs per instance type (0 = CPU-only, undefined = unknown → GPU utilisation cannot be normalised). */
   acceleratorCount: (instanceType: string) => number | undefined;
@@ -49,6 +74,10 @@ export interface CloudWatchMetricsSourceOptions {
   maxDatapointsPerCall?: number;
   /** SEARCH expressions per call (default 100, the documented per-graph cap of the "Search expression limits"). */
   maxSearchesPerCall?: number;
+  /** Schema of the agent's per-GPU EC2 series (default DEFAULT_AGENT_GPU_SCHEMA). */
+  agentGpuSchema?: AgentGpuSchema;
+  /** Extra GetMetricData asks for queries that returned `InternalError` (default 2). */
+  internalErrorRetries?: number;
 }
 
 type Field = 'gpu' | 'cpu' | 'pow' | 'inv';
@@ -114,21 +143,32 @@ const metricStat = (
 /** Quote a value for a CloudWatch SEARCH term (double quotes; backslash-escape quotes and backslashes). */
 const searchQuote = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
+/** A namespace or dimension name in a metric schema: bare when alphanumeric, else double-quoted (search expression syntax). */
+const schemaToken = (s: string): string => (/^[A-Za-z0-9]+$/.test(s) ? s : searchQuote(s));
+
 /**
- * EC2 GPU metrics from the CloudWatch agent's `nvidia_gpu` section: one series per GPU, dimension `index`, plus
- * config-dependent dimensions (`name` = GPU model, `host`, and whatever `append_dimensions` adds: InstanceId,
- * InstanceType, ImageId …). A MetricStat must name every dimension exactly, which we cannot know here, so we use
- * one SEARCH per metric and instance, reduced with metric math (AVG for utilisation → already per GPU; SUM for
- * power → host total). One query per host instead of one per GPU also keeps us far from the 500-query limit.
- * Caveats (CloudWatch docs, "Use search expressions"): SEARCH only finds metrics with data in the last two weeks, and
- * an agent `aggregation_dimensions` roll-up by InstanceId alone would also match and be double-counted (the power
- * bound below catches gross cases). Requires `append_dimensions: {InstanceId: "${aws:InstanceId}"}` in the agent config.
+ * EC2 GPU metrics from the CloudWatch agent's `nvidia_gpu` section: one series per GPU. One schema-bound SEARCH per
+ * metric and instance, reduced with metric math (AVG for utilisation → already per GPU; SUM for power → host total),
+ * e.g. `SUM(SEARCH('{CWAgent,InstanceId,host,index,name} MetricName="nvidia_smi_power_draw" InstanceId="i-…"',
+ * 'Average', 60))`. The schema pins the exact dimension set, so only the per-GPU series match — not an
+ * `aggregation_dimensions` roll-up by InstanceId, which an unbound search would add to the sum (one extra GPU's worth).
+ * One query per host instead of one per GPU also keeps us far from the 500-query limit. SEARCH only finds metrics with
+ * data in the last two weeks (CloudWatch docs, "Use search expressions").
  */
-const ec2GpuSearch = (metricName: string, instanceId: string, periodSec: number, reducer: 'AVG' | 'SUM'): Omit<MetricDataQuery, 'Id'> => ({
-  Expression: `${reducer}(SEARCH('MetricName=${searchQuote(metricName)} InstanceId=${searchQuote(instanceId)}', 'Average', ${periodSec}))`,
-  Period: periodSec,
-  ReturnData: true,
-});
+const ec2GpuSearch = (
+  schema: AgentGpuSchema,
+  metricName: string,
+  instanceId: string,
+  periodSec: number,
+  reducer: 'AVG' | 'SUM',
+): Omit<MetricDataQuery, 'Id'> => {
+  const braces = `{${[schema.namespace, ...schema.dimensions].map(schemaToken).join(',')}}`;
+  return {
+    Expression: `${reducer}(SEARCH('${braces} MetricName=${searchQuote(metricName)} InstanceId=${searchQuote(instanceId)}', 'Average', ${periodSec}))`,
+    Period: periodSec,
+    ReturnData: true,
+  };
+};
 
 const latestCount = (r: ResourceRef, atSec: number): number => {
   let n = r.counts[0]?.instanceCount ?? 1;
@@ -142,6 +182,8 @@ export class CloudWatchMetricsSource implements MetricsSource {
   private readonly maxPoints: number;
   private readonly maxGpuW: number;
   private readonly maxSearches: number;
+  private readonly schema: AgentGpuSchema;
+  private readonly internalErrorRetries: number;
 
   constructor(private readonly client: CloudWatchClient, private readonly opts: CloudWatchMetricsSourceOptions) {
     this.backoff = { ...defaultBackoff(opts.budget), ...opts.backoff, budget: opts.budget ?? opts.backoff?.budget };
@@ -149,6 +191,11 @@ export class CloudWatchMetricsSource implements MetricsSource {
     this.maxPoints = Math.min(GET_METRIC_DATA_MAX_DATAPOINTS, opts.maxDatapointsPerCall ?? GET_METRIC_DATA_MAX_DATAPOINTS);
     this.maxGpuW = opts.maxGpuBoardPowerW ?? DEFAULT_MAX_GPU_BOARD_POWER_W;
     this.maxSearches = opts.maxSearchesPerCall ?? 100;
+    this.schema = opts.agentGpuSchema ?? DEFAULT_AGENT_GPU_SCHEMA;
+    if (!this.schema.dimensions.includes('InstanceId')) {
+      throw new RangeError(`agentGpuSchema.dimensions must include InstanceId (got ${this.schema.dimensions.join(',') || 'none'})`);
+    }
+    this.internalErrorRetries = Math.max(0, Math.floor(opts.internalErrorRetries ?? DEFAULT_INTERNAL_ERROR_RETRIES));
   }
 
   /** Build the query plan of one resource: hosts and the metric queries per host. */
@@ -182,8 +229,8 @@ export class CloudWatchMetricsSource implements MetricsSource {
       const hi = hosts.push({ host: ref.id }) - 1;
       if (hasGpu) {
         const cost = gpus ?? 1;
-        specs.push({ hi, field: 'gpu', perDevice: true, metricsCost: cost, query: ec2GpuSearch('nvidia_smi_utilization_gpu', ref.id, periodSec, 'AVG') });
-        specs.push({ hi, field: 'pow', perDevice: true, metricsCost: cost, query: ec2GpuSearch('nvidia_smi_power_draw', ref.id, periodSec, 'SUM') });
+        specs.push({ hi, field: 'gpu', perDevice: true, metricsCost: cost, query: ec2GpuSearch(this.schema, 'nvidia_smi_utilization_gpu', ref.id, periodSec, 'AVG') });
+        specs.push({ hi, field: 'pow', perDevice: true, metricsCost: cost, query: ec2GpuSearch(this.schema, 'nvidia_smi_power_draw', ref.id, periodSec, 'SUM') });
       }
       specs.push({ hi, field: 'cpu', perDevice: true, metricsCost: 1, query: metricStat('AWS/EC2', 'CPUUtilization', { InstanceId: ref.id }, periodSec, 'Average') });
     }
@@ -240,8 +287,9 @@ export class CloudWatchMetricsSource implements MetricsSource {
 
     const merged = new Map<string, Merged>();
     const failed = new Map<number, string>();
-    let apiCalls = 0;
-    let metricsRequested = 0;
+    /** Top-level GetMetricData messages, by resource index: the call was cut, its results are provisional. */
+    const cut = new Map<number, string[]>();
+    const counters = { apiCalls: 0, metricsRequested: 0 };
     let budgetGone = false;
 
     for (const call of calls) {
@@ -251,29 +299,10 @@ export class CloudWatchMetricsSource implements MetricsSource {
         for (const u of live) failed.set(u.ri, 'request budget exhausted');
         continue;
       }
-      const { startSec, endSec } = live[0].chunk;
-      let nextToken: string | undefined;
-      let requested = false;
       try {
-        do {
-          const input = {
-            MetricDataQueries: live.map((u) => ({ Id: u.id, ...u.spec.query })),
-            StartTime: new Date(startSec * 1000),
-            EndTime: new Date(endSec * 1000),
-            NextToken: nextToken,
-            MaxDatapoints: this.maxPoints,
-          };
-          const out: GetMetricDataCommandOutput = await withBackoff(() => {
-            apiCalls += 1;
-            if (!requested) {
-              requested = true;
-              metricsRequested += live.reduce((s, u) => s + u.spec.metricsCost, 0);
-            }
-            return this.client.send(new GetMetricDataCommand(input));
-          }, this.backoff);
-          for (const r of out.MetricDataResults ?? []) mergeResult(merged, r);
-          nextToken = out.NextToken || undefined;
-        } while (nextToken);
+        const first = await this.ask(live, live[0].chunk, counters);
+        for (const [id, m] of first.results) merged.set(id, m);
+        noteCut(cut, live, first.messages);
       } catch (err) {
         if (err instanceof RequestBudgetExhaustedError) {
           budgetGone = true; // the budget is checked before each attempt, so no call was made for this one
@@ -282,8 +311,28 @@ export class CloudWatchMetricsSource implements MetricsSource {
           const e = err as { name?: string; message?: string };
           for (const u of live) failed.set(u.ri, `GetMetricData failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
         }
+        continue;
+      }
+      // Per-result InternalError: ask again for those queries only. A retry that fails keeps the InternalError
+      // result (provisional), so what the first answer gave is never lost to a skip.
+      let again = live.filter((u) => merged.get(u.id)?.status === 'InternalError');
+      for (let round = 1; again.length > 0 && round <= this.internalErrorRetries && !budgetGone; round++) {
+        await this.backoff.sleep(backoffDelayMs(round, this.backoff));
+        try {
+          const retry = await this.ask(again, again[0].chunk, counters);
+          for (const u of again) {
+            const m = retry.results.get(u.id);
+            if (m) merged.set(u.id, m);
+          }
+          noteCut(cut, again, retry.messages);
+        } catch (err) {
+          if (err instanceof RequestBudgetExhaustedError) budgetGone = true;
+          break;
+        }
+        again = again.filter((u) => merged.get(u.id)?.status === 'InternalError');
       }
     }
+    const { apiCalls, metricsRequested } = counters;
 
     const telemetry: ResourceTelemetry[] = [];
     const skipped: MetricsFetchResult['skipped'] = [];
@@ -293,13 +342,56 @@ export class CloudWatchMetricsSource implements MetricsSource {
         skipped.push({ resourceKey: p.key, reason });
         return;
       }
-      telemetry.push(this.assemble(p, units.filter((u) => u.ri === ri), merged, w, nPeriods, periodSec));
+      telemetry.push(this.assemble(p, units.filter((u) => u.ri === ri), merged, w, nPeriods, periodSec, cut.get(ri) ?? []));
     });
     return { telemetry, skipped, metricsRequested, apiCalls };
   }
 
+  /**
+   * One GetMetricData request over `units` (one time chunk), every page, each page through our backoff and budget.
+   * Returns the results by query id and the top-level messages.
+   */
+  private async ask(units: Unit[], chunk: Window, counters: { apiCalls: number; metricsRequested: number }): Promise<{ results: Map<string, Merged>; messages: string[] }> {
+    const results = new Map<string, Merged>();
+    const messages: string[] = [];
+    let nextToken: string | undefined;
+    let requested = false;
+    do {
+      const input = {
+        MetricDataQueries: units.map((u) => ({ Id: u.id, ...u.spec.query })),
+        StartTime: new Date(chunk.startSec * 1000),
+        EndTime: new Date(chunk.endSec * 1000),
+        NextToken: nextToken,
+        MaxDatapoints: this.maxPoints,
+      };
+      const out: GetMetricDataCommandOutput = await withBackoff(() => {
+        counters.apiCalls += 1;
+        if (!requested) {
+          requested = true;
+          counters.metricsRequested += units.reduce((s, u) => s + u.spec.metricsCost, 0);
+        }
+        return this.client.send(new GetMetricDataCommand(input));
+      }, this.backoff);
+      for (const r of out.MetricDataResults ?? []) mergeResult(results, r);
+      for (const m of out.Messages ?? []) {
+        const text = `${m.Code ?? ''} ${m.Value ?? ''}`.trim();
+        if (text && !messages.includes(text)) messages.push(text);
+      }
+      nextToken = out.NextToken || undefined;
+    } while (nextToken);
+    return { results, messages };
+  }
+
   /** Map merged query results of one resource onto its host grids, normalising and flagging values. */
-  private assemble(p: ResourcePlan, units: Unit[], merged: Map<string, Merged>, w: Window, nPeriods: number, periodSec: number): ResourceTelemetry {
+  private assemble(
+    p: ResourcePlan,
+    units: Unit[],
+    merged: Map<string, Merged>,
+    w: Window,
+    nPeriods: number,
+    periodSec: number,
+    cutMessages: string[],
+  ): ResourceTelemetry {
     const hasInvocations = p.specs.some((s) => s.field === 'inv');
     const hosts: HostSeries[] = p.hosts.map((h) => ({
       host: h.host,
@@ -316,6 +408,11 @@ export class CloudWatchMetricsSource implements MetricsSource {
     const issues = new IssueCollector();
     let partial = false;
     let provisionalFromSec = w.endSec;
+    if (cutMessages.length > 0) {
+      partial = true;
+      provisionalFromSec = w.startSec;
+      for (const msg of cutMessages) issues.note(`GetMetricData message "${msg}": the call may be incomplete, telemetry kept provisional`);
+    }
     const gpuPowerBoundW = this.maxGpuW * (p.gpus && p.gpus > 0 ? p.gpus : FALLBACK_MAX_GPUS_PER_INSTANCE);
 
     for (const u of units) {
@@ -329,7 +426,8 @@ export class CloudWatchMetricsSource implements MetricsSource {
         const last = m.status === 'PartialData' && m.tsSec.length ? Math.max(...m.tsSec) : w.startSec;
         provisionalFromSec = Math.min(provisionalFromSec, last);
       }
-      if (m.status === 'InternalError' || m.status === 'Forbidden') issues.note(`${host}: ${u.spec.field} query returned ${m.status}`);
+      if (m.status === 'InternalError') issues.note(`${host}: ${u.spec.field} query returned InternalError (asked again up to ${this.internalErrorRetries} times): kept provisional`);
+      if (m.status === 'Forbidden') issues.note(`${host}: ${u.spec.field} query returned Forbidden`);
       for (const msg of m.messages) issues.note(`${host}: ${u.spec.field} query: ${msg}`);
 
       for (let k = 0; k < m.tsSec.length; k++) {
@@ -388,6 +486,16 @@ export class CloudWatchMetricsSource implements MetricsSource {
     };
   }
 }
+
+/** Record a call's top-level messages against every resource the call asked for. */
+const noteCut = (cut: Map<number, string[]>, units: Unit[], messages: string[]): void => {
+  if (messages.length === 0) return;
+  for (const ri of new Set(units.map((u) => u.ri))) {
+    const list = cut.get(ri) ?? [];
+    for (const m of messages) if (!list.includes(m)) list.push(m);
+    cut.set(ri, list);
+  }
+};
 
 /** Append one page's result for an id; the status of the last page that mentions the id wins (earlier pages say PartialData while more pages follow). */
 const mergeResult = (merged: Map<string, Merged>, r: MetricDataResult): void => {

@@ -63,16 +63,29 @@ export class DynamoFootprintStore implements FootprintStore {
     return out.Item ? { resource: out.Item.resource as ResourceRef, version: (out.Item.version as number | undefined) ?? 1 } : undefined;
   }
 
-  async markCollectionComplete(key: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: resPk(key), sk: 'META' },
-        UpdateExpression: 'SET gsi1pk = :done',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':done': 'RESOURCES#DONE' },
-      }),
-    );
+  async markCollectionComplete(key: string, expectedEndSec?: EpochSec): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: resPk(key), sk: 'META' },
+          UpdateExpression: 'SET gsi1pk = :done',
+          // Single-item guard against a reopen racing the collector: only while the record still ends where it did.
+          ConditionExpression: expectedEndSec === undefined ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND #res.#end = :end',
+          ExpressionAttributeValues: { ':done': 'RESOURCES#DONE', ...(expectedEndSec === undefined ? {} : { ':end': expectedEndSec }) },
+          ...(expectedEndSec === undefined ? {} : { ExpressionAttributeNames: { '#res': 'resource', '#end': 'endSec' } }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (expectedEndSec !== undefined && isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async listResourcesByKeyPrefix(keyPrefix: string): Promise<ResourceRef[]> {
+    const [active, done] = await Promise.all([this.listByStatus('RESOURCES', keyPrefix), this.listByStatus('RESOURCES#DONE', keyPrefix)]);
+    return [...active, ...done];
   }
 
   async listAllResources(): Promise<ResourceRef[]> {
@@ -89,12 +102,12 @@ export class DynamoFootprintStore implements FootprintStore {
     return this.listByStatus('RESOURCES');
   }
 
-  private async listByStatus(gsi1pk: string): Promise<ResourceRef[]> {
+  private async listByStatus(gsi1pk: string, keyPrefix?: string): Promise<ResourceRef[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': gsi1pk },
+      KeyConditionExpression: keyPrefix === undefined ? 'gsi1pk = :p' : 'gsi1pk = :p AND begins_with(gsi1sk, :k)',
+      ExpressionAttributeValues: { ':p': gsi1pk, ...(keyPrefix === undefined ? {} : { ':k': keyPrefix }) },
     });
     return items.map((i) => i.resource as ResourceRef);
   }

@@ -4,7 +4,7 @@
  */
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import type { Window } from '../../domain/time';
-import type { ResourceRef } from '../../domain/types';
+import { resourceKey, type ResourceRef } from '../../domain/types';
 
 export type AwsCall = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -60,7 +60,10 @@ export const ec2InstanceToRef = (inst: Instance, region: string, window: Window)
   return { ref };
 };
 
-/** List EC2 instances of the accelerated families that were running in `window` (all pages). */
+/**
+ * List EC2 instances of the accelerated families that were running in `window` (all pages). Every instance seen, mapped
+ * or not (stopped before the window, bad data), is added to `present`: it exists, so it is never ended as missing.
+ */
 export const listEc2GpuInstances = async (
   ec2: EC2Client,
   region: string,
@@ -68,6 +71,7 @@ export const listEc2GpuInstances = async (
   window: Window,
   call: AwsCall,
   onIssue: (msg: string) => void,
+  present?: Set<string>,
 ): Promise<ResourceRef[]> => {
   if (families.length === 0) return [];
   const out: ResourceRef[] = [];
@@ -88,6 +92,7 @@ export const listEc2GpuInstances = async (
     );
     for (const res of page.Reservations ?? []) {
       for (const inst of res.Instances ?? []) {
+        if (inst.InstanceId) present?.add(resourceKey({ kind: 'ec2-instance', region, id: inst.InstanceId }));
         const r = ec2InstanceToRef(inst, region, window);
         if ('ref' in r) out.push(r.ref);
         else if (r.report) onIssue(`${region}: ${r.reason}`);

@@ -3,10 +3,16 @@
  * transient network), immediate rethrow of terminal errors, and a per-run request budget shared by every
  * adapter so a run can never spend more API calls (GetMetricData is billed per metric) than configured.
  *
- * The SDK's own retries are disabled where this is used (`maxAttempts: 1` on the client), so every attempt is
- * visible here and counted against the budget. Full jitter: sleep = random() × min(maxMs, baseMs × 2^(attempt-1)),
- * from "Exponential Backoff And Jitter", AWS Architecture Blog (Brooker, 2015).
+ * Clients used with this layer must be built with the SDK's own retries off (`NO_SDK_RETRIES`, i.e. `maxAttempts: 1`):
+ * with the SDK default (standard mode, 3 attempts) each of our attempts can hide up to 3 HTTP requests that neither
+ * our backoff nor the budget sees — 6 attempts × 3 = 18 requests while the budget counts 6. With retries off, every
+ * HTTP request is one attempt here and one unit of the budget (test/unit/adapters/aws/sdk-retries-http.test.ts proves
+ * it at the wire). Full jitter: sleep = random() × min(maxMs, baseMs × 2^(attempt-1)), from "Exponential Backoff And
+ * Jitter", AWS Architecture Blog (Brooker, 2015).
  */
+
+/** SDK client configuration for clients whose calls go through `withBackoff`: one HTTP request per attempt. */
+export const NO_SDK_RETRIES = { maxAttempts: 1 } as const;
 
 /** Thrown when the per-run cap on API calls is reached. Terminal for this run; the next run continues. */
 export class RequestBudgetExhaustedError extends Error {

@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Window } from '../../domain/time';
-import type { ResourceRef } from '../../domain/types';
-import type { WorkloadInventory } from '../../ports';
+import { resourceKey, type ResourceKind, type ResourceRef } from '../../domain/types';
+import type { RegionListing, WorkloadInventory } from '../../ports';
 import { listEc2GpuInstances, toSec, type AwsCall } from './ec2-inventory';
 import { defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
 
@@ -63,14 +63,45 @@ export class AwsWorkloadInventory implements WorkloadInventory {
 
   async listActive(window: Window, regions: string[]): Promise<ResourceRef[]> {
     const out: ResourceRef[] = [];
-    // Sequential on purpose: keeps the request budget and API pressure predictable.
+    // Sequential on purpose: keeps the request budget and API pressure predictable. The first failure throws.
+    for (const region of regions) await this.listRegion(region, window, { resources: out, present: new Set() });
+    return out;
+  }
+
+  /**
+   * Per-region listings for reconciliation. Endpoints (ListEndpoints lists every existing endpoint) and EC2 instances
+   * (DescribeInstances lists every state; terminated ones stay visible about an hour, so a missing one is long gone)
+   * are listed completely; training jobs are not (listed by window, and a job's record outlives it in SageMaker, so
+   * its end comes from DescribeTrainingJob or its event, never from absence). A failed region reports the error.
+   */
+  async listRegions(window: Window, regions: string[]): Promise<RegionListing[]> {
+    const out: RegionListing[] = [];
     for (const region of regions) {
-      const { sagemaker, ec2 } = this.clientsFor(region);
-      out.push(...(await this.trainingJobs(sagemaker, region, window)));
-      out.push(...(await this.endpoints(sagemaker, region, window)));
-      out.push(...(await listEc2GpuInstances(ec2, region, this.opts.acceleratedFamilies, window, this.call, this.onIssue)));
+      const sink = { resources: [] as ResourceRef[], present: new Set<string>() };
+      const base = { region, listedAtSec: window.endSec };
+      try {
+        await this.listRegion(region, window, sink);
+        const complete: ResourceKind[] = this.opts.acceleratedFamilies.length > 0 ? ['endpoint', 'ec2-instance'] : ['endpoint'];
+        out.push({ ...base, resources: sink.resources, completeKinds: complete, presentKeys: [...sink.present] });
+      } catch (err) {
+        const e = err as { name?: string; message?: string };
+        out.push({ ...base, resources: sink.resources, completeKinds: [], presentKeys: [...sink.present], error: `${region}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}` });
+      }
     }
     return out;
+  }
+
+  private async listRegion(region: string, window: Window, sink: { resources: ResourceRef[]; present: Set<string> }): Promise<void> {
+    const { sagemaker, ec2 } = this.clientsFor(region);
+    const add = (refs: ResourceRef[]) => {
+      for (const r of refs) {
+        sink.resources.push(r);
+        sink.present.add(resourceKey(r));
+      }
+    };
+    add(await this.trainingJobs(sagemaker, region, window));
+    add(await this.endpoints(sagemaker, region, window, sink.present));
+    add(await listEc2GpuInstances(ec2, region, this.opts.acceleratedFamilies, window, this.call, this.onIssue, sink.present));
   }
 
   private async tags(sm: SageMakerClient, arn: string | undefined): Promise<Record<string, string>> {
@@ -156,9 +187,10 @@ export class AwsWorkloadInventory implements WorkloadInventory {
    * Endpoints existing now and created before the window end, one ResourceRef per production variant.
    * Limitation: DescribeEndpoint only gives the *current* instance count, so the history is a single CountChange at
    * the endpoint's creation; auto-scaling changes inside the window need Application Auto Scaling activity or the
-   * endpoint state-change events to be reconstructed. Endpoints deleted before this sweep are only known from events.
+   * endpoint state-change events to be reconstructed. Endpoints deleted before this sweep are known from their events,
+   * or ended by the sweep for being absent (use-cases/inventory-sync.ts). A Deleting endpoint ends at its LastModifiedTime.
    */
-  private async endpoints(sm: SageMakerClient, region: string, window: Window): Promise<ResourceRef[]> {
+  private async endpoints(sm: SageMakerClient, region: string, window: Window, present: Set<string>): Promise<ResourceRef[]> {
     const summaries: { name: string }[] = [];
     let nextToken: string | undefined;
     do {
@@ -184,12 +216,16 @@ export class AwsWorkloadInventory implements WorkloadInventory {
         }
         throw err;
       }
-      if (ep.EndpointStatus === 'Failed') continue; // no instances behind a failed endpoint
+      if (ep.EndpointStatus === 'Failed') continue; // no instances behind a failed endpoint: stored variants end as missing
+      const variantKey = (variant: string) => resourceKey({ kind: 'endpoint', region, id: `${name}/${variant}` });
       const createdSec = toSec(ep.CreationTime);
       if (createdSec === undefined) {
         this.onIssue(`${region}: endpoint ${name} has no CreationTime; skipped`);
+        for (const v of ep.ProductionVariants ?? []) if (v.VariantName) present.add(variantKey(v.VariantName)); // exists: never ended as missing
         continue;
       }
+      // DeleteEndpoint releases the instances; the listing still shows the endpoint while it is Deleting.
+      const deletingSinceSec = ep.EndpointStatus === 'Deleting' ? toSec(ep.LastModifiedTime) : undefined;
       const tags = await this.tags(sm, ep.EndpointArn);
       const configByVariant = new Map((cfg?.ProductionVariants ?? []).map((v) => [v.VariantName, v]));
       for (const v of ep.ProductionVariants ?? []) {
@@ -199,6 +235,7 @@ export class AwsWorkloadInventory implements WorkloadInventory {
         const instanceType = c?.InstanceType ?? (serverless ? 'serverless' : undefined);
         if (!instanceType) {
           this.onIssue(`${region}: endpoint ${name} variant ${v.VariantName} has no instance type in its endpoint config; skipped`);
+          present.add(variantKey(v.VariantName));
           continue;
         }
         out.push({
@@ -208,6 +245,7 @@ export class AwsWorkloadInventory implements WorkloadInventory {
           instanceType,
           counts: [{ atSec: createdSec, instanceCount: serverless ? 0 : v.CurrentInstanceCount ?? c?.InitialInstanceCount ?? 0 }],
           startSec: createdSec,
+          ...(deletingSinceSec !== undefined ? { endSec: Math.max(createdSec, deletingSinceSec) } : {}),
           status: ep.EndpointStatus ?? 'Unknown',
           tags,
           ...(serverless ? { serverless: true } : {}),

@@ -6,8 +6,10 @@
  * (SageMaker developer guide "Automating SageMaker with EventBridge"; EC2 user guide "EC2 instance state change events").
  * The instant is the envelope `time`: ISO-8601 with a zone, or (as in the SageMaker guide's endpoint example,
  * `"time": "1583831889050"`) epoch milliseconds; 10-digit values are read as epoch seconds.
- * Endpoint events carry `EndpointStatus` in UPPER_SNAKE (`IN_SERVICE`) while DescribeEndpoint says `InService`:
- * normalised here to the API form so stored statuses agree whichever path saw them.
+ * Endpoint events carry `EndpointStatus` in UPPER_SNAKE (`IN_SERVICE`, `DELETING`, `SYSTEM_UPDATING`) while
+ * DescribeEndpoint says `InService`: normalised here to the API form so stored statuses agree whichever path saw them.
+ * An endpoint event names the endpoint, not a variant: its `id` is the endpoint name, and the inventory use case
+ * applies it to every stored `<endpoint>/<variant>` (shared/use-cases/inventory-sync.ts).
  */
 import { z } from 'zod';
 import type { StateChange } from '../../domain/inventory';

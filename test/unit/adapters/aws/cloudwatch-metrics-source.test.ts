@@ -142,11 +142,11 @@ describe('CloudWatchMetricsSource.fetch', () => {
     expect(res.telemetry[0].hosts[0].samples.every((s) => s.invocations === null && s.gpuUtilPct === null)).toBe(true);
   });
 
-  it('reads EC2 GPU metrics with SEARCH expressions reduced per host, and EC2 CPU from AWS/EC2', async () => {
+  it('reads EC2 GPU metrics with schema-bound SEARCH expressions reduced per host, and EC2 CPU from AWS/EC2', async () => {
     cw.on(GetMetricDataCommand).callsFake(
       answerWith((d) => {
-        if (d.startsWith('AVG(SEARCH(\'MetricName="nvidia_smi_utilization_gpu" InstanceId="i-0abc"\'')) return { t: [T0], v: [75] };
-        if (d.startsWith('SUM(SEARCH(\'MetricName="nvidia_smi_power_draw" InstanceId="i-0abc"\'')) return { t: [T0], v: [2400] };
+        if (d.startsWith('AVG(SEARCH(\'{CWAgent,InstanceId,host,index,name} MetricName="nvidia_smi_utilization_gpu" InstanceId="i-0abc"\'')) return { t: [T0], v: [75] };
+        if (d.startsWith('SUM(SEARCH(\'{CWAgent,InstanceId,host,index,name} MetricName="nvidia_smi_power_draw" InstanceId="i-0abc"\'')) return { t: [T0], v: [2400] };
         if (d === 'AWS/EC2|CPUUtilization|InstanceId=i-0abc|Average') return { t: [T0], v: [12.5] };
         return undefined;
       }),
@@ -238,5 +238,120 @@ describe('CloudWatchMetricsSource.fetch', () => {
     expect(res.telemetry).toHaveLength(250);
     expect(res.skipped).toHaveLength(50);
     expect(res.skipped[0].reason).toMatch(/InvalidParameterValue: bad query/);
+  });
+
+  it('asks again only for the queries whose result said InternalError, and maps the answer as final', async () => {
+    // Prepare: the first answer fails the GPU query of job-h with InternalError; the second ask succeeds.
+    const asked: string[][] = [];
+    let first = true;
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+      asked.push(input.MetricDataQueries!.map(describeQuery));
+      const fail = first;
+      first = false;
+      return answerWith((d) => (d.includes('GPUUtilization') ? (fail ? { t: [], v: [], status: 'InternalError' } : { t: [T0], v: [400] }) : undefined))(input);
+    });
+    const budget = new RequestBudget(10);
+    // Act
+    const res = await source({ budget }).fetch([training('job-h')], window, P);
+    // Assess
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toEqual(['/aws/sagemaker/TrainingJobs|GPUUtilization|Host=job-h/algo-1|Average']);
+    expect(res.telemetry[0].hosts[0].samples[0].gpuUtilPct).toBe(50);
+    expect(res.telemetry[0].partial).toBe(false);
+    expect(res).toMatchObject({ apiCalls: 2, metricsRequested: 3, skipped: [] }); // the retried metric is billed again
+    expect(budget.used).toBe(2);
+  });
+
+  it('keeps a window provisional (never a final zero) when InternalError persists after the bounded retries', async () => {
+    cw.on(GetMetricDataCommand).callsFake(answerWith((d) => (d.includes('GPUUtilization') ? { t: [], v: [], status: 'InternalError' } : undefined)));
+    const budget = new RequestBudget(10);
+    const res = await source({ budget, internalErrorRetries: 2 }).fetch([training('job-i')], window, P);
+    const [tel] = res.telemetry;
+    expect(res.apiCalls).toBe(3); // first ask + 2 retries
+    expect(budget.used).toBe(3);
+    expect(tel.partial).toBe(true);
+    expect(tel.provisionalFromSec).toBe(T0);
+    expect(tel.issues.join('\n')).toMatch(/gpu query returned InternalError .*kept provisional/);
+  });
+
+  it('keeps what it has (provisional) when the budget runs out during an InternalError retry', async () => {
+    cw.on(GetMetricDataCommand).callsFake(answerWith((d) => (d.includes('GPUUtilization') ? { t: [T0], v: [80], status: 'InternalError' } : { t: [T0], v: [960] })));
+    const res = await source({ budget: new RequestBudget(1) }).fetch([training('job-j')], window, P);
+    expect(res.apiCalls).toBe(1);
+    expect(res.skipped).toEqual([]);
+    expect(res.telemetry[0].partial).toBe(true);
+    expect(res.telemetry[0].hosts[0].samples[0].cpuUtilPct).toBe(10); // 960 / 96 vCPUs, from the first answer
+  });
+
+  it('treats a top-level GetMetricData message as a cut call: its resources stay provisional, with the message as an issue', async () => {
+    // Prepare: two calls (500-query cap); only the first answer carries a top-level message.
+    let calls = 0;
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+      calls += 1;
+      const out = answerWith((d) => (d.includes('GPUUtilization') ? { t: [T0], v: [400] } : undefined))(input);
+      return calls === 1 ? { ...out, Messages: [{ Code: 'MaxMetricsExceeded', Value: 'Maximum number of allowed metrics exceeded' }] } : out;
+    });
+    const resources = Array.from({ length: 300 }, (_, i) => training(`m${i}`));
+    // Act
+    const res = await source().fetch(resources, window, P);
+    // Assess
+    const byKey = new Map(res.telemetry.map((t) => [t.resourceKey, t]));
+    const cut = byKey.get(resourceKey(training('m0')))!;
+    expect(cut.partial).toBe(true);
+    expect(cut.provisionalFromSec).toBe(T0);
+    expect(cut.issues.join('\n')).toMatch(/MaxMetricsExceeded Maximum number of allowed metrics exceeded/);
+    const whole = byKey.get(resourceKey(training('m299')))!;
+    expect(whole.partial).toBe(false);
+    expect(whole.issues).toEqual([]);
+  });
+
+  it('uses a configured agent schema (quoting names that are not alphanumeric) and refuses one without InstanceId', async () => {
+    cw.on(GetMetricDataCommand).callsFake(answerWith(() => undefined));
+    await source({ agentGpuSchema: { namespace: 'GPU/Agent', dimensions: ['InstanceId', 'InstanceType', 'host', 'index', 'name'] } }).fetch([ec2('i-9')], window, P);
+    const expr = cw.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!.find((q) => q.Expression?.includes('power'))!.Expression;
+    expect(expr).toBe('SUM(SEARCH(\'{"GPU/Agent",InstanceId,InstanceType,host,index,name} MetricName="nvidia_smi_power_draw" InstanceId="i-9"\', \'Average\', 60))');
+    expect(() => source({ agentGpuSchema: { namespace: 'CWAgent', dimensions: ['host', 'index'] } })).toThrow(/must include InstanceId/);
+  });
+});
+
+/**
+ * A stand-in for CloudWatch's SEARCH over a metric catalogue, following "CloudWatch search expression syntax": a
+ * schema `{Namespace,Dim1,…}` matches only metrics with exactly that set of dimension names; without a schema every
+ * metric whose terms match is found. The reducer (SUM/AVG) is applied across the matches, per timestamp.
+ */
+describe('schema-bound SEARCH against an agent that also publishes an InstanceId roll-up', () => {
+  type Metric = { ns: string; name: string; dims: Record<string, string>; t: number[]; v: number[] };
+  // 8 GPUs at 300 W each (per-GPU series, dimensions of the documented agent config + append_dimensions InstanceId),
+  // plus the `aggregation_dimensions: [["InstanceId"]]` roll-up: the average over the 8 GPUs, i.e. 300 W.
+  const catalogue: Metric[] = [
+    ...Array.from({ length: 8 }, (_, i): Metric => ({ ns: 'CWAgent', name: 'nvidia_smi_power_draw', dims: { InstanceId: 'i-8gpu', host: 'ip-10-0-0-1', index: String(i), name: 'NVIDIA A100-SXM4-40GB' }, t: [T0], v: [300] })),
+    { ns: 'CWAgent', name: 'nvidia_smi_power_draw', dims: { InstanceId: 'i-8gpu' }, t: [T0], v: [300] },
+  ];
+  const unquote = (s: string) => s.replace(/^"|"$/g, '');
+  const search = (expr: string): Series | undefined => {
+    const m = /^(SUM|AVG)\(SEARCH\('(?:\{([^}]*)\} )?MetricName="([^"]+)" InstanceId="([^"]+)"', 'Average', \d+\)\)$/.exec(expr);
+    if (!m) return undefined;
+    const [, reducer, schema, metricName, instanceId] = m;
+    const [ns, ...dimNames] = schema ? schema.split(',').map(unquote) : [];
+    const found = catalogue.filter(
+      (x) =>
+        x.name === metricName &&
+        x.dims.InstanceId === instanceId &&
+        (!schema || (x.ns === ns && Object.keys(x.dims).sort().join() === [...dimNames].sort().join())),
+    );
+    if (found.length === 0) return { t: [], v: [] };
+    const sum = found.reduce((s, x) => s + x.v[0], 0);
+    return { t: [T0], v: [reducer === 'SUM' ? sum : sum / found.length] };
+  };
+
+  it('sums the 8 per-GPU series only: 2,400 W, not the 2,700 W an unbound search gives with the roll-up (12.5 % too much)', async () => {
+    // Prepare
+    cw.on(GetMetricDataCommand).callsFake(answerWith((d) => search(d)));
+    // Act
+    const res = await source().fetch([{ ...ec2('i-8gpu') }], window, P);
+    // Assess
+    expect(res.telemetry[0].hosts[0].samples[0].gpuPowerW).toBe(8 * 300);
+    // The same stand-in with the old unbound expression shows what the schema prevents.
+    expect(search('SUM(SEARCH(\'MetricName="nvidia_smi_power_draw" InstanceId="i-8gpu"\', \'Average\', 60))')!.v[0]).toBe(9 * 300);
   });
 });

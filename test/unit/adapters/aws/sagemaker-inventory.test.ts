@@ -158,3 +158,60 @@ describe('AwsWorkloadInventory: EC2 GPU instances', () => {
     expect(issues.join()).toMatch(/i-odd is stopped with no parseable stop time/);
   });
 });
+
+describe('AwsWorkloadInventory.listRegions: what a sweep may conclude from absence', () => {
+  const endpointNamed = (name: string, status: 'InService' | 'Deleting' = 'InService', lastModifiedSec = T0 - 86_400) => {
+    sm.on(DescribeEndpointCommand, { EndpointName: name }).resolves({
+      EndpointName: name, EndpointArn: `arn:ep/${name}`, EndpointConfigName: `${name}-cfg`, EndpointStatus: status,
+      CreationTime: at(T0 - 86_400), LastModifiedTime: at(lastModifiedSec), ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 1 }],
+    });
+    sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: `${name}-cfg` }).resolves({
+      EndpointConfigName: `${name}-cfg`, EndpointConfigArn: `arn:cfg/${name}`, CreationTime: at(T0 - 90_000),
+      ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.g5.xlarge', InitialInstanceCount: 1 }],
+    });
+  };
+
+  it('lists endpoints and EC2 completely, training jobs not, and names everything seen — mapped or not — as present', async () => {
+    // Prepare: one endpoint in service, one GPU instance stopped long before the window (seen, not active).
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'chat', EndpointArn: 'arn:ep/chat', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 - 86_400), EndpointStatus: 'InService' }] });
+    endpointNamed('chat');
+    ec2.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [{ InstanceId: 'i-old', InstanceType: 'g5.xlarge', LaunchTime: at(T0 - 9000), State: { Name: 'stopped' }, StateTransitionReason: 'User initiated (2024-05-31 22:00:00 GMT)' }] }],
+    });
+    // Act
+    const [l] = await inventory().listRegions(window, ['eu-west-1']);
+    // Assess
+    expect(l).toMatchObject({ region: 'eu-west-1', listedAtSec: window.endSec, completeKinds: ['endpoint', 'ec2-instance'] });
+    expect(l.error).toBeUndefined();
+    expect(l.resources.map((r) => r.id)).toEqual(['chat/AllTraffic']);
+    expect(l.presentKeys.sort()).toEqual(['ec2-instance#eu-west-1#i-old', 'endpoint#eu-west-1#chat/AllTraffic']);
+  });
+
+  it('ends a Deleting endpoint at its LastModifiedTime (DeleteEndpoint releases the instances)', async () => {
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'old', EndpointArn: 'arn:ep/old', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 + 600), EndpointStatus: 'Deleting' }] });
+    endpointNamed('old', 'Deleting', T0 + 600);
+    const [l] = await inventory().listRegions(window, ['eu-west-1']);
+    expect(l.resources).toMatchObject([{ id: 'old/AllTraffic', status: 'Deleting', endSec: T0 + 600 }]);
+  });
+
+  it('reports a region whose listing failed with its error and no complete kind, keeping what it saw before the failure', async () => {
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [{ EndpointName: 'chat', EndpointArn: 'arn:ep/chat', CreationTime: at(T0 - 86_400), LastModifiedTime: at(T0 - 86_400), EndpointStatus: 'InService' }] });
+    endpointNamed('chat');
+    ec2.on(DescribeInstancesCommand).rejects(Object.assign(new Error('not allowed'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } }));
+    const [l] = await inventory().listRegions(window, ['eu-west-1']);
+    expect(l.completeKinds).toEqual([]);
+    expect(l.error).toMatch(/eu-west-1: UnauthorizedOperation: not allowed/);
+    expect(l.resources.map((r) => r.id)).toEqual(['chat/AllTraffic']);
+  });
+
+  it('claims no EC2 completeness when no accelerated family is tracked (nothing was listed)', async () => {
+    const inv = new AwsWorkloadInventory({
+      clientsFor: () => ({ sagemaker: new SageMakerClient({ region: 'eu-west-1' }), ec2: new EC2Client({ region: 'eu-west-1' }) }),
+      acceleratedFamilies: [],
+      backoff: { sleep: async () => undefined, random: () => 0 },
+    });
+    const [l] = await inv.listRegions(window, ['eu-west-1']);
+    expect(l.completeKinds).toEqual(['endpoint']);
+    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+  });
+});

@@ -1,4 +1,7 @@
 import { MalformedEventError, parseStateChangeEvent } from '../../../../shared/adapters/aws/sagemaker-inventory';
+import { normaliseEndpointStatus } from '../../../../shared/adapters/aws/state-change-event';
+import { applyStateChange, isLiveStatus } from '../../../../shared/domain/inventory';
+import type { ResourceRef } from '../../../../shared/domain/types';
 
 // Shapes follow the AWS documentation examples for each detail-type.
 const training = {
@@ -44,6 +47,35 @@ describe('parseStateChangeEvent', () => {
     expect(err).toBeInstanceOf(MalformedEventError);
     expect((err as MalformedEventError).field).toBe(field);
     expect((err as Error).message).toContain(field);
+  });
+
+  it.each([
+    // EventBridge UPPER_SNAKE → the DescribeEndpoint spelling (SageMaker API reference, EndpointSummary.EndpointStatus).
+    ['IN_SERVICE', 'InService', true],
+    ['CREATING', 'Creating', true],
+    ['UPDATING', 'Updating', true],
+    ['SYSTEM_UPDATING', 'SystemUpdating', true],
+    ['ROLLING_BACK', 'RollingBack', true],
+    ['OUT_OF_SERVICE', 'OutOfService', false],
+    ['DELETING', 'Deleting', false],
+    ['FAILED', 'Failed', false],
+  ])('normalises endpoint status %s to %s (live: %s)', (raw, api, live) => {
+    expect(normaliseEndpointStatus(raw)).toBe(api);
+    expect(isLiveStatus('endpoint', api)).toBe(live);
+  });
+
+  it('a DELETING endpoint event (epoch-ms time) names the endpoint and, applied to a stored variant, ends it', () => {
+    // Prepare
+    const ev = parseStateChangeEvent({ ...endpoint, time: '1717204200000', detail: { ...endpoint.detail, EndpointStatus: 'DELETING' } });
+    const stored: ResourceRef = {
+      kind: 'endpoint', id: 'chat/AllTraffic', region: 'eu-west-1', instanceType: 'ml.g5.xlarge',
+      counts: [{ atSec: 1_717_000_000, instanceCount: 2 }], startSec: 1_717_000_000, status: 'InService', tags: {},
+    };
+    // Act
+    const ended = applyStateChange(stored, { ...ev, id: stored.id });
+    // Assess
+    expect(ev).toEqual({ kind: 'endpoint', region: 'eu-west-1', id: 'chat', state: 'Deleting', atSec: 1_717_204_200 });
+    expect(ended).toMatchObject({ endSec: 1_717_204_200, status: 'Deleting' });
   });
 
   it('rejects something that is not an object', () => {
