@@ -19,7 +19,7 @@ import type { EventPublisher } from '../ports';
 import { CloudWatchMetricsSource } from '../adapters/aws/cloudwatch-metrics-source';
 import { RegionalMetricsSource } from '../adapters/aws/regional-metrics-source';
 import { AwsWorkloadInventory } from '../adapters/aws/sagemaker-inventory';
-import { RequestBudget } from '../adapters/aws/retry';
+import { NO_SDK_RETRIES, RequestBudget } from '../adapters/aws/retry';
 import { EventBridgeSegmentScheduler } from '../adapters/aws/eventbridge-segment-scheduler';
 import { SageMakerTrainingLauncher } from '../adapters/aws/sagemaker-training-launcher';
 import { S3LocationVerifier } from '../adapters/aws/s3-location-verifier';
@@ -29,9 +29,6 @@ import { systemClock } from '../adapters/system-clock';
 import { acceleratedFamilies, lookupInstance } from '../domain/power/instance-catalog';
 import { jsonLog, type CompositionRoot, type DepsGetter, type FunctionId } from './deps';
 import { makeCore, makeRoot, tableStores } from './factories';
-
-/** SDK client options where our own backoff retries (shared/adapters/aws/retry.ts). */
-export const OWN_RETRIES = { maxAttempts: 1 } as const;
 
 /** One client per key for the container's lifetime. */
 const perKey = <C>(make: (key: string) => C): ((key: string) => C) => {
@@ -63,10 +60,10 @@ function buildContainer(env: Record<string, string | undefined>, required: reado
   const home = config.homeRegion!;
   const dynamo = new DynamoDBClient({ region: home });
   const events = new EventBridgeClient({ region: home });
-  const s3 = new S3Client({ region: home, ...OWN_RETRIES });
-  const cloudWatchIn = perKey((region) => new CloudWatchClient({ region, ...OWN_RETRIES }));
-  const sageMakerIn = perKey((region) => new SageMakerClient({ region, ...OWN_RETRIES }));
-  const ec2In = perKey((region) => new EC2Client({ region, ...OWN_RETRIES }));
+  const s3 = new S3Client({ region: home, ...NO_SDK_RETRIES });
+  const cloudWatchIn = perKey((region) => new CloudWatchClient({ region, ...NO_SDK_RETRIES }));
+  const sageMakerIn = perKey((region) => new SageMakerClient({ region, ...NO_SDK_RETRIES }));
+  const ec2In = perKey((region) => new EC2Client({ region, ...NO_SDK_RETRIES }));
   let scheduler: SchedulerClient | undefined;
   const stores = tableStores(dynamo, config.tableName);
   const core = makeCore({ config, stores, clock: systemClock, demo: false, log: jsonLog });
