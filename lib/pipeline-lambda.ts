@@ -104,6 +104,9 @@ export class PipelineLambda extends Construct {
         sourceMapMode: SourceMapMode.DEFAULT,
         format: OutputFormat.CJS,
         target: 'node24',
+        // Bundle the AWS SDK too (NodejsFunction leaves @aws-sdk/* to the runtime by default): the functions then run
+        // the SDK version the lockfile pins and the tests exercise, not whatever the Lambda runtime ships.
+        externalModules: [],
       },
       onFailure: new destinations.SqsDestination(props.lambdaFailureDlq),
       ...LAMBDA_ASYNC_RETRY,
