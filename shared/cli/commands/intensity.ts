@@ -174,7 +174,7 @@ function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signa
     : L.signalFrom === 'Electricity Maps API default'
       ? 'signal: the Electricity Maps API default, life-cycle (--signal average-direct if it was fetched as direct)'
       : `signal from ${L.signalFrom}`;
-  const unitFrom = L.unitFrom === 'layout' ? 'Electricity Maps API unit' : L.unitFrom === 'assumed' ? 'assumed: the column states none; --unit to change' : L.unitFrom;
+  const unitFrom = L.unitFrom === 'layout' ? `the ${r.format === 'watttime-api' ? 'WattTime' : 'Electricity Maps'} API unit` : L.unitFrom === 'assumed' ? 'assumed: the column states none; --unit to change' : L.unitFrom;
   out(`  read as: ${time}; ${cols}; ${signal}; unit ${L.unit} (${unitFrom})${L.unit === 'g/kWh' || L.unit === 'kg/MWh' ? '' : ` × ${UNIT_TO_G_PER_KWH[L.unit]} → g/kWh`}.`);
   if (r.skipped) out(`  ${r.skipped} rows of another signal skipped (--signal).`);
   if (r.averaged) {

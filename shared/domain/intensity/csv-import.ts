@@ -12,7 +12,8 @@
  *   column (`emissionFactorType`: lifecycle | direct).
  * Recognised layouts: the Electricity Maps data-portal export (format `electricitymaps`), Electricity Maps API
  * results written to CSV (`electricitymaps-api`; signal average-lifecycle unless the file or `--signal` says
- * otherwise — the API's default emission factor type), and any other time/value table (`columns`). `--time-column`,
+ * otherwise — the API's default emission factor type), WattTime API v3 data (`watttime-api`, `point_time,value`;
+ * lbs/MWh, `--signal` needed: the same fields carry MOER or average rates), and any other time/value table (`columns`). `--time-column`,
  * `--value-column`, `--unit` and `--signal` map the rest; an unrecognised header is an error that quotes it.
  *
  * Time: ISO instants with `Z`/offset and epoch seconds/milliseconds are instants. Naive times are UTC only when the
@@ -34,7 +35,7 @@ import type { IntensityPoint, IntensitySignal } from '../types';
 import { fieldsAsUtcSec, readTimestamp, ZoneClock, type DateOrder, type TimestampReading } from './import-timestamps';
 import { EM_ZONE_ALIASES, ImportZoneError, resolveImportZone, sameZone, type ResolvedZone, type ZoneDirectory } from './import-zones';
 
-export type IntensityCsvFormat = 'electricitymaps' | 'electricitymaps-api' | 'columns';
+export type IntensityCsvFormat = 'electricitymaps' | 'electricitymaps-api' | 'watttime-api' | 'columns';
 
 // ---- units -------------------------------------------------------------------------------------
 
@@ -157,7 +158,7 @@ export interface ImportLayout {
   signalColumn?: string;
   zoneColumn?: string;
   unit: IntensityUnit;
-  /** `layout`: the unit Electricity Maps documents for its API (gCO₂eq/kWh); `assumed`: the convention of the column kind. */
+  /** `layout`: the unit the provider documents for its API (Electricity Maps gCO₂eq/kWh, WattTime lbs/MWh); `assumed`: the convention of the column kind. */
   unitFrom: 'column name' | '--unit' | 'layout' | 'assumed';
   /** Signals the file yields after `--signal` filtering. */
   signals: IntensitySignal[];
@@ -371,7 +372,9 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
   const signalCol = w.findIndex((x, i) => SIGNAL_COLUMN_WORDS.has(x) && i !== time);
   const isEmExport = /^datetime \(utc\)$/.test(w[time]) && zone >= 0 && values.length === 2;
   const isEmApi = !isEmExport && cols.some((c) => EM_API_MARKERS.has(c));
-  const format: IntensityCsvFormat = isEmExport ? 'electricitymaps' : isEmApi ? 'electricitymaps-api' : 'columns';
+  const isWattTime = !isEmExport && !isEmApi && cols.includes('point_time'); // WattTime API v3 data field names
+  const format: IntensityCsvFormat = isEmExport ? 'electricitymaps' : isEmApi ? 'electricitymaps-api' : isWattTime ? 'watttime-api' : 'columns';
+  const isEm = isEmExport || isEmApi;
 
   // Unit: the column name, else --unit, else the convention of the column kind.
   const named = values.map((v) => parseIntensityUnit(cols[v.index]));
@@ -386,6 +389,7 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
   } else if (opts.unit) [unit, unitFrom] = [opts.unit, '--unit'];
   else if (mapped) throw new IntensityCsvFormatError(`--unit is required: the column '${cols[values[0].index]}' does not state its unit (${INTENSITY_UNITS.join('|')})`);
   else if (format === 'electricitymaps-api') [unit, unitFrom] = ['g/kWh', 'layout']; // Electricity Maps API docs: gCO2eq/kWh
+  else if (format === 'watttime-api') [unit, unitFrom] = ['lbs/MWh', 'layout']; // WattTime API v3 docs: meta.units lbs_co2_per_mwh
   else if (values[0].signal === 'marginal') [unit, unitFrom] = ['lbs/MWh', 'assumed']; // WattTime's MOER unit (API v2/v3 docs)
   else [unit, unitFrom] = ['g/kWh', 'assumed']; // how Electricity Maps, NESO, CarbonCast and ENTSO-E-derived series publish intensity
 
@@ -393,7 +397,7 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
   const want = opts.signal;
   let signals: IntensitySignal[];
   let signalFrom: ImportLayout['signalFrom'];
-  const averageOnly = format !== 'columns' || values.some((v) => v.signal && v.signal !== 'marginal');
+  const averageOnly = isEm || values.some((v) => v.signal && v.signal !== 'marginal');
   if (signalCol >= 0 && values.length === 1 && !values[0].signal) {
     if (want === 'marginal') throw new IntensityCsvFormatError(`--signal marginal: the column '${cols[signalCol]}' types rows as lifecycle or direct averages; marginal needs MOER data`);
     signals = want ? [want] : ['average-lifecycle', 'average-direct'];
@@ -408,13 +412,13 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
     const col = cols[values[0].index];
     const s = values[0].signal;
     if (s && want && s !== want) throw new IntensityCsvFormatError(`--signal ${want} contradicts the column '${col}', which is ${s}`);
-    if (want === 'marginal' && averageOnly) throw new IntensityCsvFormatError(`--signal marginal: a ${format === 'columns' ? `'${col}' column` : 'Electricity Maps file'} holds average intensity; marginal needs MOER data`);
-    if (want === 'marginal' && !mapped && s !== 'marginal') {
+    if (want === 'marginal' && averageOnly) throw new IntensityCsvFormatError(`--signal marginal: ${isEm ? 'an Electricity Maps file' : `the column '${col}'`} holds average intensity; marginal needs MOER data`);
+    if (want === 'marginal' && !mapped && s !== 'marginal' && format !== 'watttime-api') {
       throw new IntensityCsvFormatError(`--signal marginal: the column '${col}' does not look like a marginal (MOER) series; name it with --value-column to import it as one`);
     }
     if (s) [signals, signalFrom] = [[s], 'column name'];
     else if (want) [signals, signalFrom] = [[want], '--signal'];
-    else if (format !== 'columns') [signals, signalFrom] = [['average-lifecycle'], 'Electricity Maps API default'];
+    else if (isEm) [signals, signalFrom] = [['average-lifecycle'], 'Electricity Maps API default'];
     else throw new IntensityCsvFormatError(`the file does not say which signal its column '${col}' is: pass --signal average-lifecycle|average-direct (or marginal for MOER data)`);
     values[0].signal = signals[0];
   }
@@ -656,8 +660,8 @@ export class IntensityCsvParser {
   private place(line: number, raw: string, dupKey: string, values: [IntensitySignal, number][], reading: TimestampReading): void {
     let tSec: EpochSec;
     if (reading.kind === 'bad') {
-      const why = reading.why.startsWith('not ') && this.orderDecidedAt ? `${reading.why}, the order line ${this.orderDecidedAt} set` : reading.why;
-      return this.reject(line, reading.why.startsWith('not ') ? 'date-order' : 'bad-timestamp', `bad timestamp '${raw}' (${why})`);
+      const why = reading.orderConflict && this.orderDecidedAt ? `${reading.why}, the order line ${this.orderDecidedAt} set` : reading.why;
+      return this.reject(line, reading.orderConflict ? 'date-order' : 'bad-timestamp', `bad timestamp '${raw}' (${why})`);
     }
     if (reading.kind === 'order-unknown') return; // unreachable once an order is set
     if (reading.kind === 'instant') tSec = reading.tSec;
@@ -698,13 +702,12 @@ export class IntensityCsvParser {
     return this.average();
   }
 
-  /** Daily or coarser series cannot stand for hourly actuals. */
+  /** Daily or coarser series cannot stand for hourly actuals (23 h: a local daily series across a DST change). */
   private refuseCoarse(times: EpochSec[]): void {
     if (times.length < 3) return;
-    const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
-    const median = steps[Math.floor(steps.length / 2)];
-    if (median > HOUR_SEC) {
-      throw new IntensityCsvFormatError(`values are ${fmtStep(median)} apart (median spacing): only hourly or finer series can be imported as hourly actuals`);
+    const minStep = Math.min(...times.slice(1).map((t, i) => t - times[i]));
+    if (minStep >= 23 * HOUR_SEC) {
+      throw new IntensityCsvFormatError(`values are at least ${fmtStep(minStep)} apart: daily or coarser series cannot be imported as hourly actuals`);
     }
   }
 
@@ -765,17 +768,17 @@ const distinctSorted = (ts: EpochSec[]): EpochSec[] => [...new Set(ts)].sort((a,
 /**
  * How long value i holds: until the next value, but no longer than the larger of the spacing before it and the
  * spacing after the next one — so a missing value leaves a hole, while a switch from 15- to 30-minute data does
- * not. Never more than an hour. 0 when a lone value gives no spacing at all.
+ * not. The last value holds as long as the spacing before it, bounded by the one before that. Never more than an
+ * hour; 0 for a lone value (no spacing to go by).
  */
 export function holdSec(series: readonly { tSec: EpochSec }[], i: number): number {
-  const t = (k: number) => series[k]?.tSec;
-  const fwd = i + 1 < series.length ? t(i + 1) - t(i) : undefined;
-  const back = i > 0 ? t(i) - t(i - 1) : undefined;
-  const fwd2 = i + 2 < series.length ? t(i + 2) - t(i + 1) : undefined;
+  const gap = (k: number): number | undefined => (k >= 1 && k < series.length ? series[k].tSec - series[k - 1].tSec : undefined);
+  const fwd = gap(i + 1);
+  const back = gap(i);
   let d: number;
-  if (fwd === undefined) d = back ?? 0;
+  if (fwd === undefined) d = back === undefined ? 0 : Math.min(back, gap(i - 1) ?? back);
   else {
-    const cap = Math.max(back ?? 0, fwd2 ?? 0);
+    const cap = Math.max(back ?? 0, gap(i + 2) ?? 0);
     d = cap > 0 ? Math.min(fwd, cap) : fwd;
   }
   return Math.min(d, HOUR_SEC);

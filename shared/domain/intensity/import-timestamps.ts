@@ -29,7 +29,8 @@ export type TimestampReading =
   | { kind: 'local'; local: LocalDateTime; impliedOrder?: DateOrder }
   /** `a/b/YYYY` with both a and b ≤ 12 (and different) while the file's order is not known yet. */
   | { kind: 'order-unknown'; zoned: boolean }
-  | { kind: 'bad'; why: string };
+  /** `orderConflict`: an `a/b/YYYY` date that cannot be read in the file's day/month order. */
+  | { kind: 'bad'; why: string; orderConflict?: true };
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -81,7 +82,7 @@ export function readTimestamp(raw: string, order?: DateOrder): TimestampReading 
       else if (nb > 12 && na <= 12) impliedOrder = 'mdy';
       const use = order ?? impliedOrder ?? (na === nb ? 'mdy' : undefined);
       if (!use) return { kind: 'order-unknown', zoned: zone !== undefined };
-      if (order && impliedOrder && order !== impliedOrder) return { kind: 'bad', why: `not ${order === 'mdy' ? 'MM/DD/YYYY' : 'DD/MM/YYYY'}` };
+      if (order && impliedOrder && order !== impliedOrder) return { kind: 'bad', why: `not ${order === 'mdy' ? 'MM/DD/YYYY' : 'DD/MM/YYYY'}`, orderConflict: true };
       [mo, d] = use === 'mdy' ? [na, nb] : [nb, na];
     }
   }

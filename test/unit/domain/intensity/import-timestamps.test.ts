@@ -33,7 +33,7 @@ describe('readTimestamp', () => {
   it('reads a/b/YYYY in the file order once it is known, and refuses a date that contradicts it', () => {
     expect(readTimestamp('01/02/2020 00:00', 'mdy')).toEqual({ kind: 'local', local: L(2020, 1, 2, 0) });
     expect(readTimestamp('01/02/2020 00:00', 'dmy')).toEqual({ kind: 'local', local: L(2020, 2, 1, 0) });
-    expect(readTimestamp('13/01/2020 00:00', 'mdy')).toEqual({ kind: 'bad', why: 'not MM/DD/YYYY' });
+    expect(readTimestamp('13/01/2020 00:00', 'mdy')).toEqual({ kind: 'bad', why: 'not MM/DD/YYYY', orderConflict: true });
   });
 });
 
