@@ -180,7 +180,7 @@ function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signa
   if (r.averaged) {
     const v = r.averaged;
     out(
-      `  averaged ${v.values} ${v.resolution} values into ${v.hours} hours (time-weighted; an hour needs ≥ ${Math.round(v.minHourCoverage * 100)} % coverage: ` +
+      `  averaged ${v.values} ${v.resolution} values into ${v.hours} hour${v.hours === 1 ? '' : 's'} (time-weighted; an hour needs ≥ ${Math.round(v.minHourCoverage * 100)} % coverage: ` +
         `${v.partialHoursKept} partial hour(s) kept, ${v.hoursDropped} dropped).`,
     );
   }

@@ -397,7 +397,8 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
   const want = opts.signal;
   let signals: IntensitySignal[];
   let signalFrom: ImportLayout['signalFrom'];
-  const averageOnly = isEm || values.some((v) => v.signal && v.signal !== 'marginal');
+  // Marginal is refused only where the file states an average; a bare value column takes the --signal it is given.
+  const averageOnly = isEm || values.some((v) => (v.signal && v.signal !== 'marginal') || /\b(avg|average)\b/.test(words(cols[v.index])));
   if (signalCol >= 0 && values.length === 1 && !values[0].signal) {
     if (want === 'marginal') throw new IntensityCsvFormatError(`--signal marginal: the column '${cols[signalCol]}' types rows as lifecycle or direct averages; marginal needs MOER data`);
     signals = want ? [want] : ['average-lifecycle', 'average-direct'];
@@ -413,9 +414,6 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
     const s = values[0].signal;
     if (s && want && s !== want) throw new IntensityCsvFormatError(`--signal ${want} contradicts the column '${col}', which is ${s}`);
     if (want === 'marginal' && averageOnly) throw new IntensityCsvFormatError(`--signal marginal: ${isEm ? 'an Electricity Maps file' : `the column '${col}'`} holds average intensity; marginal needs MOER data`);
-    if (want === 'marginal' && !mapped && s !== 'marginal' && format !== 'watttime-api') {
-      throw new IntensityCsvFormatError(`--signal marginal: the column '${col}' does not look like a marginal (MOER) series; name it with --value-column to import it as one`);
-    }
     if (s) [signals, signalFrom] = [[s], 'column name'];
     else if (want) [signals, signalFrom] = [[want], '--signal'];
     else if (isEm) [signals, signalFrom] = [['average-lifecycle'], 'Electricity Maps API default'];
@@ -784,7 +782,7 @@ export function holdSec(series: readonly { tSec: EpochSec }[], i: number): numbe
   return Math.min(d, HOUR_SEC);
 }
 
-/** Spacings that make up ≥ 10 % of a series, most common first. */
+/** Spacings that make up ≥ 10 % of a series, most common first; a multiple of a more common one is a gap, not a resolution. */
 const commonSteps = (times: EpochSec[]): number[] => {
   const counts = new Map<number, number>();
   for (let i = 1; i < times.length; i++) {
@@ -792,10 +790,10 @@ const commonSteps = (times: EpochSec[]): number[] => {
     if (d <= HOUR_SEC) counts.set(d, (counts.get(d) ?? 0) + 1);
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  return [...counts]
-    .filter(([, c]) => c >= 0.1 * total)
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .map(([d]) => d);
+  const ranked = [...counts].filter(([, c]) => c >= 0.1 * total).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  const kept: number[] = [];
+  for (const [d] of ranked) if (!kept.some((k) => d % k === 0)) kept.push(d);
+  return kept;
 };
 
 const stepLabel = (sec: number): string =>

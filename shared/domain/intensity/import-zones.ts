@@ -89,7 +89,7 @@ export function closeZoneMatches(given: string, known: readonly string[], max = 
   const scored = known
     .map((z) => {
       const d = editDistance(g, z);
-      const rank = z.startsWith(g) ? 0 : d <= Math.max(2, Math.floor(g.length / 3)) ? 1 : g.startsWith(`${z}-`) ? 2 : 3;
+      const rank = z.startsWith(g) ? 0 : d <= Math.max(1, Math.floor(g.length / 3)) ? 1 : g.startsWith(`${z}-`) ? 2 : 3;
       return { z, rank, d };
     })
     .filter((x) => x.rank < 3 && x.z !== g)

@@ -141,7 +141,7 @@ describe('Electricity Maps API results written to CSV', () => {
 describe('time/value tables', () => {
   it('plain timestamp,g_per_kwh: zoned timestamps normalised to UTC hours with the chosen signal', () => {
     const csv = 'timestamp,g_per_kwh\n2024-03-10T00:00:00Z,400\n2024-03-10T02:00:00+01:00,410.5\n2024-03-10T02:00-05:00,0\n';
-    const r = parseIntensityCsv(csv, { zone: 'CAISO_NORTH', signal: 'marginal', valueColumn: 'g_per_kwh' });
+    const r = parseIntensityCsv(csv, { zone: 'CAISO_NORTH', signal: 'marginal' });
     expect(series(r)).toEqual([
       [t('2024-03-10T00:00:00Z'), 'marginal', 400],
       [t('2024-03-10T01:00:00Z'), 'marginal', 410.5],
@@ -222,7 +222,8 @@ describe('time/value tables', () => {
     ['two time columns of the same rank', 'request_time,datetime,start,intensity\n', { zone: 'Z' }, /several time columns: 'datetime', 'start'; choose one with --time-column/],
     ['two intensity columns of the same signal', 'time,ci_a,ci_b\n', { zone: 'Z' }, /several intensity columns: 'ci_a', 'ci_b'; choose one with --value-column/],
     ['--unit against the column name', 'time,g_per_kwh\n', { zone: 'Z', unit: 'lbs/MWh', signal: 'average-direct' }, /--unit lbs\/MWh contradicts the column 'g_per_kwh', which states g\/kWh/],
-    ['marginal from an average column', 'time,carbon_intensity\n', { zone: 'Z', signal: 'marginal' }, /does not look like a marginal \(MOER\) series/],
+    ['marginal from a column that states an average', 'time,average_intensity\n', { zone: 'Z', signal: 'marginal' }, /the column 'average_intensity' holds average intensity; marginal needs MOER data/],
+    ['marginal from an Electricity Maps file', 'zone_datetime,carbon_intensity_avg\n', { zone: 'Z', signal: 'marginal' }, /an Electricity Maps file holds average intensity/],
     ['an average signal from a MOER column', 'time,moer\n', { zone: 'Z', signal: 'average-direct' }, /contradicts the column 'moer', which is marginal/],
     ['--timezone against a UTC column', 'Datetime (UTC),ci\n', { zone: 'Z', signal: 'average-direct', timeZone: 'Europe/Berlin' }, /--timezone Europe\/Berlin contradicts the time column 'Datetime \(UTC\)', which is UTC/],
   ])('refuses a file as a whole: %s', (_name, csv, opts, message) => {
@@ -321,7 +322,7 @@ describe('sub-hourly series → time-weighted hourly means', () => {
       [t('2020-01-01T01:00:00Z'), 450],
       [t('2020-01-01T02:00:00Z'), 23.333333], // (10 + 20 + 40) / 3: 45 of 60 minutes covered, kept as partial
     ]);
-    expect(r.averaged).toMatchObject({ partialHoursKept: 1, hoursDropped: 0, resolution: '15-minute and half-hourly' });
+    expect(r.averaged).toMatchObject({ partialHoursKept: 1, hoursDropped: 0, stepsSec: [900], resolution: '15-minute' }); // 30 min here = 2 × 15: a gap
   });
 
   it('drops an hour covered less than half, and counts it', () => {
