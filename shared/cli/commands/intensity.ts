@@ -51,7 +51,7 @@ import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
   import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--timezone IANA-ZONE]
           [--time-column NAME] [--value-column NAME] [--unit g/kWh|kg/MWh|lbs/MWh|t/MWh|kg/kWh]
-          [--date-order mdy|dmy] [--format text|json] [--data-dir DIR]
+          [--date-order mdy|dmy] [--allow-unknown-zone] [--format text|json] [--data-dir DIR]
           Electricity Maps exports and API-result CSVs, timestamp,value tables (sub-hourly → hourly means);
           naive timestamps need --timezone unless the column says UTC
   backfill --zone ZONE --from ISO --to ISO [--provider electricitymaps|watttime|neso] [--signal …] [--data-dir DIR]
@@ -100,9 +100,10 @@ const IMPORT_FORMATS = ['text', 'json'] as const;
 const LISTED_REJECTIONS = 10;
 
 /** Known zones for the up-front zone check: the @tgwf/co2 zone list and the region catalog (with REGION_OVERRIDES). */
-function importZoneDirectory(env: Record<string, string | undefined>): ZoneDirectory {
+export function importZoneDirectory(env: Record<string, string | undefined>, allowUnknown = false): ZoneDirectory {
   const lookup = regionLookup(env);
   return {
+    allowUnknown,
     emZones: knownZoneIds(),
     wattTimeRegions: [...new Set(REGIONS.flatMap((r) => (r.wattTimeRegion ? [r.wattTimeRegion] : [])))],
     awsRegion: (code) => lookup(code),
@@ -110,7 +111,7 @@ function importZoneDirectory(env: Record<string, string | undefined>): ZoneDirec
 }
 
 function importOptions(a: ParsedArgs, zone: string, env: Record<string, string | undefined>): IntensityCsvOptions {
-  const opts: IntensityCsvOptions = { zone, zones: importZoneDirectory(env), keepRejections: LISTED_REJECTIONS };
+  const opts: IntensityCsvOptions = { zone, zones: importZoneDirectory(env, a.flags.has('allow-unknown-zone')), keepRejections: LISTED_REJECTIONS };
   const signal = optionalSignal(a);
   if (signal) opts.signal = signal;
   const unit = flagString(a, 'unit');
@@ -137,7 +138,7 @@ function importOptions(a: ParsedArgs, zone: string, env: Record<string, string |
 }
 
 async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCliIo): Promise<number> {
-  const a = parseArgs(argv, ['zone', 'signal', 'time-column', 'value-column', 'unit', 'timezone', 'date-order', 'format', 'data-dir']);
+  const a = parseArgs(argv, ['zone', 'signal', 'time-column', 'value-column', 'unit', 'timezone', 'date-order', 'format', 'data-dir'], ['allow-unknown-zone']);
   if (a.positionals.length === 0) throw new UsageError('import: FILE is required');
   if (a.positionals.length > 1) throw new UsageError(`import: unexpected argument "${a.positionals[1]}"`);
   const file = a.positionals[0];

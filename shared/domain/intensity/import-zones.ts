@@ -13,7 +13,7 @@ export interface ZoneAlias {
 
 const EIA_SPLIT =
   'Electricity Maps split its US zones into EIA balancing authorities in 2020 (electricitymaps-contrib PR #2301); the pre-split keys are those of PR #1960 (2019)';
-const AUS_RENAME = 'electricitymaps-contrib renamed its AUS-* zones to AU-* (config/exchanges/AUS-NSW_AUS-QLD.yaml → AU-NSW_AU-QLD.yaml)';
+const AUS_RENAME = 'electricitymaps-contrib renamed its AUS-* zones to AU-* (config/zones/AUS-NSW.yaml → AU-NSW.yaml, config/exchanges/AUS-NSW_AUS-QLD.yaml → AU-NSW_AU-QLD.yaml)';
 
 /**
  * Ids that public intensity files use for an Electricity Maps zone, or that Electricity Maps used before a rename.
@@ -35,10 +35,20 @@ export const EM_ZONE_ALIASES: Readonly<Record<string, ZoneAlias>> = Object.freez
   'AUS-SA': { zone: 'AU-SA', source: AUS_RENAME },
   'AUS-TAS': { zone: 'AU-TAS', source: AUS_RENAME },
   'AUS-VIC': { zone: 'AU-VIC', source: AUS_RENAME },
+  'AUS-WA': { zone: 'AU-WA', source: AUS_RENAME },
+  'AUS-NT': { zone: 'AU-NT', source: AUS_RENAME },
+  'AUS-TAS-FI': { zone: 'AU-TAS-FI', source: AUS_RENAME },
+  'AUS-TAS-KI': { zone: 'AU-TAS-KI', source: AUS_RENAME },
+  'AUS-WA-RI': { zone: 'AU-WA-RI', source: AUS_RENAME },
 });
 
 /** What the caller knows about zones (built from @tgwf/co2 and the region catalog outside the domain). */
 export interface ZoneDirectory {
+  /**
+   * Accept a well-formed Electricity Maps id the list lacks (a zone added since the @tgwf/co2 data, e.g. IN-MH),
+   * with a note, instead of refusing it (`--allow-unknown-zone`).
+   */
+  allowUnknown?: boolean;
   /** Every Electricity Maps zone id known (canonical spelling). */
   emZones: readonly string[];
   /** WattTime region ids some AWS region's marginal signal is keyed by. */
@@ -137,9 +147,14 @@ export function resolveImportZone(given: string, signals: readonly IntensitySign
   if (alias) return { zone: alias.zone, aliasOf: { given: id, source: alias.source }, notes: [] };
   const known = dir.emZones.find((z) => z.toUpperCase() === u);
   if (known) return known === id ? { zone: known, notes: [] } : { zone: known, aliasOf: { given: id, source: 'zone ids are upper case' }, notes: [] };
+  const wellFormed = /^[A-Z]{2}(-[A-Z0-9]+)*$/.test(u);
+  if (wellFormed && dir.allowUnknown) {
+    return { zone: u, notes: [`zone ${u} is not among the ${dir.emZones.length} zones of the @tgwf/co2 data: no yearly fallback exists for it, and no AWS region of the catalog uses it (REGION_OVERRIDES can)`] };
+  }
   throw new ImportZoneError(
     `--zone "${id}" is not an Electricity Maps zone id (not among the ${dir.emZones.length} zones of the @tgwf/co2 data, nor a known alias)` +
-      hint(closeZoneMatches(id, [...dir.emZones, ...Object.keys(EM_ZONE_ALIASES)])),
+      hint(closeZoneMatches(id, [...dir.emZones, ...Object.keys(EM_ZONE_ALIASES)])) +
+      (wellFormed ? '; if Electricity Maps added it since, pass --allow-unknown-zone' : ''),
   );
 }
 

@@ -45,6 +45,14 @@ describe('resolveImportZone (checked once, before any row)', () => {
     expect(() => resolveImportZone('US-CAL', AVG, DIR)).toThrow(/close matches: US-CAL-/);
   });
 
+  it('a well-formed id missing from the list is taken only with allowUnknown (--allow-unknown-zone), with a note', () => {
+    expect(() => resolveImportZone('IN-MH', AVG, DIR)).toThrow(/if Electricity Maps added it since, pass --allow-unknown-zone/);
+    const r = resolveImportZone('in-mh', AVG, { ...DIR, allowUnknown: true });
+    expect(r.zone).toBe('IN-MH');
+    expect(r.notes[0]).toMatch(/not among the \d+ zones of the @tgwf\/co2 data/);
+    expect(() => resolveImportZone('not a zone', AVG, { ...DIR, allowUnknown: true })).toThrow(ImportZoneError);
+  });
+
   it('an AWS region code is answered with its zone', () => {
     expect(() => resolveImportZone('eu-central-1', AVG, DIR)).toThrow(/is an AWS region; its Electricity Maps zone is DE: use --zone DE/);
     expect(() => resolveImportZone('us-west-1', ['marginal'], DIR)).toThrow(/use --zone CAISO_NORTH/);
