@@ -506,11 +506,6 @@ export class IntensityCsvParser {
     this.buffer = text.slice(start);
   }
 
-  /** The layout read from the header, once the header line has been pushed. */
-  get headerLayout(): ImportLayout | undefined {
-    return this.layout;
-  }
-
   /** Parse one line (without its newline; a trailing CR is ignored). */
   pushLine(rawLine: string): void {
     this.lineNo++;
