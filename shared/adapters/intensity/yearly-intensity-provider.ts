@@ -50,6 +50,10 @@ const entry = (zone: string, year: number): EmZoneYear | undefined => em[`yearly
 const valid = (e: EmZoneYear | undefined): e is EmZoneYear =>
   !!e && typeof e.carbonIntensity?.value === 'number' && Number.isFinite(e.carbonIntensity.value) && e.carbonIntensity.value >= 0;
 
+/** Every zone id the embedded yearly data has a valid value for (in any year), sorted. */
+export const knownZoneIds = (): string[] =>
+  [...new Set(YEARLY_DATA_YEARS.flatMap((y) => Object.keys(em[`yearly${y}`]?.data ?? {})))].filter(isKnownZone).sort();
+
 /** True when the embedded yearly data knows the zone (in any year). */
 export const isKnownZone = (zone: string): boolean => YEARLY_DATA_YEARS.some((y) => valid(entry(zone, y)));
 

@@ -1,7 +1,8 @@
 /**
  * `carbonpilot intensity import|backfill|show`: hourly grid intensity in the local store.
  *
- *   import FILE --zone ZONE [--signal S] [--data-dir DIR]
+ *   import FILE --zone ZONE [--signal S] [--time-column C --value-column C --unit U] [--timezone IANA] [--date-order mdy|dmy]
+ *          [--format text|json] [--data-dir DIR]
  *   backfill --zone Z --from ISO --to ISO [--provider electricitymaps|watttime|neso] [--signal S] [--data-dir DIR]
  *   show --region R [--from ISO] [--to ISO] [--signal S] [--format table|csv|json] [--data-dir DIR]
  *
@@ -22,11 +23,21 @@ import {
   type LiveProviderId,
 } from '../../adapters/intensity/live-providers';
 import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
-import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
-import { IntensityCsvFormatError, IntensityCsvParser, type IntensityCsvResult } from '../../domain/intensity/csv-import';
+import { knownZoneIds, YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
+import {
+  INTENSITY_UNITS,
+  IntensityCsvFormatError,
+  IntensityCsvParser,
+  parseIntensityUnit,
+  UNIT_TO_G_PER_KWH,
+  type IntensityCsvOptions,
+  type IntensityCsvResult,
+} from '../../domain/intensity/csv-import';
+import { DATE_ORDERS, InvalidTimeZoneError, ZoneClock } from '../../domain/intensity/import-timestamps';
+import { ImportZoneError, type ZoneDirectory } from '../../domain/intensity/import-zones';
 import { resolveHourly } from '../../domain/intensity/fallback-chain';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
-import { signalZone } from '../../domain/regions/region-catalog';
+import { REGIONS, signalZone } from '../../domain/regions/region-catalog';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, type EpochSec, type Window } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
@@ -38,8 +49,11 @@ import { csvCell, DEMO_BANNER, FORMATS, renderColumns } from '../format';
 import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
-  import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--data-dir DIR]
-          Electricity Maps hourly CSV export (both signals) or plain timestamp,g_per_kwh (needs --signal)
+  import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--timezone IANA-ZONE]
+          [--time-column NAME] [--value-column NAME] [--unit g/kWh|kg/MWh|lbs/MWh|t/MWh|kg/kWh]
+          [--date-order mdy|dmy] [--allow-unknown-zone] [--format text|json] [--data-dir DIR]
+          Electricity Maps exports and API-result CSVs, timestamp,value tables (sub-hourly → hourly means);
+          naive timestamps need --timezone unless the column says UTC
   backfill --zone ZONE --from ISO --to ISO [--provider electricitymaps|watttime|neso] [--signal …] [--data-dir DIR]
           credentials from ELECTRICITYMAPS_API_TOKEN or WATTTIME_USERNAME/WATTTIME_PASSWORD (NESO needs none)
   show    --region REGION [--from ISO] [--to ISO] [--signal …] [--format table|csv|json] [--data-dir DIR]`;
@@ -81,37 +95,132 @@ export async function intensityCommand(argv: string[], out: Out, err: Out, io: I
 
 // ---- import ------------------------------------------------------------------------------------
 
+const IMPORT_FORMATS = ['text', 'json'] as const;
+/** Rejected rows listed one by one in the text summary; the rest are counted by reason. */
+const LISTED_REJECTIONS = 10;
+
+/** Known zones for the up-front zone check: the @tgwf/co2 zone list and the region catalog (with REGION_OVERRIDES). */
+export function importZoneDirectory(env: Record<string, string | undefined>, allowUnknown = false): ZoneDirectory {
+  const lookup = regionLookup(env);
+  return {
+    allowUnknown,
+    emZones: knownZoneIds(),
+    wattTimeRegions: [...new Set(REGIONS.flatMap((r) => (r.wattTimeRegion ? [r.wattTimeRegion] : [])))],
+    awsRegion: (code) => lookup(code),
+  };
+}
+
+function importOptions(a: ParsedArgs, zone: string, env: Record<string, string | undefined>): IntensityCsvOptions {
+  const opts: IntensityCsvOptions = { zone, zones: importZoneDirectory(env, a.flags.has('allow-unknown-zone')), keepRejections: LISTED_REJECTIONS };
+  const signal = optionalSignal(a);
+  if (signal) opts.signal = signal;
+  const unit = flagString(a, 'unit');
+  if (unit !== undefined) {
+    const u = INTENSITY_UNITS.find((x) => x.toLowerCase() === unit.toLowerCase()) ?? parseIntensityUnit(unit);
+    if (!u) throw new UsageError(`--unit: "${unit}" is not one of ${INTENSITY_UNITS.join('|')}`);
+    opts.unit = u;
+  }
+  const tz = flagString(a, 'timezone');
+  if (tz !== undefined) {
+    try {
+      ZoneClock.of(tz);
+    } catch (e) {
+      throw new UsageError(`--timezone: ${(e as Error).message}`);
+    }
+    opts.timeZone = tz;
+  }
+  for (const [flag, key] of [['time-column', 'timeColumn'], ['value-column', 'valueColumn']] as const) {
+    const v = flagString(a, flag);
+    if (v !== undefined) opts[key] = v;
+  }
+  if (a.flags.has('date-order')) opts.dateOrder = flagEnum(a, 'date-order', DATE_ORDERS, 'mdy');
+  return opts;
+}
+
 async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCliIo): Promise<number> {
-  const a = parseArgs(argv, ['zone', 'signal', 'data-dir']);
+  const a = parseArgs(argv, ['zone', 'signal', 'time-column', 'value-column', 'unit', 'timezone', 'date-order', 'format', 'data-dir'], ['allow-unknown-zone']);
   if (a.positionals.length === 0) throw new UsageError('import: FILE is required');
   if (a.positionals.length > 1) throw new UsageError(`import: unexpected argument "${a.positionals[1]}"`);
   const file = a.positionals[0];
   if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`import: FILE "${file}" not found`);
   const zone = requireZone(a, 'import');
-  const signal = optionalSignal(a);
+  const env = io.env ?? process.env;
+  const format = flagEnum(a, 'format', IMPORT_FORMATS, 'text');
+  const opts = importOptions(a, zone, env);
 
-  const parsed = await parseFile(file, zone, signal, progressBar(err, 'reading'));
-  const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, io.env ?? process.env, true);
+  const parsed = await parseFile(file, opts, progressBar(err, 'reading'));
+  const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, env, true);
   try {
     const written = await storeInChunks(session.store, parsed.points, progressBar(err, 'storing'));
     const signals = [...new Set(parsed.points.map((p) => p.signal))].sort();
-    out(`Imported ${file} (${parsed.format} format) into zone ${zone}: ${parsed.accepted} rows accepted, ${parsed.rejected.length} rejected.`);
-    out(`Stored ${parsed.points.length} hourly actuals (${written} new or changed); signals: ${signals.join(', ') || 'none'}.`);
-    if (parsed.rejected.length) {
-      out('Rejected rows:');
-      for (const r of parsed.rejected) out(`  line ${r.line}: ${r.reason}`);
-    }
-    await recomputeLocal(session, zone, signals, parsed.points, out);
-    return parsed.accepted > 0 || parsed.rejected.length === 0 ? 0 : 1;
+    const stored = parsed.zone.zone;
+    const replaced = await recomputeLocal(session, stored, signals, parsed.points);
+    if (format === 'json') out(JSON.stringify(importJson(file, zone, parsed, signals, written, replaced), null, 2));
+    else printImportSummary(out, file, parsed, signals, written, replaced);
+    return parsed.accepted > 0 || parsed.rejected === 0 ? 0 : 1;
   } finally {
     await session.close();
   }
 }
 
-/** Stream the file through the incremental parser (memory O(points), not O(file)), with a byte progress bar. */
-async function parseFile(file: string, zone: string, signal: IntensitySignal | undefined, progress: Progress): Promise<IntensityCsvResult> {
+/** The text summary: what was read and how, what was stored, the first rejections, then counts by reason. */
+function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signals: IntensitySignal[], written: number, replaced: number): void {
+  const L = r.layout;
+  out(`Imported ${file} (${r.format} format) into zone ${r.zone.zone}: ${r.accepted} rows accepted, ${r.rejected} rejected.`);
+  if (r.zone.aliasOf) out(`  zone: --zone ${r.zone.aliasOf.given} is stored as ${r.zone.zone} (${r.zone.aliasOf.source}).`);
+  const cols = L.valueColumns.map((v) => `'${v.column}'${v.signal ? ` → ${v.signal}` : ''}`).join(', ');
+  const time = `time '${L.timeColumn}'${L.timeDeclaredUtc ? ' (UTC by its name)' : ''}`;
+  const signal = L.signalColumn
+    ? `signal per row from '${L.signalColumn}'`
+    : L.signalFrom === 'Electricity Maps API default'
+      ? 'signal: the Electricity Maps API default, life-cycle (--signal average-direct if it was fetched as direct)'
+      : `signal from ${L.signalFrom}`;
+  const unitFrom = L.unitFrom === 'layout' ? `the ${r.format === 'watttime-api' ? 'WattTime' : 'Electricity Maps'} API unit` : L.unitFrom === 'assumed' ? 'assumed: the column states none; --unit to change' : L.unitFrom;
+  out(`  read as: ${time}; ${cols}; ${signal}; unit ${L.unit} (${unitFrom})${L.unit === 'g/kWh' || L.unit === 'kg/MWh' ? '' : ` × ${UNIT_TO_G_PER_KWH[L.unit]} → g/kWh`}.`);
+  if (r.skipped) out(`  ${r.skipped} rows of another signal skipped (--signal).`);
+  if (r.averaged) {
+    const v = r.averaged;
+    out(
+      `  averaged ${v.values} ${v.resolution} values into ${v.hours} hour${v.hours === 1 ? '' : 's'} (time-weighted; an hour needs ≥ ${Math.round(v.minHourCoverage * 100)} % coverage: ` +
+        `${v.partialHoursKept} partial hour(s) kept, ${v.hoursDropped} dropped).`,
+    );
+  }
+  out(`Stored ${r.points.length} hourly actuals (${written} new or changed); signals: ${signals.join(', ') || 'none'}.`);
+  if (r.rejected) {
+    out(`Rejected rows (first ${Math.min(LISTED_REJECTIONS, r.rejections.length)} of ${r.rejected}):`);
+    for (const x of r.rejections.slice(0, LISTED_REJECTIONS)) out(`  line ${x.line}: ${x.message}`);
+    out(`Rejections by reason: ${r.rejectionsByReason.map((x) => `${x.count} ${x.label}`).join(', ')}.`);
+  }
+  for (const w of r.warnings) out(`warning: ${w}`);
+  if (replaced) out(`Recomputed the carbon of ${replaced} footprint interval(s) with the new actuals (energy unchanged).`);
+}
+
+function importJson(file: string, zoneGiven: string, r: IntensityCsvResult, signals: IntensitySignal[], written: number, replaced: number) {
+  return {
+    file,
+    format: r.format,
+    zone: r.zone.zone,
+    zoneGiven,
+    ...(r.zone.aliasOf ? { zoneAliasSource: r.zone.aliasOf.source } : {}),
+    layout: r.layout,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    skipped: r.skipped,
+    firstRejections: r.rejections.slice(0, LISTED_REJECTIONS),
+    rejectionsByReason: r.rejectionsByReason,
+    ...(r.averaged ? { averaged: r.averaged } : {}),
+    stored: r.points.length,
+    written,
+    signals,
+    recomputedIntervals: replaced,
+    warnings: r.warnings,
+  };
+}
+
+/** Stream the file through the incremental parser (memory O(rows kept), not O(file)), with a byte progress bar. */
+async function parseFile(file: string, opts: IntensityCsvOptions, progress: Progress): Promise<IntensityCsvResult> {
   const total = statSync(file).size;
-  const parser = new IntensityCsvParser({ zone, signal });
+  const parser = new IntensityCsvParser(opts);
   let done = 0;
   try {
     for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 256 * 1024 })) {
@@ -123,8 +232,8 @@ async function parseFile(file: string, zone: string, signal: IntensitySignal | u
     progress(total, total);
     return r;
   } catch (e) {
-    // The file as a whole cannot be read as asked (unknown header, plain CSV without --signal): an argument problem.
-    if (e instanceof IntensityCsvFormatError) throw new UsageError(`import: FILE "${file}": ${e.message}${/signal/.test(e.message) ? ' (--signal)' : ''}`);
+    // The file as a whole cannot be read as asked (header, zone, signal, unit, time zone): an argument problem.
+    if (e instanceof IntensityCsvFormatError || e instanceof ImportZoneError || e instanceof InvalidTimeZoneError) throw new UsageError(`import: FILE "${file}": ${e.message}`);
     throw e;
   }
 }
@@ -176,7 +285,7 @@ async function backfillCommand(argv: string[], out: Out, err: Out, io: Intensity
     }
     const hours = totalSec / HOUR_SEC;
     out(`Backfilled ${zone} (${signal}) from ${provider.name}, ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)}: ${all.length} of ${hours} hours received, ${written} new or changed, ${hours - all.length} missing.`);
-    await recomputeLocal(session, zone, [signal], all, out);
+    printRecomputed(out, await recomputeLocal(session, zone, [signal], all));
     return 0;
   } finally {
     await session.close();
@@ -273,9 +382,9 @@ async function openIntensitySession(dataDir: string, env: Record<string, string 
   return db && { client: db.client, tableName: db.tableName, store: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
 }
 
-/** Replace local footprint intervals that the new actuals improve (demo/yearly/forecast → actual). */
-async function recomputeLocal(session: IntensitySession, zone: string, signals: IntensitySignal[], points: readonly IntensityPoint[], out: Out): Promise<void> {
-  if (!points.length) return;
+/** Replace local footprint intervals that the new actuals improve (demo/yearly/forecast → actual); returns how many. */
+async function recomputeLocal(session: IntensitySession, zone: string, signals: IntensitySignal[], points: readonly IntensityPoint[]): Promise<number> {
+  if (!points.length) return 0;
   const fromSec = Math.min(...points.map((p) => p.tSec));
   const toSec = Math.max(...points.map((p) => p.tSec + p.periodSec));
   const recompute = makeRecomputeCarbon({
@@ -284,8 +393,12 @@ async function recomputeLocal(session: IntensitySession, zone: string, signals: 
   });
   let replaced = 0;
   for (const signal of signals) replaced += (await recompute({ zone, signal, fromSec, toSec })).replaced;
-  if (replaced) out(`Recomputed the carbon of ${replaced} footprint interval(s) with the new actuals (energy unchanged).`);
+  return replaced;
 }
+
+const printRecomputed = (out: Out, replaced: number) => {
+  if (replaced) out(`Recomputed the carbon of ${replaced} footprint interval(s) with the new actuals (energy unchanged).`);
+};
 
 async function storeInChunks(store: DynamoIntensityStore, points: readonly StoredIntensityPoint[], progress: Progress): Promise<number> {
   let written = 0;
