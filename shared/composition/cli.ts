@@ -16,6 +16,10 @@ import { SeriesForecastSource } from '../adapters/intensity/series-forecast-sour
 import { systemClock } from '../adapters/system-clock';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import { getRegionInfo } from '../domain/regions/region-catalog';
+import type { IntensityProvider } from '../ports';
+import type { FetchFn } from '../adapters/intensity/http';
+import type { EpochSec } from '../domain/time';
+import { makeLiveProvider, missingCredential, type LiveProvider, type LiveProviderId } from '../adapters/intensity/live-providers';
 import { UsageError } from '../cli/args';
 import { openLocalDb, type LocalDb } from '../cli/store-access';
 import type { AppCore } from './deps';
@@ -102,3 +106,15 @@ const withDemo = (core: AppCore): AppCore =>
   core.intensityProviders.some((p) => p instanceof DemoIntensityProvider)
     ? core
     : { ...core, intensityProviders: [core.intensityProviders[0], new DemoIntensityProvider(), ...core.intensityProviders.slice(1)] };
+
+/** The intensity chain a CLI view uses: the store's (with the DEMO series), or DEMO + yearly when there is no store. */
+export const cliIntensityChain = (opened: CliStore | undefined): IntensityProvider[] =>
+  opened ? withDemo(opened.core).intensityProviders : [new DemoIntensityProvider(), new YearlyIntensityProvider()];
+
+/** One live provider for `intensity backfill`, with the credentials the configuration read from the environment. */
+export function cliLiveProvider(id: LiveProviderId, env: Record<string, string | undefined>, o: { fetch?: FetchFn; clock?: () => EpochSec } = {}): LiveProvider {
+  const creds = cliConfig(env).localCredentials;
+  const missing = missingCredential(id, creds);
+  if (missing) throw new UsageError(`backfill: missing credential ${missing} for --provider ${id} (set it in the environment)`);
+  return makeLiveProvider(id, creds, o);
+}

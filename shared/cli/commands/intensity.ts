@@ -10,20 +10,10 @@
  * improve (demo / yearly / forecast → actual), replacing them, never adding. Exit codes: 0 ok, 1 failure, 2 bad arguments.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoFootprintStore } from '../../adapters/aws/dynamodb-footprint-store';
-import { DynamoIntensityStore } from '../../adapters/aws/dynamodb-intensity-store';
-import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
+import type { IntensityStore } from '../../ports/intensity-store';
 import type { FetchFn } from '../../adapters/intensity/http';
-import {
-  credentialsFromEnv,
-  LIVE_PROVIDER_IDS,
-  makeLiveProvider,
-  missingCredential,
-  type LiveProviderId,
-} from '../../adapters/intensity/live-providers';
-import { StoredIntensityProvider } from '../../adapters/intensity/stored-intensity-provider';
-import { knownZoneIds, YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensity-provider';
+import { LIVE_PROVIDER_IDS, type LiveProviderId } from '../../adapters/intensity/live-providers';
+import { knownZoneIds } from '../../adapters/intensity/yearly-intensity-provider';
 import {
   INTENSITY_UNITS,
   IntensityCsvFormatError,
@@ -46,7 +36,8 @@ import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns } from '../format';
-import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
+import { DEFAULT_DATA_DIR, regionLookup } from '../store-access';
+import { cliIntensityChain, cliLiveProvider, openCliStore, type CliStore } from '../../composition/cli';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
   import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--timezone IANA-ZONE]
@@ -151,7 +142,7 @@ async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCl
   const parsed = await parseFile(file, opts, progressBar(err, 'reading'));
   const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, env, true);
   try {
-    const written = await storeInChunks(session.store, parsed.points, progressBar(err, 'storing'));
+    const written = await storeInChunks(session.stores.intensityStore, parsed.points, progressBar(err, 'storing'));
     const signals = [...new Set(parsed.points.map((p) => p.signal))].sort();
     const stored = parsed.zone.zone;
     const replaced = await recomputeLocal(session, stored, signals, parsed.points);
@@ -259,10 +250,7 @@ async function backfillCommand(argv: string[], out: Out, err: Out, io: Intensity
   const providerId = flagEnum(a, 'provider', LIVE_PROVIDER_IDS, signalFlag === 'marginal' ? 'watttime' : 'electricitymaps');
   const signal = signalFlag ?? DEFAULT_SIGNAL[providerId];
   const env = io.env ?? process.env;
-  const creds = credentialsFromEnv(env);
-  const missing = missingCredential(providerId, creds);
-  if (missing) throw new UsageError(`backfill: missing credential ${missing} for --provider ${providerId} (set it in the environment)`);
-  const provider = makeLiveProvider(providerId, creds, { fetch: io.fetch, clock: io.nowSec });
+  const provider = cliLiveProvider(providerId, env, { fetch: io.fetch, clock: io.nowSec });
   if (!provider.signals.includes(signal)) throw new UsageError(`--signal: ${provider.name} publishes no '${signal}' signal (it has ${provider.signals.join(', ')})`);
   if (!provider.supportsZone(zone)) throw new UsageError(`--zone: ${provider.name} does not serve zone "${zone}"`);
 
@@ -279,7 +267,7 @@ async function backfillCommand(argv: string[], out: Out, err: Out, io: Intensity
     for (let s = window.startSec; s < window.endSec; s += BACKFILL_CHUNK_SEC) {
       const chunk = { startSec: s, endSec: Math.min(window.endSec, s + BACKFILL_CHUNK_SEC) };
       const points = (await provider.getSeries(zone, signal, chunk)).filter((p) => p.zone === zone && p.signal === signal && p.quality === 'actual');
-      written += (await session.store.putPoints(points)).written;
+      written += (await session.stores.intensityStore.putPoints(points)).written;
       all.push(...points);
       progress(chunk.endSec - window.startSec, totalSec);
     }
@@ -324,11 +312,7 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
   // The footprint's chain in the local runtime: stored → demo → yearly.
   const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, io.env ?? process.env, false);
   try {
-    const providers: IntensityProvider[] = [
-      ...(session ? [new StoredIntensityProvider(session.store)] : []),
-      new DemoIntensityProvider(),
-      new YearlyIntensityProvider(),
-    ];
+    const providers: IntensityProvider[] = cliIntensityChain(session);
     const candidates: IntensityPoint[][] = [];
     const notes: string[] = [];
     for (const p of providers) {
@@ -367,30 +351,26 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
 
 // ---- shared helpers ----------------------------------------------------------------------------
 
-interface IntensitySession {
-  client: DynamoDBClient;
-  tableName: string;
-  store: DynamoIntensityStore;
-  close(): Promise<void>;
-}
+type IntensitySession = CliStore;
 
-/** The local store (see openLocalDb); `create`: make the store if absent. */
+/** The local store (composition/cli.ts); `create`: make the store if absent. */
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: true): Promise<IntensitySession>;
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined>;
 async function openIntensitySession(dataDir: string, env: Record<string, string | undefined>, create: boolean): Promise<IntensitySession | undefined> {
-  const db = await openLocalDb(dataDir, { create, env });
-  return db && { client: db.client, tableName: db.tableName, store: new DynamoIntensityStore(db.client, db.tableName), close: () => db.close() };
+  return openCliStore(dataDir, { create, env });
 }
 
 /** Replace local footprint intervals that the new actuals improve (demo/yearly/forecast → actual); returns how many. */
 async function recomputeLocal(session: IntensitySession, zone: string, signals: IntensitySignal[], points: readonly IntensityPoint[]): Promise<number> {
   if (!points.length) return 0;
-  const fromSec = Math.min(...points.map((p) => p.tSec));
-  const toSec = Math.max(...points.map((p) => p.tSec + p.periodSec));
-  const recompute = makeRecomputeCarbon({
-    store: new DynamoFootprintStore(session.client, session.tableName),
-    providers: [new StoredIntensityProvider(session.store), new YearlyIntensityProvider()],
-  });
+  let fromSec = Infinity;
+  let toSec = -Infinity;
+  for (const p of points) {
+    fromSec = Math.min(fromSec, p.tSec);
+    toSec = Math.max(toSec, p.tSec + p.periodSec);
+  }
+  // The collector's chain (stored series first), so a recomputed interval is what the collector would now write.
+  const recompute = makeRecomputeCarbon({ store: session.stores.store, providers: session.core.intensityProviders });
   let replaced = 0;
   for (const signal of signals) replaced += (await recompute({ zone, signal, fromSec, toSec })).replaced;
   return replaced;
@@ -400,7 +380,7 @@ const printRecomputed = (out: Out, replaced: number) => {
   if (replaced) out(`Recomputed the carbon of ${replaced} footprint interval(s) with the new actuals (energy unchanged).`);
 };
 
-async function storeInChunks(store: DynamoIntensityStore, points: readonly StoredIntensityPoint[], progress: Progress): Promise<number> {
+async function storeInChunks(store: IntensityStore, points: readonly StoredIntensityPoint[], progress: Progress): Promise<number> {
   let written = 0;
   progress(0, points.length);
   for (let i = 0; i < points.length; i += WRITE_CHUNK) {
