@@ -8,6 +8,7 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
 import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
 import { getRegionInfo, parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
+import { loadConfig } from '../contracts/config';
 import { UsageError } from './args';
 
 export const DEFAULT_DATA_DIR = '.carbonpilot';
@@ -69,4 +70,13 @@ export function regionLookup(env: Record<string, string | undefined> = process.e
     }
   }
   return (region) => getRegionInfo(region, overrides);
+}
+
+/** The scheduling limits the operator set in the environment (MAX_PLAN_HORIZON_DAYS); a bad value is a usage error naming it. */
+export function cliSchedulingConfig(env: Record<string, string | undefined> = process.env): { maxPlanHorizonDays: number } {
+  try {
+    return { maxPlanHorizonDays: loadConfig({ MAX_PLAN_HORIZON_DAYS: env.MAX_PLAN_HORIZON_DAYS }).maxPlanHorizonDays };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -103,6 +103,7 @@ export function awsSchedulingDeps(app: AppDeps, targetArn: string, env: Record<s
     regionInfo: app.regionInfo,
     lookupInstance: app.lookupInstance,
     log: app.log,
+    config: { maxPlanHorizonDays: app.config.maxPlanHorizonDays },
   };
 }
 

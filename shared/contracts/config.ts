@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_ATTRIBUTION_KEYS, parseAttributionKeys, type AttributionKeys } from '../domain/attribution';
 import { parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
+import { DEFAULT_MAX_PLAN_HORIZON_DAYS, PLAN_HORIZON_CEILING_DAYS } from '../domain/scheduler/planner';
 
 const Env = z.object({
   TABLE_NAME: z.string().min(1).default('carbonpilot'),
@@ -19,6 +20,8 @@ const Env = z.object({
   COLLECT_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(100),
   GETMETRICDATA_CALL_BUDGET: z.coerce.number().int().positive().default(200),
   STORE_RAW_SAMPLES: z.enum(['true', 'false']).default('true'),
+  /** Job deadlines may lie at most this many days ahead (a later one is a 400 on `deadline`). */
+  MAX_PLAN_HORIZON_DAYS: z.coerce.number().int().min(1).max(PLAN_HORIZON_CEILING_DAYS).default(DEFAULT_MAX_PLAN_HORIZON_DAYS),
 });
 
 export interface AppConfig {
@@ -36,6 +39,7 @@ export interface AppConfig {
   batchSize: number;
   getMetricDataCallBudget: number;
   storeRawSamples: boolean;
+  maxPlanHorizonDays: number;
 }
 
 /** Parse the environment; a bad value throws an error naming the variable. */
@@ -61,5 +65,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     batchSize: e.COLLECT_BATCH_SIZE,
     getMetricDataCallBudget: e.GETMETRICDATA_CALL_BUDGET,
     storeRawSamples: e.STORE_RAW_SAMPLES === 'true',
+    maxPlanHorizonDays: e.MAX_PLAN_HORIZON_DAYS,
   });
 }

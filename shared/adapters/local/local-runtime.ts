@@ -99,6 +99,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       regionInfo: app.regionInfo,
       lookupInstance: app.lookupInstance,
       log: app.log,
+      config: { maxPlanHorizonDays: config.maxPlanHorizonDays },
     },
   };
   const handlers = bindHandlers(PIPELINE, deps);

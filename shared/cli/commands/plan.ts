@@ -5,9 +5,9 @@
  * Forecasts: CarbonPilot's forecaster on the local store's series (imported or ingested, with any stored provider
  * forecast blended in) where it has them, else on the DEMO hourly series (labelled demo), else the yearly average.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { JobRequest } from '../../contracts/job-request';
+import { JobRequest, MAX_REQUEST_BODY_BYTES } from '../../contracts/job-request';
 import { DynamoJobStore } from '../../adapters/aws/dynamodb-job-store';
 import { LocalSegmentScheduler } from '../../adapters/local/local-segment-scheduler';
 import { DemoIntensityProvider } from '../../adapters/intensity/demo-intensity-provider';
@@ -24,7 +24,7 @@ import { systemClock } from '../../adapters/system-clock';
 import type { JobStore, SchedulingDeps, TrainingLauncher } from '../../ports/scheduler-ports';
 import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
-import { DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
+import { cliSchedulingConfig, DEFAULT_DATA_DIR, openLocalDb, regionLookup } from '../store-access';
 
 
 /** Read and validate the request file; every problem is a usage error (exit 2) naming the field. */
@@ -32,8 +32,11 @@ export function readJobRequestFile(file: string | undefined): JobRequest {
   if (!file) throw new UsageError('expected a job request file: carbonpilot plan FILE.json');
   let raw: unknown;
   try {
+    const bytes = statSync(file).size;
+    if (bytes > MAX_REQUEST_BODY_BYTES) throw new UsageError(`${file}: ${bytes} bytes is over the ${MAX_REQUEST_BODY_BYTES / 1024} KiB limit of a job request`);
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
   }
   const r = JobRequest.safeParse(raw);
@@ -73,6 +76,7 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
   const nowSec = flagInstant(a, 'now') ?? systemClock.nowSec();
   const format = flagEnum(a, 'format', ['text', 'json'] as const, 'text');
   const dataDir = flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR;
+  const schedulingLimits = cliSchedulingConfig();
   const opened = await openJobStore(dataDir, kind === 'submit');
   try {
     const deps: SchedulingDeps = {
@@ -86,6 +90,7 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
       clock: { nowSec: () => nowSec },
       regionInfo: regionLookup(),
       lookupInstance,
+      config: schedulingLimits,
     };
     try {
       if (kind === 'plan') {
