@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dispatch, type Method, type Route } from '../../shared/http/router';
 import { jobsRoutes } from '../../shared/http/jobs-routes';
 import { parseOrThrow } from '../../shared/contracts/events';
+import { MAX_REQUEST_BODY_BYTES, REQUEST_BODY_TOO_LARGE } from '../../shared/contracts/job-request';
 import type { AppDeps } from '../../shared/composition/deps';
 import { awsDeps, awsSchedulingDeps } from '../../shared/composition/aws';
 import type { SchedulingDeps } from '../../shared/ports/scheduler-ports';
@@ -23,10 +24,15 @@ const json = (statusCode: number, body: unknown) => ({
   body: JSON.stringify(body),
 });
 
+/** Decoded size of the body without decoding it (base64: 3 bytes per 4 characters, less padding). */
+const encodedBodyBytes = (body: string, base64: boolean): number =>
+  base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body, 'utf8');
+
 export const makeHandler = (getDeps: () => Promise<AppDeps & { scheduling?: SchedulingDeps }>) => {
   let routes: Route[] | undefined;
   return middy().handler(async (event: unknown) => {
     const e = parseOrThrow(HttpApiEvent, event, 'http api event');
+    if (e.body && encodedBodyBytes(e.body, e.isBase64Encoded) > MAX_REQUEST_BODY_BYTES) return json(413, { error: REQUEST_BODY_TOO_LARGE });
     const deps = await getDeps();
     if (!deps.scheduling) throw new Error('api: deps.scheduling is not configured');
     routes ??= jobsRoutes({ scheduling: deps.scheduling, footprint: deps.store, intensityProviders: deps.intensityProviders });

@@ -18,6 +18,8 @@ export const JOB_API_VERSION = 'carbonpilot/v1';
  * less than API Gateway's 10 MB payload quota.
  */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
+/** The 413 message, the same locally and behind API Gateway. */
+export const REQUEST_BODY_TOO_LARGE = `request body over the ${MAX_REQUEST_BODY_BYTES / 1024} KiB limit (${MAX_REQUEST_BODY_BYTES} bytes)`;
 
 const isoInstant = z
   .string()
