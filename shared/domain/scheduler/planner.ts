@@ -8,7 +8,7 @@
  * - non-interruptible: one sliding-window sum per region, time O(R × H), memory O(R × H);
  * - interruptible: a dynamic programme over (slots done, segments started, ran last slot) per slot, time
  *   O(R × H × min(K, H − K + B·⌈overhead⌉) × B) (only states that can still finish by the deadline are visited),
- *   memory O(R × H) floats plus one traceback bit per state and slot (H × K × (B + 1) × 2 bits: 140 KB for a
+ *   memory O(R × H) floats plus one traceback bit per state and slot (H × K × (B + 1) × 2 bits: ≈ 70 KB for a
  *   14-day horizon and a 7-day job).
  * Both are linear in H for a given job; the edge bounds H (MAX_PLAN_HORIZON_DAYS) and K (duration ≤ horizon).
  */
