@@ -5,14 +5,14 @@
  * the running API refuses a far-future deadline with a 400 on `deadline`. After the holder is gone its lock is
  * removed, and a lock left by a dead process is taken over.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI, startServing, type ServingStart } from '../helpers/serving-start';
 
 jest.setTimeout(900_000);
 const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'bin/carbonpilot-cli.js');
 const NOW = '2026-11-20T06:30:00Z';
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 600_000 });
 
@@ -26,32 +26,12 @@ const modes = (dir: string): { path: string; dir: boolean; mode: number }[] =>
 
 describe('one process per data directory (e2e)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-lock-e2e-'));
-  let first: ChildProcess;
-  let url = '';
-  let token = '';
+  let first: ServingStart;
   beforeAll(async () => {
-    first = spawn(process.execPath, [CLI, 'start', '--now', NOW, '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no dashboard URL printed:\n${stdout}`)), 600_000);
-      first.stdout!.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        const m = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(stdout);
-        if (m) {
-          [, url, token] = m;
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      first.on('exit', (code) => reject(new Error(`start exited early (${code}):\n${stdout}`)));
-    });
+    first = await startServing(['--now', NOW, '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir]);
   }, 660_000);
   afterAll(async () => {
-    if (first && first.exitCode === null) {
-      const exited = new Promise((r) => first.once('exit', r));
-      first.kill('SIGINT');
-      await exited;
-    }
+    await first?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -61,7 +41,7 @@ describe('one process per data directory (e2e)', () => {
     // Assess
     expect(second.status).toBe(2);
     expect(second.stdout).toBe('');
-    expect(second.stderr).toBe(`carbonpilot: data directory ${dir} in use by pid ${first.pid}; use the running instance's API or another --data-dir\n`);
+    expect(second.stderr).toBe(`carbonpilot: data directory ${dir} in use by pid ${first.child.pid}; use the running instance's API or another --data-dir\n`);
   });
 
   it('the CLI reads the store through the running instance meanwhile', () => {
@@ -78,9 +58,9 @@ describe('one process per data directory (e2e)', () => {
 
   it('the running API refuses a deadline in 2300 with a 400 on deadline', async () => {
     const req = JSON.parse(readFileSync(join(ROOT, 'examples/job-request.json'), 'utf8'));
-    const res = await fetch(`${url}/api/plans`, {
+    const res = await fetch(`${first.url}/api/plans`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ...req, earliestStart: undefined, deadline: '2300-01-01T00:00:00Z' }),
     });
     expect(res.status).toBe(400);
@@ -89,9 +69,7 @@ describe('one process per data directory (e2e)', () => {
 
   it('after the holder stops, its lock is gone; a lock left by a dead process is taken over', async () => {
     // Prepare: stop the first instance (our child) and leave a lock of a process that has exited.
-    const exited = new Promise((r) => first.once('exit', r));
-    first.kill('SIGINT');
-    await exited;
+    await first.stop();
     expect(existsSync(join(dir, 'lock'))).toBe(false);
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     writeFileSync(join(dir, 'lock'), `${dead}\n`);
