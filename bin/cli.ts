@@ -1,6 +1,7 @@
 /** The `carbonpilot` CLI. Exit codes: 0 ok, 1 failure, 2 bad arguments. */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { UsageError } from '../shared/cli/args';
+import { DataDirInUseError } from '../shared/cli/store-access';
 import { reportCommand } from '../shared/cli/commands/report';
 import { startCommand } from '../shared/cli/commands/start';
 import { kpisCommand } from '../shared/cli/commands/kpis';
@@ -34,10 +35,16 @@ export async function main(argv: string[]): Promise<number> {
     return cmd ? 0 : 2;
   }
   const run = COMMANDS[cmd];
+  // Everything the CLI writes (data directory, LevelDB files, endpoint, schedules, exports) is owner-only.
+  process.umask(0o077);
   try {
     if (!run) throw new UsageError(`unknown command "${cmd}"`);
     return await run(rest);
   } catch (e) {
+    if (e instanceof DataDirInUseError) {
+      console.error(`carbonpilot: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       console.error(`carbonpilot: ${e.message}\n${USAGE}`);
       return 2;

@@ -1,5 +1,5 @@
 /** Builds the dashboard into `outDir`: the page, its CSS and one bundled script (chart.js included; no CDN, works offline). */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export async function buildDashboard(outDir: string): Promise<void> {
@@ -17,8 +17,8 @@ export async function buildDashboard(outDir: string): Promise<void> {
     logLevel: 'silent',
     legalComments: 'linked', // chart.js (MIT) licence text kept next to the bundle
   });
-  await copyFile(join(__dirname, 'index.html'), join(outDir, 'index.html'));
-  await copyFile(join(__dirname, 'style.css'), join(outDir, 'style.css'));
+  // Written, not copied: copyFile keeps the source's 0644, a write gets the caller's umask (the CLI's is owner-only).
+  for (const f of ['index.html', 'style.css']) await writeFile(join(outDir, f), await readFile(join(__dirname, f)));
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dispatch, type Method, type Route } from '../../shared/http/router';
 import { jobsRoutes } from '../../shared/http/jobs-routes';
 import { parseOrThrow } from '../../shared/contracts/events';
+import { MAX_REQUEST_BODY_BYTES, REQUEST_BODY_TOO_LARGE } from '../../shared/contracts/job-request';
 import type { DepsGetter, InvocationContext } from '../../shared/composition/deps';
 import { awsDeps } from '../../shared/composition/aws';
 
@@ -22,11 +23,16 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
   body: JSON.stringify(body),
 });
 
+/** Decoded size of the body without decoding it (base64: 3 bytes per 4 characters, less padding). */
+const encodedBodyBytes = (body: string, base64: boolean): number =>
+  base64 ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body, 'utf8');
+
 export const makeHandler = (getDeps: DepsGetter<'api'>) => {
   // The routes hold no per-run state: built once per container, on the first request.
   let routes: Route[] | undefined;
   return middy().handler(async (event: unknown, context: InvocationContext) => {
     const e = parseOrThrow(HttpApiEvent, event, 'http api event');
+    if (e.body && encodedBodyBytes(e.body, e.isBase64Encoded) > MAX_REQUEST_BODY_BYTES) return json(413, { error: REQUEST_BODY_TOO_LARGE });
     let body: unknown;
     if (e.body) {
       try {

@@ -98,8 +98,15 @@ export function cliSchedulingDeps(dataDir: string, opened: CliStore | undefined,
     clock,
     regionInfo: (region) => getRegionInfo(region, config.regionOverrides),
     lookupInstance,
+    config: { maxPlanHorizonDays: config.maxPlanHorizonDays },
   };
 }
+
+/** Region lookup with the operator's REGION_OVERRIDES, as the pipeline sees it; a bad value is a usage error naming it. */
+export const cliRegionLookup = (env: Record<string, string | undefined> = process.env) => {
+  const overrides = cliConfig(env).regionOverrides;
+  return (region: string) => getRegionInfo(region, overrides);
+};
 
 /** Plans may fall back on the DEMO series when the store has no history for a zone (said in the plan's reasons). */
 const withDemo = (core: AppCore): AppCore =>

@@ -85,6 +85,7 @@ export const makeSchedulingDeps = (
   regionInfo: core.regionInfo,
   lookupInstance: core.lookupInstance,
   log: core.log,
+  config: { maxPlanHorizonDays: core.config.maxPlanHorizonDays },
 });
 
 export const forecastSourceOf = (core: AppCore): SeriesForecastSource => new SeriesForecastSource(core.intensityProviders, core.intensityStore);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_ATTRIBUTION_KEYS, parseAttributionKeys, type AttributionKeys } from '../domain/attribution';
 import { parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
+import { DEFAULT_MAX_PLAN_HORIZON_DAYS, PLAN_HORIZON_CEILING_DAYS } from '../domain/scheduler/planner';
 
 const SIGNALS = ['average-lifecycle', 'average-direct', 'marginal'] as const;
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
@@ -49,6 +50,8 @@ const Env = z.object({
   NESO_ENABLED: z.string().optional(),
   // Local only.
   DYNAMODB_ENDPOINT: optionalString,
+  /** Job deadlines may lie at most this many days ahead (a later one is a 400 on `deadline`). */
+  MAX_PLAN_HORIZON_DAYS: z.coerce.number().int().min(1).max(PLAN_HORIZON_CEILING_DAYS).default(DEFAULT_MAX_PLAN_HORIZON_DAYS),
 });
 
 /** Every environment variable CarbonPilot reads. */
@@ -90,6 +93,7 @@ export interface AppConfig {
   /** Credentials from the environment (local); in AWS they come from the secret. Never logged. */
   localCredentials: ProviderCredentials;
   dynamodbEndpoint?: string;
+  maxPlanHorizonDays: number;
 }
 
 /** A missing or invalid configuration variable: terminal, names the variable. */
@@ -172,5 +176,6 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     providerSecretId: e.PROVIDER_SECRET_ID,
     localCredentials: credentialsFromRecord(env),
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
+    maxPlanHorizonDays: e.MAX_PLAN_HORIZON_DAYS,
   });
 }

@@ -11,6 +11,16 @@ import { parseIsoInstant } from '../domain/time';
 
 export const JOB_API_VERSION = 'carbonpilot/v1';
 
+/**
+ * Largest request body the API (and the CLI's request file) accepts, bytes; a larger one is a 413 before it is parsed.
+ * A job request is ~1.5 KB (examples/job-request.json); 256 KiB leaves room for CreateTrainingJob's largest documented
+ * maps (100 HyperParameters of ≤ 256-character keys and values ≈ 51 KB; 100 Environment entries; tags) and far
+ * less than API Gateway's 10 MB payload quota.
+ */
+export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
+/** The 413 message, the same locally and behind API Gateway. */
+export const REQUEST_BODY_TOO_LARGE = `request body over the ${MAX_REQUEST_BODY_BYTES / 1024} KiB limit (${MAX_REQUEST_BODY_BYTES} bytes)`;
+
 const isoInstant = z
   .string()
   .refine((s) => Number.isFinite(parseIsoInstant(s)), 'expected an ISO-8601 instant with a zone, e.g. 2026-11-01T18:00:00Z');

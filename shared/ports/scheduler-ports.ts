@@ -1,6 +1,6 @@
 /** Ports of the carbon-aware scheduler (job store, one-time schedules, SageMaker launches, intensity forecasts). */
 import type { EpochSec } from '../domain/time';
-import type { Plan, PlanSegment } from '../domain/scheduler/planner';
+import { DEFAULT_MAX_PLAN_HORIZON_DAYS, type Plan, type PlanSegment } from '../domain/scheduler/planner';
 import type { JobStatus, SegmentStatus } from '../domain/scheduler/job-state';
 import type { DispatchPayload, JobRequest, TrainingJobSpec } from '../contracts/job-request';
 import type { IntensitySignal } from '../domain/types';
@@ -169,6 +169,8 @@ export interface SchedulingConfig {
   capacityRetrySec: number;
   /** A start delivered this late is "late" (schedules fire within about a minute). */
   lateStartGraceSec: number;
+  /** Deadlines at most this many days ahead are planned; a later one is a 400 on `deadline` (MAX_PLAN_HORIZON_DAYS). */
+  maxPlanHorizonDays: number;
 }
 
 export const DEFAULT_SCHEDULING_CONFIG: Readonly<SchedulingConfig> = Object.freeze({
@@ -176,6 +178,7 @@ export const DEFAULT_SCHEDULING_CONFIG: Readonly<SchedulingConfig> = Object.free
   horizonH: 96,
   capacityRetrySec: 600,
   lateStartGraceSec: 300,
+  maxPlanHorizonDays: DEFAULT_MAX_PLAN_HORIZON_DAYS,
 });
 
 /** Everything the scheduling use cases need. */

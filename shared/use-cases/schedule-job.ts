@@ -8,7 +8,7 @@ import { jobIdFor, scheduleName } from '../domain/scheduler/job-name';
 import { percentile } from '../domain/scheduler/windows';
 import { estimateAcceleratorPowerW, estimateHostRestPowerW } from '../domain/power/power-model';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
-import { parseIsoInstant, type EpochSec } from '../domain/time';
+import { DAY_SEC, parseIsoInstant, type EpochSec } from '../domain/time';
 import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
 import type { JobRequest, TrainingJobSpec } from '../contracts/job-request';
@@ -63,6 +63,13 @@ export interface ResolvedRequest {
 
 /** Expand the template, estimate the duration, the power and the allowed regions (errors name the request field). */
 export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec: EpochSec): Promise<ResolvedRequest> {
+  const deadlineSec = parseIsoInstant(req.deadline);
+  if (deadlineSec <= nowSec) throw new JobRequestError('deadline', 'deadline is in the past');
+  // Bounded work per request: checked first, before any store or forecast is read or a plan searched.
+  const maxDays = schedulingConfig(d).maxPlanHorizonDays;
+  if (deadlineSec > nowSec + maxDays * DAY_SEC) {
+    throw new JobRequestError('deadline', `${req.deadline} is more than ${maxDays} days ahead (limit MAX_PLAN_HORIZON_DAYS=${maxDays}; forecasts reach 4 days): submit the job closer to its deadline`);
+  }
   const notes: string[] = [];
   let training = req.trainingJob;
   if (!training && req.template) {
@@ -87,6 +94,12 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
     notes.push(`duration ${durationSec} s = 90th percentile of ${past.length} completed ${req.estimateFromHistory.jobFamily} job(s)`);
   }
   if (durationSec === undefined) throw new JobRequestError('expectedDurationSec', 'give exactly one of expectedDurationSec or estimateFromHistory');
+  if (durationSec > maxDays * DAY_SEC) {
+    throw new JobRequestError(
+      durationSource === 'request' ? 'expectedDurationSec' : 'estimateFromHistory.jobFamily',
+      `duration ${durationSec} s is longer than the ${maxDays}-day planning horizon (MAX_PLAN_HORIZON_DAYS): no accepted deadline could be met`,
+    );
+  }
 
   const signal = signalOf(req.signal);
   req.allowedRegions.forEach((a, i) => {
@@ -118,8 +131,6 @@ export async function resolveRequest(d: SchedulingDeps, req: JobRequest, nowSec:
     }
   }
 
-  const deadlineSec = parseIsoInstant(req.deadline);
-  if (deadlineSec <= nowSec) throw new JobRequestError('deadline', 'deadline is in the past');
   const earliest = req.earliestStart !== undefined ? parseIsoInstant(req.earliestStart) : nowSec;
   return {
     training,

@@ -57,6 +57,21 @@ describe('carbonpilot plan / submit (e2e)', () => {
     expect(badOverride.stderr).toMatch(/REGION_OVERRIDES/);
   });
 
+  it('bounds the work of a request: a deadline beyond MAX_PLAN_HORIZON_DAYS, a bad limit or an oversized file exit 2 naming it', () => {
+    const far = cli('plan', file('far.json', { ...example, deadline: '2300-01-01T00:00:00Z' }), '--now', NOW, '--data-dir', join(dir, 'empty'));
+    expect(far.status).toBe(2);
+    expect(far.stderr).toMatch(/deadline: 2300-01-01T00:00:00Z is more than 14 days ahead \(limit MAX_PLAN_HORIZON_DAYS=14/);
+    const wider = cliEnv({ MAX_PLAN_HORIZON_DAYS: '30' }, 'plan', file('in20d.json', { ...example, deadline: '2026-12-10T06:00:00Z' }), '--now', NOW, '--data-dir', join(dir, 'empty'));
+    expect(wider.stderr).toBe('');
+    expect(wider.status).toBe(0);
+    const badLimit = cliEnv({ MAX_PLAN_HORIZON_DAYS: '1000' }, 'plan', join(ROOT, 'examples/job-request.json'), '--now', NOW);
+    expect(badLimit.status).toBe(2);
+    expect(badLimit.stderr).toMatch(/MAX_PLAN_HORIZON_DAYS/);
+    const huge = cli('plan', file('huge.json', { ...example, ownerTags: { pad: 'x'.repeat(256) }, padding: 'x'.repeat(300 * 1024) }), '--now', NOW);
+    expect(huge.status).toBe(2);
+    expect(huge.stderr).toMatch(/huge\.json: \d+ bytes is over the 256 KiB limit of a job request/);
+  });
+
   it('plans a marginal request on the WattTime series imported into the local store', () => {
     // Four weeks of an hourly MOER-like series for PJM_DC (test data): dirty evenings, clean early mornings.
     const rows = ['timestamp,g_per_kwh'];

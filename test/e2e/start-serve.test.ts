@@ -2,41 +2,22 @@
  * `npm start` without --once: replays, then serves the dashboard and the authenticated API on 127.0.0.1 and
  * prints the URL. Real process, real HTTP.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const CLI = join(__dirname, '../../bin/carbonpilot-cli.js');
+import { startServing, type ServingStart } from '../helpers/serving-start';
 
 describe('npm start (serving)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-serve-'));
-  let child: ChildProcess;
+  let serving: ServingStart;
   let url = '';
   let token = '';
   beforeAll(async () => {
-    child = spawn(process.execPath, [CLI, 'start', '--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no dashboard URL printed:\n${stdout}`)), 600_000);
-      child.stdout!.on('data', (c: Buffer) => {
-        stdout += c.toString();
-        const m = /Dashboard: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(stdout);
-        if (m) {
-          [, url, token] = m;
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`start exited early (${code}):\n${stdout}`)));
-    });
+    serving = await startServing(['--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir]);
+    ({ url, token } = serving);
   }, 660_000);
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
-    }
+    await serving?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

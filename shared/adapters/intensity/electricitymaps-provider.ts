@@ -19,6 +19,7 @@ import {
   alignHourly,
   chunkWindow,
   fetchJson,
+  forecastWindow,
   isoMinuteUtc,
   ProviderResponseError,
   type RawSample,
@@ -91,7 +92,7 @@ export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMa
       const body = await this.get('/v3/carbon-intensity/history', { zone, emissionFactorType: eft }, EmHistorySchema);
       apiCalls++;
       this.checkZone(body.zone, zone, 'zone');
-      raw.push(...body.history);
+      for (const p of body.history) raw.push(p); // no spread: a response can be long
       field = 'history';
       notes.push('source: /v3/carbon-intensity/history');
     } else {
@@ -103,7 +104,7 @@ export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMa
         );
         apiCalls++;
         this.checkZone(body.zone, zone, 'zone');
-        raw.push(...body.data);
+        for (const p of body.data) raw.push(p);
       }
       notes.push('source: /v3/carbon-intensity/past-range');
     }
@@ -142,8 +143,7 @@ export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMa
       samples.push({ tSec: parseIsoInstant(f.datetime), periodSec: HOUR_SEC, gPerKwh: f.carbonIntensity, quality: 'provider-forecast', issuedAtSec });
     });
     if (!samples.length) return [];
-    const endSec = Math.max(...samples.map((s) => s.tSec + s.periodSec));
-    return alignHourly(samples, { startSec: alignDown(issuedNowSec, HOUR_SEC), endSec }, { zone, signal, provider: this.name, fetchedAtSec }).points;
+    return alignHourly(samples, forecastWindow(samples, alignDown(issuedNowSec, HOUR_SEC)), { zone, signal, provider: this.name, fetchedAtSec }).points;
   }
 
   /** The most recent value (`/latest`), hour-aligned; undefined when the provider has none. */

@@ -62,6 +62,23 @@ export class ProviderRequestError extends ProviderError {
   readonly retryable = false;
 }
 
+/**
+ * A response over the byte or point cap (a provider fault, a wrong base URL, or a window the adapter should have
+ * chunked). Terminal: the same request would get the same answer. Says which provider, which cap and by how much.
+ */
+export class ProviderResponseTooLargeError extends ProviderError {
+  readonly retryable = false;
+  constructor(
+    provider: string,
+    message: string,
+    readonly limit: number,
+    readonly unit: 'bytes' | 'points',
+    status?: number,
+  ) {
+    super(provider, message, status);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // fetchJson
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +100,23 @@ export interface HttpTuning {
   maxBackoffMs?: number;
   /** A Retry-After longer than this is not slept through: the rate-limit error is thrown for the caller to schedule (default 60 000). */
   maxRetryAfterMs?: number;
+  /** Largest response body read, bytes after decompression (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
+  /** Longest array accepted anywhere in a response (default DEFAULT_MAX_RESPONSE_POINTS). */
+  maxResponsePoints?: number;
 }
+
+/**
+ * Response caps. The largest legitimate answers the adapters ask for: WattTime /v3/historical, 30 days of 5-minute
+ * MOER = 8,640 points (≈ 0.6 MB); Electricity Maps past-range, 10 days at 5-minute granularity = 2,880 points
+ * (≈ 0.7 MB); NESO, 14 days of half-hours = 672 points (windows per the providers' v3 / API docs, chunked by the
+ * adapters). The caps leave about 6× (points) and 10× (bytes) headroom, and keep a runaway answer from exhausting
+ * memory or the stack.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_POINTS = 50_000;
+
+const mib = (bytes: number): string => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
 
 export interface FetchJsonOptions<T> extends HttpTuning {
   fetch: FetchFn;
@@ -144,6 +177,44 @@ const errorForStatus = (provider: string, res: Response, where: string, nowMs: n
 /** Human-readable path of the first zod issue, e.g. `data.3.point_time`. */
 const issuePath = (issue: { path: PropertyKey[] }): string => (issue.path.length ? issue.path.map(String).join('.') : '<root>');
 
+/** The body as text, reading at most `limit` bytes: a larger Content-Length or stream is cancelled and refused. */
+const readCapped = async (res: Response, limit: number, provider: string, where: string): Promise<string> => {
+  const declared = Number(res.headers.get('content-length'));
+  if (declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new ProviderResponseTooLargeError(provider, `response over ${mib(limit)} limit (Content-Length ${declared}) from ${where}`, limit, 'bytes', res.status);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new ProviderResponseTooLargeError(provider, `response over ${mib(limit)} limit from ${where}`, limit, 'bytes', res.status);
+    }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(parts)); // as Response.text(): UTF-8, BOM dropped
+};
+
+/** The first array longer than `limit` anywhere in a parsed JSON value (iterative walk: no recursion depth to exhaust). */
+const longestArrayOver = (root: unknown, limit: number): { path: string; length: number } | undefined => {
+  const stack: { v: unknown; path: string }[] = [{ v: root, path: '' }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      if (v.length > limit) return { path: path || '<root>', length: v.length };
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], path: path ? `${path}.${i}` : String(i) });
+    } else for (const [k, x] of Object.entries(v)) stack.push({ v: x, path: path ? `${path}.${k}` : k });
+  }
+  return undefined;
+};
+
 /** One attempt: fetch with timeout, map status, parse JSON, validate. */
 const attempt = async <T>(url: string, init: RequestInit, o: FetchJsonOptions<T>, timeoutMs: number, nowMs: () => number): Promise<T> => {
   const where = describeUrl(url);
@@ -158,7 +229,7 @@ const attempt = async <T>(url: string, init: RequestInit, o: FetchJsonOptions<T>
       await res.text().catch(() => undefined);
       throw errorForStatus(o.provider, res, where, nowMs());
     }
-    text = await res.text();
+    text = await readCapped(res, o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, o.provider, where);
   } catch (e) {
     if (e instanceof ProviderError) throw e;
     const reason = ctl.signal.aborted ? `timed out after ${timeoutMs} ms` : `network error (${(e as Error)?.name ?? 'Error'})`;
@@ -171,6 +242,11 @@ const attempt = async <T>(url: string, init: RequestInit, o: FetchJsonOptions<T>
     json = JSON.parse(text);
   } catch {
     throw new ProviderResponseError(o.provider, `malformed JSON from ${where}`, '<body>', res.status);
+  }
+  const maxPoints = o.maxResponsePoints ?? DEFAULT_MAX_RESPONSE_POINTS;
+  const longest = longestArrayOver(json, maxPoints);
+  if (longest) {
+    throw new ProviderResponseTooLargeError(o.provider, `${longest.length} points > limit ${maxPoints} (field: ${longest.path}) from ${where}`, maxPoints, 'points', res.status);
   }
   const parsed = o.schema.safeParse(json);
   if (!parsed.success) {
@@ -321,6 +397,19 @@ export interface SeriesReport extends AlignReport {
 
 /** Provider range limits split windows with the shared helper (re-exported for the adapters). */
 export { chunkWindow };
+
+/**
+ * Longest span a provider forecast is read over: WattTime serves ≤ 72 h, Electricity Maps 72 h, NESO 48 h (their
+ * docs); a point further out is counted outside the window instead of stretching the hourly grid to it.
+ */
+export const MAX_PROVIDER_FORECAST_SEC = 7 * 24 * HOUR_SEC;
+
+/** The window a provider forecast covers: from `fromSec` to the end of its last sample, at most MAX_PROVIDER_FORECAST_SEC (no spread: any length). */
+export const forecastWindow = (samples: readonly RawSample[], fromSec: EpochSec): Window => {
+  let endSec = fromSec;
+  for (const s of samples) endSec = Math.max(endSec, s.tSec + s.periodSec);
+  return { startSec: fromSec, endSec: Math.min(endSec, fromSec + MAX_PROVIDER_FORECAST_SEC) };
+};
 
 /** ISO-8601 UTC with minutes precision, the format NESO and Electricity Maps document (`2024-03-01T12:00Z`). */
 export const isoMinuteUtc = (tSec: EpochSec): string => new Date(tSec * 1000).toISOString().slice(0, 16) + 'Z';

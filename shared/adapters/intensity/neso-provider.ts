@@ -21,6 +21,7 @@ import {
   alignHourly,
   chunkWindow,
   fetchJson,
+  forecastWindow,
   isoMinuteUtc,
   ProviderRequestError,
   ProviderResponseError,
@@ -74,7 +75,7 @@ export class NesoProvider extends HttpIntensityProvider<NesoProviderOptions> {
     let apiCalls = 0;
     for (const c of chunkWindow({ startSec: alignDown(window.startSec, HOUR_SEC), endSec: window.endSec }, RANGE_MAX_SEC)) {
       const range = `${isoMinuteUtc(c.startSec)}/${isoMinuteUtc(c.endSec)}`;
-      samples.push(...this.toSamples(await this.periods(target, range), fetchedAtSec));
+      for (const x of this.toSamples(await this.periods(target, range), fetchedAtSec)) samples.push(x); // no spread: a response can be long
       apiCalls++;
     }
     const { points, report } = alignHourly(samples, window, { zone, signal, provider: this.name, fetchedAtSec });
@@ -93,8 +94,7 @@ export class NesoProvider extends HttpIntensityProvider<NesoProviderOptions> {
     // series that mixed in actuals would flatter any forecast-skill comparison.
     const samples = this.toSamples(periods, fetchedAtSec, true);
     if (!samples.length) return [];
-    const endSec = Math.max(...samples.map((s) => s.tSec + s.periodSec));
-    return alignHourly(samples, { startSec: fromSec, endSec }, { zone, signal, provider: this.name, fetchedAtSec }).points;
+    return alignHourly(samples, forecastWindow(samples, fromSec), { zone, signal, provider: this.name, fetchedAtSec }).points;
   }
 
   private target(zone: string): Target {

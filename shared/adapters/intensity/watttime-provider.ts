@@ -19,6 +19,7 @@ import {
   alignHourly,
   chunkWindow,
   fetchJson,
+  forecastWindow,
   isoMinuteUtc,
   ProviderAuthError,
   ProviderResponseError,
@@ -89,7 +90,7 @@ export class WattTimeProvider extends HttpIntensityProvider<WattTimeProviderOpti
     for (const c of chunkWindow({ startSec: alignDown(window.startSec, HOUR_SEC), endSec: window.endSec }, HISTORICAL_MAX_SEC)) {
       const body = await this.authedGet('/v3/historical', { region: zone, signal_type: 'co2_moer', start: isoMinuteUtc(c.startSec), end: isoMinuteUtc(c.endSec) });
       apiCalls++;
-      samples.push(...this.toSamples(body, zone, 'actual'));
+      for (const x of this.toSamples(body, zone, 'actual')) samples.push(x); // no spread: a response can be long
     }
     const { points, report } = alignHourly(samples, window, { zone, signal, provider: this.name, fetchedAtSec });
     return { points, report: { ...report, apiCalls, notes: ['5-minute MOER averaged into UTC hours; converted to g/kWh'] } };
@@ -103,8 +104,7 @@ export class WattTimeProvider extends HttpIntensityProvider<WattTimeProviderOpti
     const issuedAtSec = body.meta.generated_at ? parseIsoInstant(body.meta.generated_at) : issuedNowSec;
     const samples = this.toSamples(body, zone, 'provider-forecast', issuedAtSec);
     if (!samples.length) return [];
-    const endSec = Math.max(...samples.map((s) => s.tSec + s.periodSec));
-    return alignHourly(samples, { startSec: alignDown(issuedNowSec, HOUR_SEC), endSec }, { zone, signal, provider: this.name, fetchedAtSec }).points;
+    return alignHourly(samples, forecastWindow(samples, alignDown(issuedNowSec, HOUR_SEC)), { zone, signal, provider: this.name, fetchedAtSec }).points;
   }
 
   private toSamples(body: WtData, zone: string, quality: 'actual' | 'provider-forecast', issuedAtSec?: EpochSec): RawSample[] {

@@ -31,7 +31,7 @@ export async function startEmbeddedDynamo(opts: { dataDir?: string; tableName?: 
   let endpoint = opts.endpoint;
   let server: import('node:http').Server | undefined;
   if (!endpoint) {
-    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+    if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 }); // owner-only (LevelDB files inherit the umask)
     server = dynalite({ path: opts.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);

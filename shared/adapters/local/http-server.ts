@@ -8,6 +8,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { dispatch, type Method, type Route } from '../../http/router';
+import { MAX_REQUEST_BODY_BYTES, REQUEST_BODY_TOO_LARGE } from '../../contracts/job-request';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,7 +19,6 @@ const MIME: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.map': 'application/json',
 };
-const MAX_BODY_BYTES = 1_000_000;
 
 export interface LocalHttpServer {
   url: string;
@@ -32,20 +32,48 @@ const tokenOk = (header: string | undefined, token: string): boolean => {
   return got.length === want.length && timingSafeEqual(got, want);
 };
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('body too large'), { status: 413 });
-    chunks.push(c as Buffer);
-  }
-  if (!size) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw Object.assign(new Error('body is not valid JSON'), { status: 400 });
-  }
+const tooLarge = () => Object.assign(new Error(REQUEST_BODY_TOO_LARGE), { status: 413 });
+
+/**
+ * The JSON body, at most MAX_REQUEST_BODY_BYTES: a larger Content-Length is refused before reading, and a body that
+ * grows past the limit is refused as soon as it does; what follows is drained, never kept.
+ */
+function readBody(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolveBody, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_REQUEST_BODY_BYTES) {
+      req.resume();
+      return reject(tooLarge());
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+    };
+    req.on('data', (c: Buffer) => {
+      if (settled) return;
+      size += c.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        chunks.length = 0;
+        return settle(() => reject(tooLarge()));
+      }
+      chunks.push(c);
+    });
+    req.on('error', (e) => settle(() => reject(e)));
+    req.on('end', () =>
+      settle(() => {
+        if (!size) return resolveBody(undefined);
+        try {
+          resolveBody(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch {
+          reject(Object.assign(new Error('body is not valid JSON'), { status: 400 }));
+        }
+      }),
+    );
+  });
 }
 
 /** Start the server. `token` protects /api/*; static files come from `staticDir` (index.html at /). */
@@ -75,7 +103,8 @@ export async function startHttpServer(o: { routes: readonly Route[]; token: stri
       res.end(data);
     } catch (e) {
       const status = (e as { status?: number }).status ?? 500;
-      send(status, { error: status === 500 ? 'internal error' : (e as Error).message });
+      // After a 413 the rest of the upload is not wanted: close the connection instead of reading it.
+      send(status, { error: status === 500 ? 'internal error' : (e as Error).message }, status === 413 ? { connection: 'close' } : {});
     }
   });
   await new Promise<void>((ok, fail) => {

@@ -36,8 +36,8 @@ import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns } from '../format';
-import { DEFAULT_DATA_DIR, regionLookup } from '../store-access';
-import { cliIntensityChain, cliLiveProvider, openCliStore, type CliStore } from '../../composition/cli';
+import { DEFAULT_DATA_DIR } from '../store-access';
+import { cliIntensityChain, cliLiveProvider, cliRegionLookup, openCliStore, type CliStore } from '../../composition/cli';
 
 export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
   import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--timezone IANA-ZONE]
@@ -92,7 +92,7 @@ const LISTED_REJECTIONS = 10;
 
 /** Known zones for the up-front zone check: the @tgwf/co2 zone list and the region catalog (with REGION_OVERRIDES). */
 export function importZoneDirectory(env: Record<string, string | undefined>, allowUnknown = false): ZoneDirectory {
-  const lookup = regionLookup(env);
+  const lookup = cliRegionLookup(env);
   return {
     allowUnknown,
     emZones: knownZoneIds(),
@@ -296,7 +296,7 @@ async function showCommand(argv: string[], out: Out, io: IntensityCliIo): Promis
   if (a.positionals.length) throw new UsageError(`show: unexpected argument "${a.positionals[0]}"`);
   const region = flagString(a, 'region');
   if (!region) throw new UsageError('show: --region is required (e.g. eu-west-2)');
-  const info = regionLookup(io.env ?? process.env)(region);
+  const info = cliRegionLookup(io.env ?? process.env)(region);
   if (!info) throw new UsageError(`--region: "${region}" is not in the region catalog`);
   const signal = optionalSignal(a) ?? 'average-lifecycle';
   const zone = signalZone(info, signal);

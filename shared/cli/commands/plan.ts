@@ -5,8 +5,8 @@
  * Forecasts: CarbonPilot's forecaster on the local store's series (imported or ingested, with any stored provider
  * forecast blended in) where it has them, else on the DEMO hourly series (labelled demo), else the yearly average.
  */
-import { readFileSync } from 'node:fs';
-import { JobRequest } from '../../contracts/job-request';
+import { readFileSync, statSync } from 'node:fs';
+import { JobRequest, MAX_REQUEST_BODY_BYTES } from '../../contracts/job-request';
 import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
 import { isoUtc } from '../../domain/time';
 import { scheduleName } from '../../domain/scheduler/job-name';
@@ -22,8 +22,11 @@ export function readJobRequestFile(file: string | undefined): JobRequest {
   if (!file) throw new UsageError('expected a job request file: carbonpilot plan FILE.json');
   let raw: unknown;
   try {
+    const bytes = statSync(file).size;
+    if (bytes > MAX_REQUEST_BODY_BYTES) throw new UsageError(`${file}: ${bytes} bytes is over the ${MAX_REQUEST_BODY_BYTES / 1024} KiB limit of a job request`);
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
   }
   const r = JobRequest.safeParse(raw);

@@ -13,7 +13,7 @@ import { makeSchedulerOutcomes, type SchedulerSummary } from '../../use-cases/sc
 import { buildDashboard } from '../../../web/build';
 import { flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
 import { DEMO_BANNER, renderColumns, renderReport } from '../format';
-import { DEFAULT_DATA_DIR, dbDir, publishEndpoint } from '../store-access';
+import { claimDataDir, DEFAULT_DATA_DIR, dbDir, publishEndpoint } from '../store-access';
 
 export async function startCommand(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const a = parseArgs(argv, ['now', 'days', 'data-dir', 'step-hours', 'port'], ['once']);
@@ -25,6 +25,8 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
   const dataDir = resolve(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   const once = a.flags.has('once');
 
+  // One process per data directory: a second one gets one line naming the holder (DataDirInUseError), not a crash.
+  const releaseDataDir = claimDataDir(dataDir);
   out(`CarbonPilot local runtime — embedded DynamoDB API (dynalite) under ${join(dataDir, 'db')}`);
   out(DEMO_BANNER);
   let lastPct = -1;
@@ -43,6 +45,9 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
       const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
       err(`replaying demo fleet [${bar}] ${String(pct).padStart(3)} %  ${isoUtc(replayStart + done)}`);
     },
+  }).catch((e: unknown) => {
+    releaseDataDir();
+    throw e;
   });
   replayStart = rt.replayStartSec;
   const unpublish = publishEndpoint(dataDir, rt.db.endpoint);
@@ -95,6 +100,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     await http?.close();
     unpublish();
     await rt.close();
+    releaseDataDir();
   }
 }
 

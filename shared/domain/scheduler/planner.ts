@@ -3,8 +3,14 @@
  *
  * Chooses when, where and (for interruptible jobs) in how many pause/resume segments to run a deferrable
  * training job so that expected emissions = Σ powerKw × forecast intensity × PUE are minimal, with the
- * deadline as a HARD constraint minus a safety margin. Exact dynamic programme over hourly slots:
- * O(regions × slots × slotsOfWork × segments), no enumeration of combinations.
+ * deadline as a HARD constraint minus a safety margin. Exact search over hourly slots, no enumeration of
+ * combinations. With H = slots up to the deadline, R = regions, K = slots of work, B = maxSegments (4):
+ * - non-interruptible: one sliding-window sum per region, time O(R × H), memory O(R × H);
+ * - interruptible: a dynamic programme over (slots done, segments started, ran last slot) per slot, time
+ *   O(R × H × min(K, H − K + B·⌈overhead⌉) × B) (only states that can still finish by the deadline are visited),
+ *   memory O(R × H) floats plus one traceback bit per state and slot (H × K × (B + 1) × 2 bits: ≈ 70 KB for a
+ *   14-day horizon and a 7-day job).
+ * Both are linear in H for a given job; the edge bounds H (MAX_PLAN_HORIZON_DAYS) and K (duration ≤ horizon).
  */
 import { isoUtc, HOUR_SEC, type EpochSec } from '../time';
 
@@ -73,6 +79,21 @@ export class PlanRequestError extends Error {
     this.name = 'PlanRequestError';
   }
 }
+
+/**
+ * Default limit on how far ahead a deadline may lie, days (the edge rejects later ones; MAX_PLAN_HORIZON_DAYS
+ * overrides it). Forecasts reach 96 h; beyond them every hour gets the same tail value, so a later deadline adds
+ * no information to the plan, only work. Two weeks keeps common "by next sprint" deadlines and the hourly
+ * re-plan moves the job as fresh forecasts arrive. Engineering choice, not a physical constant.
+ */
+export const DEFAULT_MAX_PLAN_HORIZON_DAYS = 14;
+
+/**
+ * The planner never searches further than this many days past the earliest start (and MAX_PLAN_HORIZON_DAYS may
+ * not exceed it): a later deadline is planned as if it fell here, which still meets it. Bounds the work of any
+ * caller, e.g. the hourly re-plan of a job stored before the edge limit existed.
+ */
+export const PLAN_HORIZON_CEILING_DAYS = 90;
 
 const SLOT_SEC = HOUR_SEC;
 const DEFAULT_MAX_SEGMENTS = 4;
@@ -145,9 +166,65 @@ const workShape = (durationSec: number, overheadSec: number, b: number): { k: nu
   return { k, frac: (total - (k - 1) * SLOT_SEC) / SLOT_SEC };
 };
 
+type FirstSlot = 'any' | 'run' | 'idle';
+type SlotUse = { j: number; frac: number };
+/** A slot set's cost is accepted only when it beats the incumbent by this relative amount: earliest wins ties. */
+const TIE_EPS = 1e-12;
+
+/** Slots the search may use: `usable` start before the hard end; `whole` also end by it (all but the final slot). */
+const slotLimits = (n: number, t0: EpochSec, hardEndSec: EpochSec): { usable: number; whole: number } => {
+  let usable = 0;
+  while (usable < n && t0 + usable * SLOT_SEC < hardEndSec) usable++;
+  let whole = 0;
+  while (whole < usable && t0 + whole * SLOT_SEC + SLOT_SEC <= hardEndSec) whole++;
+  return { usable, whole };
+};
+
+/**
+ * One contiguous run: the cheapest window of `k` slots (the last used for `frac` of an hour) ending by the hard end.
+ * A compensated (Neumaier) sliding sum keeps every window within a few ulps of the in-order sum, so near-ties
+ * resolve as an exhaustive search would (earliest wins). O(slots) time, O(1) extra memory.
+ */
+const bestWindow = (
+  I: Float64Array,
+  t0: EpochSec,
+  hardEndSec: EpochSec,
+  shape: { k: number; frac: number },
+  firstSlot: FirstSlot,
+): { cost: number; slots: SlotUse[] } | undefined => {
+  const { usable, whole } = slotLimits(I.length, t0, hardEndSec);
+  const { k, frac } = shape;
+  let sum = 0;
+  let comp = 0;
+  const add = (x: number) => {
+    const t = sum + x;
+    comp += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    sum = t;
+  };
+  let best: { cost: number; end: number } | undefined;
+  // Window ending at e: whole slots e−k+1 … e−1 (all must fit whole) and the final slot e.
+  for (let e = 0; e < usable; e++) {
+    if (e >= 1) add(I[e - 1]);
+    if (e - k >= 0) add(-I[e - k]);
+    const start = e - k + 1;
+    if (start < 0) continue;
+    if (k >= 2 && e - 1 >= whole) break;
+    if (firstSlot === 'run' && start > 0) break;
+    if (firstSlot === 'idle' && start === 0) continue;
+    if (t0 + e * SLOT_SEC + frac * SLOT_SEC > hardEndSec + 1e-6) continue;
+    const total = sum + comp + frac * I[e];
+    if (best === undefined || total < best.cost * (1 - TIE_EPS)) best = { cost: total, end: e };
+  }
+  if (!best) return undefined;
+  const start = best.end - k + 1;
+  return { cost: best.cost, slots: Array.from({ length: k }, (_, i) => ({ j: start + i, frac: i === k - 1 ? frac : 1 })) };
+};
+
 /**
  * Exact DP over slots for one region: minimum of Σ I_j·used_j over sets of run slots that form at most
  * `maxB` contiguous segments, finish the work (incl. overhead per resume) and end by `hardEndSec`.
+ * State (k slots done, b segments started, s = slot j−1 ran); only states that can still finish are visited, and
+ * the traceback keeps one bit per state and slot (the predecessor's s: with k and b it names the predecessor).
  */
 const bestInRegion = (
   I: Float64Array,
@@ -156,53 +233,69 @@ const bestInRegion = (
   durationSec: number,
   overheadSec: number,
   maxB: number,
-  firstSlot: 'any' | 'run' | 'idle' = 'any',
-): { cost: number; slots: { j: number; frac: number }[] } | undefined => {
+  firstSlot: FirstSlot = 'any',
+): { cost: number; slots: SlotUse[] } | undefined => {
   const shapes = Array.from({ length: maxB + 1 }, (_, b) => workShape(durationSec, overheadSec, Math.max(1, b)));
-  const kMax = shapes[maxB].k;
-  const nSlots = I.length;
-  // state index: ((k * (maxB + 1)) + b) * 2 + s   (k slots done, b segments started, s = slot j-1 ran)
-  const nStates = kMax * (maxB + 1) * 2;
-  const idx = (k: number, b: number, s: number) => (k * (maxB + 1) + b) * 2 + s;
+  if (maxB === 1) return bestWindow(I, t0, hardEndSec, shapes[1], firstSlot);
+  const kOf = Int32Array.from(shapes, (x) => x.k);
+  const fracOf = Float64Array.from(shapes, (x) => x.frac);
+  const kMax = kOf[maxB];
+  const { usable, whole } = slotLimits(I.length, t0, hardEndSec);
+  const B1 = maxB + 1;
+  const nStates = kMax * B1 * 2;
+  const idx = (k: number, b: number, s: number) => (k * B1 + b) * 2 + s;
   let cur = new Float64Array(nStates).fill(Infinity);
-  let nxt = new Float64Array(nStates);
-  const parent = new Int32Array((nSlots + 1) * nStates).fill(-1); // parent[(j+1)*nStates + state] = prev state * 2 + ran
+  let nxt = new Float64Array(nStates).fill(Infinity);
+  const bits = new Uint8Array(Math.ceil(((usable + 1) * nStates) / 8));
+  const setBit = (i: number, v: number) => {
+    if (v) bits[i >> 3] |= 1 << (i & 7);
+    else bits[i >> 3] &= ~(1 << (i & 7));
+  };
+  const getBit = (i: number) => (bits[i >> 3] >> (i & 7)) & 1;
   cur[idx(0, 0, 0)] = 0;
   let best: { cost: number; j: number; prev: number; b: number } | undefined;
-  for (let j = 0; j < nSlots; j++) {
+  for (let j = 0; j < usable; j++) {
     const slotStart = t0 + j * SLOT_SEC;
-    if (slotStart >= hardEndSec) break;
-    const fullFits = slotStart + SLOT_SEC <= hardEndSec;
-    nxt.fill(Infinity);
+    const fullFits = j < whole;
+    // A state with k slots done at slot j can finish only if k + (slots left) reaches the fewest slots any plan needs.
+    const kLo = Math.max(0, shapes[1].k - (usable - j));
+    const kHi = Math.min(j, kMax - 1);
+    if (kLo > kHi) break;
+    nxt.fill(Infinity, idx(kLo, 0, 0), idx(Math.min(kMax, kHi + 2), 0, 0));
     const pBase = (j + 1) * nStates;
-    for (let k = 0; k < kMax; k++) {
-      for (let b = 0; b <= maxB; b++) {
+    const idleOk = !(j === 0 && firstSlot === 'run');
+    const runOk = !(j === 0 && firstSlot === 'idle');
+    const Ij = I[j];
+    for (let k = kLo; k <= kHi; k++) {
+      // Reachable states have b ≥ 1 once work started and k < K[b] (K grows with b): skip the rest, all Infinity.
+      let b = k === 0 ? 0 : 1;
+      while (b <= maxB && k >= kOf[b]) b++;
+      for (; b <= maxB; b++) {
+        const base = (k * B1 + b) * 2;
         for (let s = 0; s < 2; s++) {
-          const st = idx(k, b, s);
+          const st = base + s;
           const c = cur[st];
           if (c === Infinity) continue;
-          // idle in slot j
-          const idle = idx(k, b, 0);
-          if (c < nxt[idle] && !(j === 0 && firstSlot === 'run')) {
-            nxt[idle] = c;
-            parent[pBase + idle] = st * 2;
+          // idle in slot j → (k, b, 0)
+          if (idleOk && c < nxt[base]) {
+            nxt[base] = c;
+            setBit(pBase + base, s);
           }
-          // run in slot j
+          // run in slot j → (k + 1, b2, 1), or the final slot when k + 1 = K[b2]
           const b2 = s === 1 ? b : b + 1;
-          if (b2 > maxB || (j === 0 && firstSlot === 'idle')) continue;
+          if (b2 > maxB || !runOk) continue;
           const k2 = k + 1;
-          const shape = shapes[b2];
-          if (k2 === shape.k) {
-            if (slotStart + shape.frac * SLOT_SEC <= hardEndSec + 1e-6) {
-              const total = c + shape.frac * I[j];
-              if (best === undefined || total < best.cost * (1 - 1e-12)) best = { cost: total, j, prev: st, b: b2 };
+          if (k2 === kOf[b2]) {
+            if (slotStart + fracOf[b2] * SLOT_SEC <= hardEndSec + 1e-6) {
+              const total = c + fracOf[b2] * Ij;
+              if (best === undefined || total < best.cost * (1 - TIE_EPS)) best = { cost: total, j, prev: st, b: b2 };
             }
-          } else if (k2 < shape.k && fullFits) {
-            const run = idx(k2, b2, 1);
-            const total = c + I[j];
+          } else if (k2 < kOf[b2] && fullFits) {
+            const run = (k2 * B1 + b2) * 2 + 1;
+            const total = c + Ij;
             if (total < nxt[run]) {
               nxt[run] = total;
-              parent[pBase + run] = st * 2 + 1;
+              setBit(pBase + run, s);
             }
           }
         }
@@ -213,13 +306,17 @@ const bestInRegion = (
     nxt = tmp;
   }
   if (!best) return undefined;
-  const slots: { j: number; frac: number }[] = [{ j: best.j, frac: shapes[best.b].frac }];
+  const slots: SlotUse[] = [{ j: best.j, frac: shapes[best.b].frac }];
   let st = best.prev;
   for (let j = best.j - 1; j >= 0; j--) {
-    const p = parent[(j + 1) * nStates + st];
-    if (p < 0) break;
-    if (p % 2 === 1) slots.push({ j, frac: 1 });
-    st = Math.floor(p / 2);
+    const s = st & 1;
+    const b = (st >> 1) % B1;
+    const k = ((st >> 1) - b) / B1;
+    const ps = getBit((j + 1) * nStates + st);
+    if (s === 1) {
+      slots.push({ j, frac: 1 });
+      st = idx(k - 1, ps === 1 ? b : b - 1, ps);
+    } else st = idx(k, b, ps);
   }
   slots.reverse();
   return { cost: best.cost, slots };
@@ -280,8 +377,10 @@ export function planJob(req: PlanRequest): Plan {
   const D = req.durationSec;
   const O = req.restartOverheadSec;
   const maxB = req.interruptible ? Math.max(1, req.maxSegments ?? DEFAULT_MAX_SEGMENTS) : 1;
+  const ceilingSec = t0 + PLAN_HORIZON_CEILING_DAYS * 86400;
+  const deadlineSec = Math.min(req.deadlineSec, ceilingSec);
   // Enough slots to cover the window and a run-now fallback.
-  const nSlots = Math.max(Math.ceil((req.deadlineSec - t0) / SLOT_SEC), workShape(D, O, 1).k) + 1;
+  const nSlots = Math.max(Math.ceil((deadlineSec - t0) / SLOT_SEC), workShape(D, O, 1).k) + 1;
 
   const slotsFrom = (origin: EpochSec, n: number): RegionSlots[] =>
     usable.map((f) => ({
@@ -293,7 +392,7 @@ export function planJob(req: PlanRequest): Plan {
   const regs = slotsFrom(t0, nSlots);
 
   // Relative forecast uncertainty over the window (mean 90 % half-width / point).
-  const windowSlots = Math.max(1, Math.min(nSlots, Math.ceil((req.deadlineSec - t0) / SLOT_SEC)));
+  const windowSlots = Math.max(1, Math.min(nSlots, Math.ceil((deadlineSec - t0) / SLOT_SEC)));
   let relSum = 0;
   let relN = 0;
   for (const r of regs) {
@@ -306,7 +405,7 @@ export function planJob(req: PlanRequest): Plan {
   }
   const relUnc = relN ? relSum / relN : 0;
   const marginSec = req.safetyMarginSec ?? safetyMarginSec(D, relUnc);
-  const hardEndSec = req.deadlineSec - marginSec;
+  const hardEndSec = deadlineSec - marginSec;
   const latestSafeStartSec = hardEndSec - D;
 
   const home = regs.find((r) => r.f === req.regions[0]) ?? regs[0];
@@ -342,7 +441,7 @@ export function planJob(req: PlanRequest): Plan {
   // (starting a fraction of an hour early), so the margin costs minutes of intensity, not a whole slot of options.
   const endAligned = hardEndSec - Math.floor((hardEndSec - t0) / SLOT_SEC) * SLOT_SEC;
   if (endAligned > t0 + 1 && endAligned < hardEndSec) {
-    const nB = Math.max(Math.ceil((req.deadlineSec - endAligned) / SLOT_SEC), workShape(D, O, 1).k) + 1;
+    const nB = Math.max(Math.ceil((deadlineSec - endAligned) / SLOT_SEC), workShape(D, O, 1).k) + 1;
     consider(slotsFrom(endAligned, nB), endAligned, ['any']);
   }
   if (later && (!chosen || later.cost < chosen.cost * (1 - (hurdle === 0 ? MIN_RELATIVE_GAIN : hurdle)))) chosen = later;
@@ -361,7 +460,7 @@ export function planJob(req: PlanRequest): Plan {
       }
     }
     chosen = { regionIdx: bi, slots: nowSlots, cost: bc, grid: regs, origin: t0 };
-    const lateBySec = t0 + D - req.deadlineSec;
+    const lateBySec = t0 + D - deadlineSec;
     reasons.push(
       lateBySec > 0
         ? `deadline cannot be met: ${fmtDur(D)} of work from ${hhmm(t0, t0)} ends ${fmtDur(lateBySec)} after the deadline; running now in ${regs[bi].f.region}`
@@ -404,6 +503,7 @@ export function planJob(req: PlanRequest): Plan {
       `finishes ${hhmm(segments[segments.length - 1].endSec, t0)}, deadline ${hhmm(req.deadlineSec, t0)} with a ${fmtDur(marginSec)} safety margin (forecast uncertainty ±${Math.round(relUnc * 100)} %)`,
     );
   }
+  if (req.deadlineSec > ceilingSec) reasons.push(`deadline more than ${PLAN_HORIZON_CEILING_DAYS} d ahead: planned to finish within ${PLAN_HORIZON_CEILING_DAYS} d`);
   reasons.push(
     `expected ${expected.point.toFixed(3)} kg CO2e (90 % range ${expected.low.toFixed(3)}–${expected.high.toFixed(3)}) on ${r.f.signal} forecasts issued ${isoUtc(Math.min(...usable.map((u) => u.issuedAtSec)))}`,
   );

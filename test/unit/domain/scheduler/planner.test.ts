@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { planJob, safetyMarginSec, PlanRequestError, type PlanRequest, type RegionForecast } from '../../../../shared/domain/scheduler/planner';
+import { planJob, safetyMarginSec, PlanRequestError, PLAN_HORIZON_CEILING_DAYS, type PlanRequest, type RegionForecast } from '../../../../shared/domain/scheduler/planner';
 
 const H = 3600;
 const T0 = Date.UTC(2024, 0, 15, 0) / 1000; // hour-aligned Monday 00:00 UTC
@@ -227,5 +227,87 @@ describe('planJob: invariants', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('planJob: exact optimum against brute force (overheads, partial last hour, segment cap, regions)', () => {
+  // Spec: with b run segments the job runs durationSec + (b − 1) × restartOverheadSec at full power; every hour but
+  // the last is used whole; at most maxSegments segments (1 when not interruptible); all done by the deadline.
+  const bruteForceCost = (values: number[], slots: number, durationSec: number, overheadSec: number, maxB: number): number => {
+    let best = Infinity;
+    for (let mask = 1; mask < 1 << slots; mask++) {
+      let runs = 0;
+      let used = 0;
+      let last = -1;
+      for (let j = 0; j < slots; j++) {
+        if (!(mask & (1 << j))) continue;
+        if (!(j > 0 && mask & (1 << (j - 1)))) runs++;
+        used++;
+        last = j;
+      }
+      if (runs > maxB) continue;
+      const workH = (durationSec + (runs - 1) * overheadSec) / H;
+      if (used !== Math.max(1, Math.ceil(workH - 1e-9))) continue;
+      let sum = 0;
+      for (let j = 0; j < slots; j++) if (mask & (1 << j)) sum += j === last ? (workH - (used - 1)) * values[j] : values[j];
+      best = Math.min(best, sum);
+    }
+    return best;
+  };
+
+  const arb = fc.record({
+    slots: fc.integer({ min: 1, max: 10 }),
+    series: fc.array(fc.array(fc.oneof(fc.integer({ min: 0, max: 900 }), fc.double({ min: 1, max: 900, noNaN: true })), { minLength: 10, maxLength: 10 }), { minLength: 1, maxLength: 3 }),
+    durationMin: fc.integer({ min: 1, max: 8 * 60 }),
+    overheadMin: fc.integer({ min: 0, max: 90 }),
+    interruptible: fc.boolean(),
+    maxSegments: fc.integer({ min: 1, max: 4 }),
+  });
+
+  it('expects exactly the minimum over every feasible slot set, or reports the deadline unmeetable when there is none', () => {
+    fc.assert(
+      fc.property(arb, (a) => {
+        // Prepare: hour-aligned now and deadline, no safety margin, so slots coincide with forecast hours.
+        const regions = a.series.map((s, i) => region(`r${i}`, s, { pue: 1 + 0.1 * i }));
+        const r = req({
+          durationSec: a.durationMin * 60,
+          deadlineSec: T0 + a.slots * H,
+          interruptible: a.interruptible,
+          restartOverheadSec: a.overheadMin * 60,
+          maxSegments: a.maxSegments,
+          safetyMarginSec: 0,
+          regions,
+        });
+        const maxB = a.interruptible ? a.maxSegments : 1;
+        const bestKg = Math.min(...regions.map((g) => (10 * g.pue * bruteForceCost(g.point, a.slots, r.durationSec, r.restartOverheadSec, maxB)) / 1000));
+        // Act
+        const plan = planJob(r);
+        // Assess
+        expect(plan.feasible).toBe(Number.isFinite(bestKg));
+        if (plan.feasible) {
+          expect(plan.expectedCo2eKg.point).toBeLessThanOrEqual(bestKg * (1 + 1e-9) + 1e-12);
+          expect(plan.expectedCo2eKg.point).toBeGreaterThanOrEqual(bestKg * (1 - 1e-9) - 1e-12);
+          expect(plan.segments.length).toBeLessThanOrEqual(maxB);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('planJob: bounded search', () => {
+  it(`plans a deadline beyond ${PLAN_HORIZON_CEILING_DAYS} days as if it fell on day ${PLAN_HORIZON_CEILING_DAYS}, and says so`, () => {
+    // Prepare: the same job with a deadline at the ceiling and one 200 years later.
+    const dip = region('us-east-1', withDip(300, [[30, 36, 80]], 96));
+    const atCeiling = req({ interruptible: true, durationSec: 6 * H, deadlineSec: T0 + PLAN_HORIZON_CEILING_DAYS * 86400, regions: [dip] });
+    const farAway = { ...atCeiling, deadlineSec: T0 + 200 * 365 * 86400 };
+    // Act
+    const a = planJob(atCeiling);
+    const b = planJob(farAway);
+    // Assess
+    expect(b.segments).toEqual(a.segments);
+    expect(b.latestSafeStartSec).toBe(a.latestSafeStartSec);
+    expect(b.reasons).toContain(`deadline more than ${PLAN_HORIZON_CEILING_DAYS} d ahead: planned to finish within ${PLAN_HORIZON_CEILING_DAYS} d`);
+    expect(a.reasons.join('\n')).not.toMatch(/more than .* d ahead/);
   });
 });
