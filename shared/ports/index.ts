@@ -86,7 +86,10 @@ export interface RollupRow {
   dimension: string;
   key: string;
   energyKwh: number;
+  /** Location-based operational emissions. */
   co2eKg: number;
+  /** Embodied (scope 3) emissions of the intervals that carry one (point); absent on roll-ups written before it. */
+  embodiedKgCo2e?: number;
   measuredKwh: number;
   /** Σ coveragePct × intervalSec, so coverage can be re-averaged over days. */
   coverageWeightedSec: number;
