@@ -19,6 +19,8 @@ const Env = z.object({
   COLLECT_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(100),
   GETMETRICDATA_CALL_BUDGET: z.coerce.number().int().positive().default(200),
   STORE_RAW_SAMPLES: z.enum(['true', 'false']).default('true'),
+  /** Account of resources whose ARN gives none, for reconciliation with AWS's carbon export (12 digits). */
+  CARBONPILOT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
 });
 
 export interface AppConfig {
@@ -36,6 +38,8 @@ export interface AppConfig {
   batchSize: number;
   getMetricDataCallBudget: number;
   storeRawSamples: boolean;
+  /** Default AWS account id for reconciliation (resources without one in their ARN); undefined = none configured. */
+  accountId?: string;
 }
 
 /** Parse the environment; a bad value throws an error naming the variable. */
@@ -61,5 +65,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     batchSize: e.COLLECT_BATCH_SIZE,
     getMetricDataCallBudget: e.GETMETRICDATA_CALL_BUDGET,
     storeRawSamples: e.STORE_RAW_SAMPLES === 'true',
+    ...(e.CARBONPILOT_ACCOUNT_ID ? { accountId: e.CARBONPILOT_ACCOUNT_ID } : {}),
   });
 }
