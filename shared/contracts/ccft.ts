@@ -67,31 +67,7 @@ const tonnes = z
   .refine((s) => /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s) && Number(s) >= 0, 'expected a non-negative number of metric tons CO2e');
 const account = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 
-const Record_ = z.object({
-  usage_period_start: timestamp,
-  usage_period_end: timestamp.optional(),
-  last_refresh_timestamp: timestamp.optional(),
-  usage_account_id: account,
-  payer_account_id: account.optional(),
-  region_code: z.string().optional(),
-  product_code: z.string().optional(),
-  model_version: z.string().min(1),
-  total_lbm_emissions_value: tonnes,
-  total_lbm_emissions_unit: z.string().optional(),
-  total_mbm_emissions_value: tonnes.optional(),
-  total_mbm_emissions_unit: z.string().optional(),
-  total_scope_1_emissions_value: tonnes.optional(),
-  total_scope_1_emissions_unit: z.string().optional(),
-  total_scope_2_lbm_emissions_value: tonnes.optional(),
-  total_scope_2_lbm_emissions_unit: z.string().optional(),
-  total_scope_2_mbm_emissions_value: tonnes.optional(),
-  total_scope_2_mbm_emissions_unit: z.string().optional(),
-  total_scope_3_lbm_emissions_value: tonnes.optional(),
-  total_scope_3_lbm_emissions_unit: z.string().optional(),
-  total_scope_3_mbm_emissions_value: tonnes.optional(),
-  total_scope_3_mbm_emissions_unit: z.string().optional(),
-});
-
+/** Emission value columns and their unit columns; total_lbm is required, the others optional (older models). */
 const VALUE_UNIT: [string, string][] = [
   ['total_lbm_emissions_value', 'total_lbm_emissions_unit'],
   ['total_mbm_emissions_value', 'total_mbm_emissions_unit'],
@@ -101,6 +77,18 @@ const VALUE_UNIT: [string, string][] = [
   ['total_scope_3_lbm_emissions_value', 'total_scope_3_lbm_emissions_unit'],
   ['total_scope_3_mbm_emissions_value', 'total_scope_3_mbm_emissions_unit'],
 ];
+
+const Record_ = z.object({
+  usage_period_start: timestamp,
+  usage_period_end: timestamp.optional(),
+  last_refresh_timestamp: timestamp.optional(),
+  usage_account_id: account,
+  payer_account_id: account.optional(),
+  region_code: z.string().optional(),
+  product_code: z.string().optional(),
+  model_version: z.string().min(1),
+  ...Object.fromEntries(VALUE_UNIT.flatMap(([value, unit]) => [[value, value === 'total_lbm_emissions_value' ? tonnes : tonnes.optional()], [unit, z.string().optional()]])),
+});
 
 const monthOf = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 7);
 
@@ -132,6 +120,7 @@ export function parseCcftRecords(records: readonly Record<string, unknown>[], sr
       return;
     }
     const d = r.data as Record<string, string | undefined>;
+    const n = (col: string): number | null => (d[col] === undefined ? null : Number(d[col]));
     for (const [value, unit] of VALUE_UNIT) {
       if (d[value] !== undefined && d[unit] !== undefined && d[unit]!.toUpperCase() !== CCFT_UNIT.toUpperCase()) {
         problems.push(`${where}: ${unit}: expected ${CCFT_UNIT}, got "${d[unit]}"`);
@@ -145,7 +134,6 @@ export function parseCcftRecords(records: readonly Record<string, unknown>[], sr
     if (src.partition?.modelVersion && src.partition.modelVersion !== r.data.model_version) {
       problems.push(`${where}: model_version: "${r.data.model_version}" is not the file's partition model_version=${src.partition.modelVersion}`);
     }
-    const n = (s: string | undefined): number | null => (s === undefined ? null : Number(s));
     const row: CcftRow = {
       source: where,
       month,
@@ -154,13 +142,13 @@ export function parseCcftRecords(records: readonly Record<string, unknown>[], sr
       region: r.data.region_code ?? 'global',
       productCode: r.data.product_code ?? 'unknown',
       modelVersion: r.data.model_version,
-      totalLbmT: Number(r.data.total_lbm_emissions_value),
-      totalMbmT: n(r.data.total_mbm_emissions_value),
-      scope1T: n(r.data.total_scope_1_emissions_value),
-      scope2LbmT: n(r.data.total_scope_2_lbm_emissions_value),
-      scope2MbmT: n(r.data.total_scope_2_mbm_emissions_value),
-      scope3LbmT: n(r.data.total_scope_3_lbm_emissions_value),
-      scope3MbmT: n(r.data.total_scope_3_mbm_emissions_value),
+      totalLbmT: Number(d.total_lbm_emissions_value),
+      totalMbmT: n('total_mbm_emissions_value'),
+      scope1T: n('total_scope_1_emissions_value'),
+      scope2LbmT: n('total_scope_2_lbm_emissions_value'),
+      scope2MbmT: n('total_scope_2_mbm_emissions_value'),
+      scope3LbmT: n('total_scope_3_lbm_emissions_value'),
+      scope3MbmT: n('total_scope_3_mbm_emissions_value'),
     };
     if (r.data.payer_account_id) row.payerAccountId = r.data.payer_account_id;
     if (r.data.last_refresh_timestamp) row.lastRefreshSec = parseCcftTimestamp(r.data.last_refresh_timestamp);

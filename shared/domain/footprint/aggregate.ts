@@ -39,7 +39,7 @@ export function groupKey(i: FootprintInterval, by: ReportDimension): string | un
   }
 }
 
-export interface ReportRow {
+export interface ReportRow extends EmissionScopes {
   key: string;
   energyKwh: number;
   energyKwhLow: number;
@@ -59,6 +59,10 @@ export interface ReportRow {
   /** Intervals whose energy could not be modelled (unknown instance type, serverless): not in the totals. */
   unmodelledIntervals: number;
   demo: boolean;
+}
+
+/** The emission figures of a row or the totals, each named and kept apart. */
+export interface EmissionScopes {
   /** Location-based operational emissions (= co2eKg with its bounds). */
   operationalKgCo2e: Ranged;
   /** Embodied hardware emissions (scope 3) over a 6-year lifetime; only intervals with `embodiedStatus: computed`. */
@@ -73,14 +77,8 @@ export interface ReportRow {
   marketBasedKgCo2e?: Ranged;
 }
 
-export interface ReportTotals {
+export interface ReportTotals extends EmissionScopes {
   energyKwh: number; energyKwhLow: number; energyKwhHigh: number; co2eKg: number; co2eKgLow: number; co2eKgHigh: number; intervals: number; unmodelledIntervals: number;
-  operationalKgCo2e: Ranged;
-  embodiedKgCo2e: Ranged;
-  embodiedKgCo2eSensitivity4y: Ranged;
-  totalKgCo2e: Ranged;
-  embodiedIntervals: { computed: number; unmodelled: number; notComputed: number };
-  marketBasedKgCo2e?: Ranged;
 }
 
 export interface Report {
@@ -142,7 +140,7 @@ const add = (a: Acc, i: FootprintInterval, market?: MarketBasedResult): void => 
 };
 
 /** The emission figures of an accumulator, named (operational, embodied, total, market-based when given). */
-const scopes = (a: Acc, market: boolean) => {
+const scopes = (a: Acc, market: boolean): EmissionScopes => {
   const operationalKgCo2e: Ranged = { point: a.c, low: a.cl, high: a.ch };
   return {
     operationalKgCo2e,

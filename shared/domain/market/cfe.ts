@@ -14,7 +14,7 @@
  * have no hourly shape, so they count in the annual renewable share (market-based.ts), never here.
  */
 import { HOUR_SEC, alignDown, overlapSec, parseIsoInstant } from '../time';
-import type { FootprintInterval } from '../types';
+import type { FootprintInterval, IntensityPoint } from '../types';
 import type { Instrument, PpaInstrument } from './instrument-types';
 import { marketOfCountry, marketOfRegion } from './markets';
 
@@ -155,5 +155,22 @@ export function hourlyCfe(
     overall,
     notes,
     demo: intervals.some((i) => i.demo) || instruments.some((x) => x.demo === true),
+  };
+}
+
+/**
+ * A GridCfeLookup from stored hourly intensity points that carry `cfePct` (per grid zone); hours whose point has no
+ * `cfePct` stay unknown (→ "insufficient data"), never filled from a neighbour or a yearly value.
+ */
+export function gridCfeFromPoints(pointsByZone: ReadonlyMap<string, readonly IntensityPoint[]>, zoneOfRegion: (region: string) => string | undefined): GridCfeLookup {
+  const byZone = new Map<string, Map<number, number>>();
+  for (const [zone, pts] of pointsByZone) {
+    const m = new Map<number, number>();
+    for (const p of pts) if (p.cfePct !== undefined && Number.isFinite(p.cfePct) && p.periodSec === HOUR_SEC) m.set(p.tSec, p.cfePct / 100);
+    byZone.set(zone, m);
+  }
+  return (region, hourSec) => {
+    const zone = zoneOfRegion(region);
+    return zone === undefined ? undefined : byZone.get(zone)?.get(hourSec);
   };
 }

@@ -1,6 +1,6 @@
 /** Hourly carbon-free energy (24/7 matching): clean supply up to each hour's load, no carry-over, grid share for the rest. */
 import fc from 'fast-check';
-import { hourlyCfe, type GridCfeLookup } from '../../../../shared/domain/market/cfe';
+import { gridCfeFromPoints, hourlyCfe, type GridCfeLookup } from '../../../../shared/domain/market/cfe';
 import type { Instrument } from '../../../../shared/domain/market/instrument-types';
 import { HOUR, NOV_1_2026, interval } from '../../../helpers/scope-fixtures';
 
@@ -97,5 +97,15 @@ describe('hourlyCfe', () => {
         expect(run(moreSurplus)!).toBeCloseTo(run(covered)!, 9);
       }),
     );
+  });
+});
+
+describe('gridCfeFromPoints', () => {
+  it('reads the carbon-free share of stored hourly points and leaves hours without cfePct unknown', () => {
+    const pt = (h: number, cfePct?: number) => ({ tSec: NOV_1_2026 + h * HOUR, periodSec: HOUR, gPerKwh: 300, zone: 'US-MIDA-PJM', signal: 'average-lifecycle' as const, provider: 'p', quality: 'actual' as const, ...(cfePct === undefined ? {} : { cfePct }) });
+    const lookup = gridCfeFromPoints(new Map([['US-MIDA-PJM', [pt(0, 39), pt(1)]]]), (r) => (r === 'us-east-1' ? 'US-MIDA-PJM' : undefined));
+    expect(lookup('us-east-1', NOV_1_2026)).toBeCloseTo(0.39, 12);
+    expect(lookup('us-east-1', NOV_1_2026 + HOUR)).toBeUndefined();
+    expect(lookup('eu-west-1', NOV_1_2026)).toBeUndefined();
   });
 });
