@@ -11,6 +11,6 @@ module.exports = {
   transform: {
     '^.+\\.[tj]sx?$': ['ts-jest', { diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|hyparquet|hyparquet-writer)/)'],
   testTimeout: 60000,
 };

@@ -7,17 +7,23 @@ import { startCommand } from '../shared/cli/commands/start';
 import { kpisCommand } from '../shared/cli/commands/kpis';
 import { planCommand, submitCommand } from '../shared/cli/commands/plan';
 import { intensityCommand } from '../shared/cli/commands/intensity';
+import { reconcileCommand } from '../shared/cli/commands/reconcile';
+import { instrumentsCommand } from '../shared/cli/commands/instruments';
 
 const USAGE = `usage: carbonpilot <command> [options]
   start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
   report  --by job|endpoint|instance|team|project|model|region|day|kind [--from ISO] [--to ISO]
-          [--format table|csv|json] [--data-dir DIR]           footprint report from the local store
+          [--format table|csv|json] [--basis location|market] [--include embodied] [--data-dir DIR]
+                                                               footprint report from the local store
   kpis    [--from ISO] [--to ISO] [--format table|csv|json] [--data-dir DIR]   sustainability KPIs
   intensity import FILE --zone ZONE [--signal S] [--timezone TZ] [--time-column C --value-column C --unit U]
           | backfill --zone Z --from ISO --to ISO [--provider P]
           | show --region R [--from ISO] [--to ISO] [--format …]      grid intensity series
   plan    FILE.json [--now ISO]                                preview a carbon-aware plan (nothing dispatched)
-  submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally`;
+  submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally
+  reconcile --ccft FILE|DIR|demo [--format table|json|csv] [--account-id ID] [--now ISO] [--data-dir DIR]
+                                                               compare with AWS's carbon export (CCFT)
+  instruments import FILE.json | demo | show [--data-dir DIR]  contractual instruments (market-based scope 2)`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
@@ -26,6 +32,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   intensity: (argv) => intensityCommand(argv, (s) => console.log(s), (s) => console.error(s)),
   plan: (argv) => planCommand(argv, (s) => console.log(s)),
   submit: (argv) => submitCommand(argv, (s) => console.log(s)),
+  reconcile: (argv) => reconcileCommand(argv, (s) => console.log(s)),
+  instruments: (argv) => instrumentsCommand(argv, (s) => console.log(s)),
 };
 
 export async function main(argv: string[]): Promise<number> {

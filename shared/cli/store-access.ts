@@ -1,20 +1,13 @@
 /**
- * CLI access to the local store: reuse the endpoint of a running `npm start` (dynalite holds an exclusive
+ * The local data directory: its owner-only lock and the endpoint file of a running `npm start` (dynalite holds an exclusive
  * LevelDB lock on its data directory), else claim the data directory (a pid lock file) and open it in-process.
  * The data directory is owner-only (0700); the CLI's umask (bin/cli.ts) makes every file in it 0600.
  */
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
-import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
-import { getRegionInfo, parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
-import { loadConfig } from '../contracts/config';
-import { UsageError } from './args';
 
 export const DEFAULT_DATA_DIR = '.carbonpilot';
-const DEFAULT_TABLE = 'carbonpilot';
-const endpointFile = (dataDir: string) => join(dataDir, 'endpoint');
+export const endpointFile = (dataDir: string) => join(dataDir, 'endpoint');
 export const dbDir = (dataDir: string) => join(dataDir, 'db');
 const lockFile = (dataDir: string) => join(dataDir, 'lock');
 
@@ -99,54 +92,4 @@ export function publishEndpoint(dataDir: string, endpoint: string): () => void {
   // Only the owner may read where the (unauthenticated) embedded DynamoDB API listens.
   writeFileSync(endpointFile(dataDir), endpoint, { mode: 0o600 });
   return () => rmSync(endpointFile(dataDir), { force: true });
-}
-
-export interface LocalDb {
-  client: DynamoDBClient;
-  tableName: string;
-  close(): Promise<void>;
-}
-
-/**
- * The local DynamoDB API: a running `npm start` (its endpoint file, or DYNAMODB_ENDPOINT), else the data directory
- * in-process. Undefined when there is no store yet and `create` is false.
- */
-export async function openLocalDb(dataDir: string, opts: { create: boolean; env?: Record<string, string | undefined>; tableName?: string }): Promise<LocalDb | undefined> {
-  const dir = resolve(dataDir);
-  const TABLE = opts.tableName ?? DEFAULT_TABLE;
-  const env = opts.env ?? process.env;
-  const file = endpointFile(dir);
-  const running = env.DYNAMODB_ENDPOINT ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
-  if (running) {
-    const client = localDynamoClient(running);
-    try {
-      await client.send(new DescribeTableCommand({ TableName: TABLE }));
-      return { client, tableName: TABLE, close: async () => client.destroy() };
-    } catch {
-      client.destroy(); // stale endpoint file: the server is gone, open the directory ourselves
-    }
-  }
-  if (!opts.create && !existsSync(dbDir(dir))) return undefined;
-  const release = claimDataDir(dir);
-  try {
-    const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
-    return {
-      client: db.client,
-      tableName: TABLE,
-      close: async () => {
-        await db.close();
-        release();
-      },
-    };
-  } catch (e) {
-    release();
-    throw e;
-  }
-}
-
-/** The footprint store of the local data directory; a clear error when there is none yet. */
-export async function openLocalStore(dataDir: string): Promise<{ store: DynamoFootprintStore; client: DynamoDBClient; tableName: string; close: () => Promise<void> }> {
-  const db = await openLocalDb(dataDir, { create: false });
-  if (!db) throw new Error(`no local store under ${resolve(dataDir)} (run \`npm start -- --once\` first, or pass --data-dir)`);
-  return { store: new DynamoFootprintStore(db.client, db.tableName), client: db.client, tableName: db.tableName, close: () => db.close() };
 }

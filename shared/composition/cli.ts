@@ -21,10 +21,56 @@ import type { FetchFn } from '../adapters/intensity/http';
 import type { EpochSec } from '../domain/time';
 import { makeLiveProvider, missingCredential, type LiveProvider, type LiveProviderId } from '../adapters/intensity/live-providers';
 import { UsageError } from '../cli/args';
-import { openLocalDb, type LocalDb } from '../cli/store-access';
+import { existsSync, readFileSync } from 'node:fs';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
+import { claimDataDir, dbDir, endpointFile } from '../cli/store-access';
 import type { AppCore } from './deps';
 import { makeCore, makeSchedulingDeps, forecastSourceOf, tableStores, type TableStores } from './factories';
 import { localConfig, queryDepsOf } from './local';
+
+export interface LocalDb {
+  client: DynamoDBClient;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The local DynamoDB API: a running `npm start` (its endpoint file, or DYNAMODB_ENDPOINT), else the data directory
+ * in-process. Undefined when there is no store yet and `create` is false.
+ */
+export async function openLocalDb(dataDir: string, opts: { create: boolean; env?: Record<string, string | undefined>; tableName?: string }): Promise<LocalDb | undefined> {
+  const dir = resolve(dataDir);
+  const TABLE = opts.tableName ?? 'carbonpilot';
+  const env = opts.env ?? process.env;
+  const file = endpointFile(dir);
+  const running = env.DYNAMODB_ENDPOINT ?? (existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined);
+  if (running) {
+    const client = localDynamoClient(running);
+    try {
+      await client.send(new DescribeTableCommand({ TableName: TABLE }));
+      return { client, tableName: TABLE, close: async () => client.destroy() };
+    } catch {
+      client.destroy(); // stale endpoint file: the server is gone, open the directory ourselves
+    }
+  }
+  if (!opts.create && !existsSync(dbDir(dir))) return undefined;
+  const release = claimDataDir(dir);
+  try {
+    const db = await startEmbeddedDynamo({ dataDir: dbDir(dir), tableName: TABLE });
+    return {
+      client: db.client,
+      tableName: TABLE,
+      close: async () => {
+        await db.close();
+        release();
+      },
+    };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
 
 /** The CLI's configuration: a bad variable is a usage error (exit 2) naming it. */
 export function cliConfig(env: Record<string, string | undefined> = process.env): Readonly<AppConfig> {

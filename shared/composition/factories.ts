@@ -11,6 +11,7 @@ import type { IntensityStore } from '../ports/intensity-store';
 import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
 import { DynamoIntensityStore } from '../adapters/aws/dynamodb-intensity-store';
 import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
+import { DynamoInstrumentStore } from '../adapters/aws/dynamodb-instrument-store';
 import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
 import { DemoIntensityProvider } from '../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
@@ -38,6 +39,7 @@ export const tableStores = (dynamo: DynamoDBClient, tableName: string) => ({
   store: new DynamoFootprintStore(dynamo, tableName),
   intensityStore: new DynamoIntensityStore(dynamo, tableName),
   jobs: new DynamoJobStore(dynamo, tableName),
+  instruments: new DynamoInstrumentStore(dynamo, tableName),
 });
 export type TableStores = ReturnType<typeof tableStores>;
 

@@ -52,6 +52,8 @@ const Env = z.object({
   DYNAMODB_ENDPOINT: optionalString,
   /** Job deadlines may lie at most this many days ahead (a later one is a 400 on `deadline`). */
   MAX_PLAN_HORIZON_DAYS: z.coerce.number().int().min(1).max(PLAN_HORIZON_CEILING_DAYS).default(DEFAULT_MAX_PLAN_HORIZON_DAYS),
+  /** Account of resources whose ARN gives none, for reconciliation with AWS's carbon export (12 digits). */
+  CARBONPILOT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
 });
 
 /** Every environment variable CarbonPilot reads. */
@@ -94,6 +96,8 @@ export interface AppConfig {
   localCredentials: ProviderCredentials;
   dynamodbEndpoint?: string;
   maxPlanHorizonDays: number;
+  /** Default AWS account id for reconciliation (resources without one in their ARN); undefined = none configured. */
+  accountId?: string;
 }
 
 /** A missing or invalid configuration variable: terminal, names the variable. */
@@ -177,5 +181,6 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     localCredentials: credentialsFromRecord(env),
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     maxPlanHorizonDays: e.MAX_PLAN_HORIZON_DAYS,
+    ...(e.CARBONPILOT_ACCOUNT_ID ? { accountId: e.CARBONPILOT_ACCOUNT_ID } : {}),
   });
 }

@@ -35,6 +35,8 @@ export interface ResourceRef {
   serverless?: boolean;
   /** True for the generated demo fleet: every output derived from it is labelled demo. */
   demo?: boolean;
+  /** AWS account that owns the resource (from its ARN), for reconciliation with AWS's carbon export; optional. */
+  accountId?: string;
 }
 
 /** Stable key of a resource: `<kind>#<region>#<id>`. */
@@ -97,6 +99,11 @@ export interface IntensityPoint {
   /** For forecasts: when the forecast was issued. */
   issuedAtSec?: EpochSec;
   fetchedAtSec?: EpochSec;
+  /**
+   * Carbon-free share of the grid in this period, 0–100 (Electricity Maps "Carbon-free Energy Percentage" / hourly
+   * export "Low Carbon Percentage"), where the provider gives it; undefined = unknown (hourly CFE says so, never guesses).
+   */
+  cfePct?: number;
 }
 
 export type EnergyMethod = 'measured' | 'estimated' | 'mixed' | 'unmodelled' | 'no-telemetry';
@@ -125,7 +132,7 @@ export interface FootprintInterval {
   pueSource: string;
   /** Facility energy = IT energy × PUE, kWh. */
   energyKwh: Ranged;
-  /** Location-based emissions, kg CO2e. */
+  /** Location-based operational emissions (scope 2 of the energy), kg CO2e. Never includes embodied emissions. */
   co2eKg: Ranged;
   /** Time-weighted grid intensity over the interval, g/kWh. */
   intensityGPerKwh: number;
@@ -148,4 +155,25 @@ export interface FootprintInterval {
   revision: number;
   issues: string[];
   demo: boolean;
+  /**
+   * Embodied hardware emissions (scope 3) of the reserved instance time, kg CO2e, amortised over
+   * `embodiedBasis.lifetimeYears` (shared/domain/embodied). Stored beside `co2eKg`, never added to it.
+   * Present only when `embodiedStatus` is 'computed'.
+   */
+  embodiedKgCo2e?: Ranged;
+  /** 'computed', or 'unmodelled' (reason in `issues`); absent on intervals stored before embodied accounting = not computed. */
+  embodiedStatus?: EmbodiedStatus;
+  /** Factor-table version the embodied figure was computed with (EMBODIED_FACTORS_VERSION). */
+  embodiedModelVersion?: string;
+  /** How the embodied figure was allocated (platform, share of it, lifetime, reserved instance-hours). */
+  embodiedBasis?: {
+    platform: string;
+    allocation: 'accelerator-share' | 'vcpu-share';
+    share: number;
+    lifetimeYears: number;
+    reservedInstanceHours: number;
+  };
 }
+
+/** Embodied accounting state of an interval; a missing value means the interval predates it ("not computed"). */
+export type EmbodiedStatus = 'computed' | 'unmodelled';

@@ -9,6 +9,7 @@ import type {
   ResourceRef,
   ResourceTelemetry,
 } from '../domain/types';
+import type { Instrument } from '../domain/market/instrument-types';
 
 export interface Clock {
   nowSec(): EpochSec;
@@ -113,7 +114,10 @@ export interface RollupRow {
   dimension: string;
   key: string;
   energyKwh: number;
+  /** Location-based operational emissions. */
   co2eKg: number;
+  /** Embodied (scope 3) emissions of the intervals that carry one (point); absent on roll-ups written before it. */
+  embodiedKgCo2e?: number;
   measuredKwh: number;
   /** Σ coveragePct × intervalSec, so coverage can be re-averaged over days. */
   coverageWeightedSec: number;
@@ -125,4 +129,16 @@ export interface RollupRow {
 /** Publishes domain events (EventBridge PutEvents in AWS, the local bus locally). */
 export interface EventPublisher {
   publish(events: { source: string; detailType: string; detail: unknown }[]): Promise<void>;
+}
+
+/** The contractual-instruments registry for market-based scope 2 (DynamoDB items `INSTRSET#…`). */
+export interface InstrumentStore {
+  /**
+   * Replace the registry with `instruments` as one unit: readers keep seeing the previous registry until every item
+   * of the new one is written and the `CURRENT` pointer has moved (compare-and-set). Re-importing the same content is
+   * a no-op (the registry id is a hash of it).
+   */
+  importRegistry(instruments: readonly Instrument[], opts: { nowSec: EpochSec; demo?: boolean }): Promise<{ registryId: string; instruments: number; changed: boolean }>;
+  /** The current registry, or undefined when none was ever imported. */
+  currentRegistry(): Promise<{ registryId: string; instruments: Instrument[]; importedAtSec: EpochSec; demo: boolean } | undefined>;
 }

@@ -7,6 +7,7 @@ import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedAr
 import { FORMATS, renderReport } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { requireCliStore } from '../../composition/cli';
+import { marketBasedFigures } from '../../use-cases/market-based-figures';
 
 /** The window of `--from`/`--to` (validated), defaulting to the data the store holds. */
 export async function windowFromFlags(a: ParsedArgs, store: FootprintStore): Promise<Window> {
@@ -18,20 +19,25 @@ export async function windowFromFlags(a: ParsedArgs, store: FootprintStore): Pro
 }
 
 export async function reportCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, ['by', 'from', 'to', 'format', 'data-dir']);
+  const a = parseArgs(argv, ['by', 'from', 'to', 'format', 'data-dir', 'basis', 'include']);
   if (a.positionals.length) throw new UsageError(`report: unexpected argument "${a.positionals[0]}"`);
   if (!a.flags.has('by')) throw new UsageError(`report: --by is required (${REPORT_DIMENSIONS.join('|')})`);
   const by = flagEnum(a, 'by', REPORT_DIMENSIONS, 'team');
   const format = flagEnum(a, 'format', FORMATS, 'table');
+  const basis = flagEnum(a, 'basis', ['location', 'market'] as const, 'location');
+  const include = flagEnum(a, 'include', ['operational', 'embodied'] as const, 'operational');
   flagInstant(a, 'from');
   flagInstant(a, 'to'); // validate before opening the store
-  const { core, close } = await requireCliStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
+  const { core, stores, close } = await requireCliStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   const store = core.store;
   try {
     const w = await windowFromFlags(a, store);
     const intervals = w.endSec > w.startSec ? await store.queryIntervals(w) : [];
     const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
-    out(renderReport(aggregate(intervals, by), w, format, sources));
+    // Market-based scope 2 only when instruments are registered; a separate figure, never mixed with location-based.
+    const market = w.endSec > w.startSec ? await marketBasedFigures({ store, instruments: stores.instruments }, w, intervals) : undefined;
+    if (basis === 'market' && !market) throw new UsageError('--basis market: no contractual instruments are registered (carbonpilot instruments import FILE.json)');
+    out(renderReport(aggregate(intervals, by, { marketBased: market?.result }), w, format, sources, { basis, includeEmbodied: include === 'embodied' }));
     return 0;
   } finally {
     await close();

@@ -8,6 +8,7 @@ import { resourceKey } from '../types';
 import { overlapSec, type Window } from '../time';
 import type { InstanceSpec } from '../power/instance-catalog';
 import { estimateAcceleratorPowerW, estimateHostRestPowerW, POWER_MODEL_VERSION } from '../power/power-model';
+import { estimateEmbodied } from '../embodied/embodied-model';
 
 export interface IntervalIntensity {
   gPerKwh: number;
@@ -142,8 +143,12 @@ export function computeInterval(input: ComputeIntervalInput): FootprintInterval 
   const kgPerKwh = intensity.gPerKwh / 1000;
   const provisional = telemetry?.partial ?? false;
   const measuredKwh = measuredJ / J_PER_KWH;
+  // Embodied (scope 3) depends on the reserved time and the factor table only, not on telemetry or intensity: it
+  // neither moves the revision nor is added to co2eKg (operational, location-based).
+  const embodied = estimateEmbodied({ resource: r, interval });
+  if (embodied.status === 'unmodelled') issues.push(embodied.reason);
 
-  return {
+  const out: FootprintInterval = {
     resourceKey: resourceKey(r),
     kind: r.kind,
     resourceId: r.id,
@@ -173,5 +178,18 @@ export function computeInterval(input: ComputeIntervalInput): FootprintInterval 
     revision: intervalRevision(provisional, intensity.quality),
     issues,
     demo: r.demo ?? false,
+    embodiedStatus: embodied.status,
+    embodiedModelVersion: embodied.modelVersion,
   };
+  if (embodied.status === 'computed') {
+    out.embodiedKgCo2e = embodied.kgCo2e;
+    out.embodiedBasis = {
+      platform: embodied.platform,
+      allocation: embodied.allocation,
+      share: embodied.share,
+      lifetimeYears: embodied.lifetimeYears,
+      reservedInstanceHours: embodied.reservedInstanceHours,
+    };
+  }
+  return out;
 }

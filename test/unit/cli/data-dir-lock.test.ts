@@ -7,7 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimDataDir, DataDirInUseError, openLocalDb } from '../../../shared/cli/store-access';
+import { claimDataDir, DataDirInUseError } from '../../../shared/cli/store-access';
+import { openLocalDb } from '../../../shared/composition/cli';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 const root = mkdtempSync(join(tmpdir(), 'cp-lock-'));

@@ -1,0 +1,89 @@
+/**
+ * KPIs of the new scopes, in the shape of shared/domain/kpis.ts (`value: null` + `reason` when they cannot be
+ * computed, never 0), ready to be appended to the KPI report: SCI per inference, embodied emissions, renewable share
+ * (annual matching) and hourly CFE % (24/7 matching), the last two side by side. Pure.
+ */
+import type { FootprintInterval } from '../types';
+import { sciReport } from '../footprint/sci';
+import { renewableShare, intervalKey, type MarketBasedResult } from './market-based';
+import type { CfeResult } from './cfe';
+
+export const SCOPE_KPI_IDS = ['sci-per-inference', 'embodied-emissions', 'renewable-share', 'cfe-hourly'] as const;
+export type ScopeKpiId = (typeof SCOPE_KPI_IDS)[number];
+
+export interface ScopeKpi {
+  id: ScopeKpiId;
+  label: string;
+  unit: string;
+  value: number | null;
+  low?: number;
+  high?: number;
+  reason?: string;
+  detail?: string;
+  breakdown?: { key: string; value: number; count?: number }[];
+}
+
+const na = (id: ScopeKpiId, label: string, unit: string, reason: string): ScopeKpi => ({ id, label, unit, value: null, reason });
+
+/** The scope KPIs for the window's intervals; `market` and `cfe` are absent when no instruments are registered. */
+export function scopeKpis(input: { intervals: readonly FootprintInterval[]; market?: MarketBasedResult; cfe?: CfeResult }): ScopeKpi[] {
+  const { intervals } = input;
+  const out: ScopeKpi[] = [];
+
+  // SCI per inference over all endpoints with invocation metrics (ISO/IEC 21031, location-based).
+  const sci = sciReport(intervals).endpoints;
+  const label = 'SCI per inference (E × I + M) / R';
+  const unit = 'gCO2e/inference';
+  if (!sci.length) out.push(na('sci-per-inference', label, unit, intervals.some((i) => i.kind === 'endpoint') ? 'no invocation metrics' : 'no endpoints in the window'));
+  else if (sci.some((r) => r.sci === null)) out.push(na('sci-per-inference', label, unit, sci.find((r) => r.sci === null)!.reason!));
+  else {
+    const r = sci.reduce((a, x) => a + x.functionalUnits, 0);
+    const sum = (f: (x: (typeof sci)[number]) => number) => sci.reduce((a, x) => a + f(x), 0);
+    out.push({
+      id: 'sci-per-inference', label, unit,
+      value: sum((x) => x.operationalG.point + x.embodiedG.point) / r,
+      low: sum((x) => x.operationalG.low + x.embodiedG.low) / r,
+      high: sum((x) => x.operationalG.high + x.embodiedG.high) / r,
+      detail: `E ${sum((x) => x.energyKwh.point).toFixed(1)} kWh × I (location-based) = ${sum((x) => x.operationalG.point).toFixed(0)} g; M ${sum((x) => x.embodiedG.point).toFixed(0)} g; R ${r} inferences`,
+      breakdown: sci.map((x) => ({ key: x.key, value: x.sci!.point, count: x.functionalUnits })).sort((a, b) => b.value - a.value),
+    });
+  }
+
+  const computed = intervals.filter((i) => i.embodiedKgCo2e);
+  const missing = intervals.length - computed.length;
+  if (!computed.length) out.push(na('embodied-emissions', 'Embodied emissions (scope 3, hardware)', 'kgCO2e', intervals.length ? 'no interval carries an embodied figure (unmodelled types or data stored before embodied accounting)' : 'no footprint intervals in the window'));
+  else {
+    out.push({
+      id: 'embodied-emissions', label: 'Embodied emissions (scope 3, hardware)', unit: 'kgCO2e',
+      value: computed.reduce((a, i) => a + i.embodiedKgCo2e!.point, 0),
+      low: computed.reduce((a, i) => a + i.embodiedKgCo2e!.low, 0),
+      high: computed.reduce((a, i) => a + i.embodiedKgCo2e!.high, 0),
+      detail: `6-year amortisation of reserved instance time; reported beside, never inside, operational emissions${missing ? `; ${missing} interval(s) without an embodied figure` : ''}`,
+    });
+  }
+
+  if (!input.market) out.push(na('renewable-share', 'Renewable share (annual matching)', '%', 'no contractual instruments registered'));
+  else {
+    const keys = new Set(intervals.map(intervalKey));
+    const s = renewableShare(input.market, keys);
+    out.push(
+      s.overall === null
+        ? na('renewable-share', 'Renewable share (annual matching)', '%', 'no energy recorded in the window')
+        : {
+            id: 'renewable-share', label: 'Renewable share (annual matching)', unit: '%', value: 100 * s.overall,
+            detail: 'renewable PPA and certificate MWh claimed against consumption, per year and market, each MWh once',
+            breakdown: s.rows.map((r) => ({ key: `${r.year} ${r.market}`, value: 100 * r.share })),
+          },
+    );
+  }
+  if (!input.cfe) out.push(na('cfe-hourly', 'Carbon-free energy (hourly, 24/7)', '%', 'no contractual instruments registered'));
+  else if (input.cfe.overall.cfePct === null) out.push(na('cfe-hourly', 'Carbon-free energy (hourly, 24/7)', '%', input.cfe.overall.reason ?? 'insufficient data'));
+  else {
+    out.push({
+      id: 'cfe-hourly', label: 'Carbon-free energy (hourly, 24/7)', unit: '%', value: input.cfe.overall.cfePct,
+      detail: 'hourly PPA supply up to each hour’s load (no carry-over) + the grid’s carbon-free share of the rest',
+      breakdown: input.cfe.byRegion.filter((r) => r.cfePct !== null).map((r) => ({ key: r.region, value: r.cfePct! })),
+    });
+  }
+  return out;
+}

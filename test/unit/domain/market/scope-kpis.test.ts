@@ -1,0 +1,32 @@
+/** Scope KPIs: SCI per inference, embodied, renewable share (annual) and CFE % (hourly) — value or a reason, never 0. */
+import { scopeKpis } from '../../../../shared/domain/market/scope-kpis';
+import { computeMarketBased } from '../../../../shared/domain/market/market-based';
+import { hourlyCfe } from '../../../../shared/domain/market/cfe';
+import type { Instrument } from '../../../../shared/domain/market/instrument-types';
+import { HOUR, NOV_1_2026, interval } from '../../../helpers/scope-fixtures';
+
+const ep = (h: number) => interval({ kind: 'endpoint', resourceId: 'ep/v', intervalStartSec: NOV_1_2026 + h * HOUR, invocations: 1000 });
+const rec: Instrument = { id: 'rec', type: 'rec', region: 'us-east-1', generationCountry: 'US', technology: 'wind', vintageYear: 2026, mwh: 0.005, gCo2ePerKwh: 0 };
+const kpi = (ks: ReturnType<typeof scopeKpis>, id: string) => ks.find((k) => k.id === id)!;
+
+describe('scopeKpis', () => {
+  it('computes every KPI the data supports', () => {
+    const xs = [ep(0), ep(1)];
+    const market = computeMarketBased(xs, [rec]);
+    const cfe = hourlyCfe(xs, [rec], () => 0.4);
+    const ks = scopeKpis({ intervals: xs, market, cfe });
+    expect(kpi(ks, 'sci-per-inference').value).toBeCloseTo((8000 + 200) / 2000, 12);
+    expect(kpi(ks, 'embodied-emissions').value).toBeCloseTo(0.2, 12);
+    expect(kpi(ks, 'renewable-share').value).toBeCloseTo(25, 12); // 5 of 20 kWh
+    expect(kpi(ks, 'cfe-hourly').value).toBeCloseTo(40, 12); // no hourly PPA: the grid's 40 % only
+  });
+
+  it('says why instead of showing 0', () => {
+    const ks = scopeKpis({ intervals: [interval()] });
+    expect(kpi(ks, 'sci-per-inference')).toMatchObject({ value: null, reason: 'no endpoints in the window' });
+    expect(kpi(ks, 'renewable-share')).toMatchObject({ value: null, reason: 'no contractual instruments registered' });
+    expect(kpi(ks, 'cfe-hourly')).toMatchObject({ value: null, reason: 'no contractual instruments registered' });
+    const noGrid = scopeKpis({ intervals: [ep(0)], market: computeMarketBased([ep(0)], [rec]), cfe: hourlyCfe([ep(0)], [rec], () => undefined) });
+    expect(kpi(noGrid, 'cfe-hourly')).toMatchObject({ value: null, reason: 'insufficient data in us-east-1' });
+  });
+});
