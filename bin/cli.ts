@@ -1,4 +1,4 @@
-/** The `carbonpilot` CLI. Exit codes: 0 ok, 1 failure, 2 bad arguments. */
+/** The `carbonpilot` CLI. Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 refused by an enforcing carbon budget. */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { UsageError } from '../shared/cli/args';
 import { reportCommand } from '../shared/cli/commands/report';
@@ -6,6 +6,8 @@ import { startCommand } from '../shared/cli/commands/start';
 import { kpisCommand } from '../shared/cli/commands/kpis';
 import { planCommand, submitCommand } from '../shared/cli/commands/plan';
 import { intensityCommand } from '../shared/cli/commands/intensity';
+import { budgetsCommand } from '../shared/cli/commands/budgets';
+import { targetsCommand } from '../shared/cli/commands/targets';
 
 const USAGE = `usage: carbonpilot <command> [options]
   start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
@@ -15,7 +17,9 @@ const USAGE = `usage: carbonpilot <command> [options]
   intensity import FILE --zone ZONE [--signal S] | backfill --zone Z --from ISO --to ISO [--provider P]
           | show --region R [--from ISO] [--to ISO] [--format …]      grid intensity series
   plan    FILE.json [--now ISO]                                preview a carbon-aware plan (nothing dispatched)
-  submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally`;
+  submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally
+  budgets list [--format …] | set --file F | --id ID --scope S --period P --limit-kg N [--mode M] [--notify …] | delete ID
+  targets list [--format …] | set --file F | --id ID --metric M --base-year Y --target-year Y [...] | delete ID`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
@@ -24,6 +28,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   intensity: (argv) => intensityCommand(argv, (s) => console.log(s), (s) => console.error(s)),
   plan: (argv) => planCommand(argv, (s) => console.log(s)),
   submit: (argv) => submitCommand(argv, (s) => console.log(s)),
+  budgets: (argv) => budgetsCommand(argv, (s) => console.log(s)),
+  targets: (argv) => targetsCommand(argv, (s) => console.log(s)),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,7 +48,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`carbonpilot: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    // Typed errors may carry their own exit code (BudgetExceededError: 3).
+    const code = (e as { exitCode?: unknown }).exitCode;
+    return typeof code === 'number' && Number.isInteger(code) && code > 2 ? code : 1;
   }
 }
 

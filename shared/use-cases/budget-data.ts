@@ -71,20 +71,24 @@ export interface LoadedBudgetInputs extends BudgetInputs {
 }
 
 /**
- * Budget inputs from `fromSec` to the watermark (given, or the store's). Undefined when the store holds no collected
- * data yet.
+ * Budget inputs from `fromSec` (a time, or a function of the watermark) to the watermark (given, or the store's).
+ * Undefined when the store holds no collected data yet.
  */
-export async function loadBudgetInputs(d: BudgetDataDeps, opts: { fromSec: EpochSec; watermarkSec?: EpochSec }): Promise<LoadedBudgetInputs | undefined> {
+export async function loadBudgetInputs(
+  d: BudgetDataDeps,
+  opts: { fromSec: EpochSec | ((watermarkSec: EpochSec) => EpochSec); watermarkSec?: EpochSec },
+): Promise<LoadedBudgetInputs | undefined> {
   const resources = await d.store.listAllResources();
   const watermarkSec = opts.watermarkSec ?? (await dataWatermark(d.store, resources, d.clock.nowSec()));
   if (watermarkSec === undefined) return undefined;
+  const fromSec = typeof opts.fromSec === 'function' ? opts.fromSec(watermarkSec) : opts.fromSec;
   const byKey = new Map<string, ResourceFacts>(resources.map((r) => [resourceKey(r), resourceFacts(r, d.attributionKeys)]));
   const facts = (key: string) => byKey.get(key) ?? factsFromKey(key);
   const dataStartSec = resources.length ? Math.min(...resources.map((r) => r.startSec)) : watermarkSec;
 
   const today = alignDown(watermarkSec, DAY_SEC);
   const days: string[] = [];
-  for (let t = alignDown(Math.max(opts.fromSec, alignDown(dataStartSec, DAY_SEC)), DAY_SEC); t < today; t += DAY_SEC) days.push(utcDay(t));
+  for (let t = alignDown(Math.max(fromSec, alignDown(dataStartSec, DAY_SEC)), DAY_SEC); t < today; t += DAY_SEC) days.push(utcDay(t));
   const daily = await mapLimited(days, READ_CONCURRENCY, async (day) => {
     const rollups = await d.store.getRollups(day);
     if (rollups.length) return rowsOfRollups(day, rollups);

@@ -4,7 +4,9 @@ import { YearlyIntensityProvider } from '../../adapters/intensity/yearly-intensi
 import { loadConfig } from '../../contracts/config';
 import type { Kpi, KpiReport } from '../../domain/kpis';
 import { isoUtc } from '../../domain/time';
-import type { IntensityProvider } from '../../ports';
+import type { FootprintStore, IntensityProvider } from '../../ports';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Window } from '../../domain/time';
 import { loadKpiReport } from '../../http/query-routes';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
@@ -51,6 +53,16 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
   const { store, client, tableName, close } = await openLocalStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
     const w = await windowFromFlags(a, store);
+    out(renderKpis(await localKpiReport(store, client, tableName)(w), format));
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+/** The KPI report of a window on the local store, with the scheduler's outcomes (also used by `targets`). */
+export function localKpiReport(store: FootprintStore, client: DynamoDBClient, tableName: string): (w: Window) => Promise<KpiReport> {
+  return async (w) => {
     // The same intensity chain the local runtime accounted with: stored series (imports, providers, own forecasts),
     // the demo series when the store holds the demo fleet, the yearly averages last.
     const demo = (await store.listAllResources()).some((r) => r.demo === true);
@@ -61,10 +73,6 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
     ];
     const signal = loadConfig(process.env).signal; // the same FOOTPRINT_SIGNAL the local runtime accounted with
     const scheduler = await makeSchedulerOutcomes({ jobs: new DynamoJobStore(client, tableName), store, intensityProviders: providers, regionInfo: regionLookup() })();
-    const report = await loadKpiReport({ store, intensityProviders: providers, signal }, w, scheduler.kpi);
-    out(renderKpis(report, format));
-    return 0;
-  } finally {
-    await close();
-  }
+    return loadKpiReport({ store, intensityProviders: providers, signal }, w, scheduler.kpi);
+  };
 }
