@@ -62,7 +62,9 @@ async function main() {
       baselineNoLevelShock: baseline,
       historySec: Number(t1 - t0) / 1e9,
       backtestSec: Number(t2 - t1) / 1e9,
-      cases: detail,
+      // One row per case (compact): realised and forecast totals in kgCO2e, rounded to 0.1 kg.
+      caseColumns: ['scope', 'periodKey', 'cutDay', 'remainingDays', 'realisedKgCo2e', 'p50KgCo2e', 'p90KgCo2e'],
+      cases: detail.map((c) => [c.scope, c.periodKey, c.cutDay, c.remainingDays, Math.round(c.realisedKgCo2e * 10) / 10, Math.round(c.p50KgCo2e * 10) / 10, Math.round(c.p90KgCo2e * 10) / 10]),
     });
     const line = (name: string, r: typeof summary) => {
       const m = r.byPeriod.month;
@@ -72,6 +74,10 @@ async function main() {
         `lowest scope ${worst ? `${worst[0]} ${worst[1].p90CoveragePct.toFixed(1)} %` : 'n/a'}); realised ≤ P50 in ${r.p50CoveragePct.toFixed(1)} %, P50 MAPE ${r.p50MapePct.toFixed(1)} %, bias ${r.p50BiasPct.toFixed(1)} %`;
     };
     console.log(`bench:budgets ${summary.demo ? '(DEMO data) ' : ''}${summary.days} days from ${summary.firstDay}, ${summary.skippedInsufficientHistory} cuts without enough history`);
+    if (!summary.cases) {
+      console.log('  no complete month or quarter in the store to back-test (the local demo replay spans its last 14 days); run without --data-dir for the tiled demo history');
+      return;
+    }
     console.log(`  ${line('forecast', summary)}`);
     console.log(`  ${line('baseline (block bootstrap, no level shock)', baseline)}`);
   } finally {

@@ -66,12 +66,21 @@ export const makeGetBudget = (d: Pick<BudgetCrudDeps, 'budgets'>) =>
 
 export const makeListBudgets = (d: Pick<BudgetCrudDeps, 'budgets'>) => (): Promise<StoredBudget[]> => d.budgets.listBudgets();
 
+/** Delete (tombstone) a definition by compare-and-set: unknown id → DefinitionNotFoundError, moved version → VersionConflictError. */
+export async function deleteDefinition(
+  what: 'budget' | 'target',
+  id: string,
+  expectedVersion: number | undefined,
+  io: { get: (id: string) => Promise<{ version: number } | undefined>; del: (id: string, version: number) => Promise<boolean> },
+): Promise<{ id: string; version: number }> {
+  const cur = await io.get(id);
+  if (!cur) throw new DefinitionNotFoundError(what, id);
+  if (expectedVersion !== undefined && expectedVersion !== cur.version) throw new VersionConflictError(what, id, expectedVersion, cur.version);
+  if (!(await io.del(id, cur.version))) throw new VersionConflictError(what, id, cur.version, undefined);
+  return { id, version: cur.version + 1 };
+}
+
 /** Delete (tombstone) a budget; its notification history stays in the table. */
 export const makeDeleteBudget = (d: BudgetCrudDeps) =>
-  async (id: string, opts: { expectedVersion?: number } = {}): Promise<{ id: string; version: number }> => {
-    const b = await d.budgets.getBudget(id);
-    if (!b) throw new DefinitionNotFoundError('budget', id);
-    if (opts.expectedVersion !== undefined && opts.expectedVersion !== b.version) throw new VersionConflictError('budget', id, opts.expectedVersion, b.version);
-    if (!(await d.budgets.deleteBudget(id, b.version, d.clock.nowSec()))) throw new VersionConflictError('budget', id, b.version, undefined);
-    return { id, version: b.version + 1 };
-  };
+  (id: string, opts: { expectedVersion?: number } = {}): Promise<{ id: string; version: number }> =>
+    deleteDefinition('budget', id, opts.expectedVersion, { get: (x) => d.budgets.getBudget(x), del: (x, v) => d.budgets.deleteBudget(x, v, d.clock.nowSec()) });

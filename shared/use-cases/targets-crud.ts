@@ -18,7 +18,7 @@ import { SBTI_RECALCULATION_THRESHOLD_PCT, type TargetDef } from '../domain/targ
 import { DAY_SEC, isoUtc, utcDay, type EpochSec, type Window } from '../domain/time';
 import type { BudgetStore, StoredTarget, TargetBaseline, TargetStore } from '../ports/budget-ports';
 import { loadBudgetInputs, type BudgetDataDeps, type LoadedBudgetInputs } from './budget-data';
-import { DefinitionNotFoundError, VersionConflictError, type SetResult } from './budgets-crud';
+import { deleteDefinition, VersionConflictError, type SetResult } from './budgets-crud';
 import { makeBudgetStatuses } from './evaluate-budgets';
 
 export interface TargetDeps extends BudgetDataDeps {
@@ -178,10 +178,5 @@ export const makeListTargets = (d: Pick<TargetDeps, 'targets'>) => (): Promise<S
 
 /** Delete (tombstone) a target. */
 export const makeDeleteTarget = (d: Pick<TargetDeps, 'targets' | 'clock'>) =>
-  async (id: string, opts: { expectedVersion?: number } = {}): Promise<{ id: string; version: number }> => {
-    const t = await d.targets.getTarget(id);
-    if (!t) throw new DefinitionNotFoundError('target', id);
-    if (opts.expectedVersion !== undefined && opts.expectedVersion !== t.version) throw new VersionConflictError('target', id, opts.expectedVersion, t.version);
-    if (!(await d.targets.deleteTarget(id, t.version, d.clock.nowSec()))) throw new VersionConflictError('target', id, t.version, undefined);
-    return { id, version: t.version + 1 };
-  };
+  (id: string, opts: { expectedVersion?: number } = {}): Promise<{ id: string; version: number }> =>
+    deleteDefinition('target', id, opts.expectedVersion, { get: (x) => d.targets.getTarget(x), del: (x, v) => d.targets.deleteTarget(x, v, d.clock.nowSec()) });

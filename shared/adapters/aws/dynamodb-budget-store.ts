@@ -40,20 +40,58 @@ export async function putVersioned(doc: DynamoDBDocumentClient, tableName: strin
   }
 }
 
-/** The definition item of a versioned, soft-deletable record (budgets and targets). */
-export async function getDefinitionItem(doc: DynamoDBDocumentClient, tableName: string, pk: string): Promise<Record<string, unknown> | undefined> {
-  const out = await doc.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'DEF' }, ConsistentRead: true }));
-  return out.Item as Record<string, unknown> | undefined;
+/**
+ * Versioned, soft-deletable definition items (budgets and targets): pk `<PREFIX>#<id>`, sk `DEF`, listed through
+ * gsi1 (`<LIST>` live, `<LIST>#DELETED` tombstones), the definition under one attribute.
+ */
+export class DefinitionItems {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly k: { prefix: string; list: string; attr: string; type: string },
+  ) {}
+
+  private pk = (id: string) => `${this.k.prefix}#${id}`;
+
+  async get(id: string, includeDeleted = false): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: this.pk(id), sk: 'DEF' }, ConsistentRead: true }));
+    const item = out.Item as Record<string, unknown> | undefined;
+    return item && (item.deleted !== true || includeDeleted) ? item : undefined;
+  }
+
+  /** Compare-and-set write (0 = absent; a tombstone's version continues the line); undefined when the race is lost. */
+  async put(id: string, def: unknown, expectedVersion: number, nowSec: EpochSec, extra: Record<string, unknown> = {}): Promise<Record<string, unknown> | undefined> {
+    const existing = expectedVersion === 0 ? undefined : await this.get(id);
+    const item = {
+      pk: this.pk(id), sk: 'DEF', gsi1pk: this.k.list, gsi1sk: id, type: this.k.type, version: expectedVersion + 1,
+      createdAtSec: (existing?.createdAtSec as number | undefined) ?? nowSec, updatedAtSec: nowSec, [this.k.attr]: def, ...extra,
+    };
+    return (await putVersioned(this.doc, this.tableName, item, expectedVersion)) ? item : undefined;
+  }
+
+  async list(): Promise<Record<string, unknown>[]> {
+    const items = await queryAll(this.doc, { TableName: this.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': this.k.list } });
+    return items.sort((a, b) => (String(a.gsi1sk) < String(b.gsi1sk) ? -1 : 1));
+  }
+
+  /** Tombstone by compare-and-set; false on a version mismatch or when nothing live has that id. */
+  async delete(id: string, expectedVersion: number, nowSec: EpochSec): Promise<boolean> {
+    const item = await this.get(id);
+    if (!item || item.version !== expectedVersion) return false;
+    return putVersioned(this.doc, this.tableName, { ...item, gsi1pk: `${this.k.list}#DELETED`, deleted: true, version: expectedVersion + 1, updatedAtSec: nowSec }, expectedVersion);
+  }
 }
 
 export class DynamoBudgetStore implements BudgetStore {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly defs: DefinitionItems;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
     this.doc = documentClient(client);
+    this.defs = new DefinitionItems(this.doc, tableName, { prefix: 'BUDGET', list: 'BUDGETS', attr: 'budget', type: 'budget' });
   }
 
   private static fromItem(item: Record<string, unknown>): StoredBudget {
@@ -67,32 +105,21 @@ export class DynamoBudgetStore implements BudgetStore {
   }
 
   async putBudget(b: BudgetDef, expectedVersion: number, nowSec: EpochSec): Promise<StoredBudget | undefined> {
-    const existing = expectedVersion === 0 ? undefined : await getDefinitionItem(this.doc, this.tableName, budgetPk(b.id));
-    const createdAtSec = existing && existing.deleted !== true ? (existing.createdAtSec as number) : nowSec;
-    const item = { pk: budgetPk(b.id), sk: 'DEF', gsi1pk: 'BUDGETS', gsi1sk: b.id, type: 'budget', version: expectedVersion + 1, createdAtSec, updatedAtSec: nowSec, budget: b };
-    return (await putVersioned(this.doc, this.tableName, item, expectedVersion)) ? DynamoBudgetStore.fromItem(item) : undefined;
+    const item = await this.defs.put(b.id, b, expectedVersion, nowSec);
+    return item && DynamoBudgetStore.fromItem(item);
   }
 
   async getBudget(id: string, opts: { includeDeleted?: boolean } = {}): Promise<StoredBudget | undefined> {
-    const item = await getDefinitionItem(this.doc, this.tableName, budgetPk(id));
-    if (!item || (item.deleted === true && !opts.includeDeleted)) return undefined;
-    return DynamoBudgetStore.fromItem(item);
+    const item = await this.defs.get(id, opts.includeDeleted);
+    return item && DynamoBudgetStore.fromItem(item);
   }
 
   async listBudgets(): Promise<StoredBudget[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': 'BUDGETS' },
-    });
-    return items.map(DynamoBudgetStore.fromItem).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return (await this.defs.list()).map(DynamoBudgetStore.fromItem);
   }
 
   async deleteBudget(id: string, expectedVersion: number, nowSec: EpochSec): Promise<boolean> {
-    const item = await getDefinitionItem(this.doc, this.tableName, budgetPk(id));
-    if (!item || item.deleted === true || item.version !== expectedVersion) return false;
-    return putVersioned(this.doc, this.tableName, { ...item, gsi1pk: 'BUDGETS#DELETED', deleted: true, version: expectedVersion + 1, updatedAtSec: nowSec }, expectedVersion);
+    return this.defs.delete(id, expectedVersion, nowSec);
   }
 
   async getNotificationStates(budgetId: string, periodKey: string): Promise<NotificationStateItem[]> {

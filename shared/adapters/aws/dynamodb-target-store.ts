@@ -6,9 +6,8 @@
  * | target definition  | TARGET#<id>  | DEF | TARGETS / TARGETS#DELETED | <id>   |
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient, queryAll } from './dynamodb-helpers';
-import { getDefinitionItem, putVersioned } from './dynamodb-budget-store';
+import { documentClient } from './dynamodb-helpers';
+import { DefinitionItems } from './dynamodb-budget-store';
 import type { TargetDef } from '../../domain/targets/types';
 import type { EpochSec } from '../../domain/time';
 import type { StoredTarget, TargetBaseline, TargetStore } from '../../ports/budget-ports';
@@ -16,13 +15,10 @@ import type { StoredTarget, TargetBaseline, TargetStore } from '../../ports/budg
 const targetPk = (id: string) => `TARGET#${id}`;
 
 export class DynamoTargetStore implements TargetStore {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly defs: DefinitionItems;
 
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {
-    this.doc = documentClient(client);
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.defs = new DefinitionItems(documentClient(client), tableName, { prefix: 'TARGET', list: 'TARGETS', attr: 'target', type: 'target' });
   }
 
   private static fromItem(item: Record<string, unknown>): StoredTarget {
@@ -37,31 +33,20 @@ export class DynamoTargetStore implements TargetStore {
   }
 
   async putTarget(t: TargetDef, baseline: TargetBaseline, expectedVersion: number, nowSec: EpochSec): Promise<StoredTarget | undefined> {
-    const existing = expectedVersion === 0 ? undefined : await getDefinitionItem(this.doc, this.tableName, targetPk(t.id));
-    const createdAtSec = existing && existing.deleted !== true ? (existing.createdAtSec as number) : nowSec;
-    const item = { pk: targetPk(t.id), sk: 'DEF', gsi1pk: 'TARGETS', gsi1sk: t.id, type: 'target', version: expectedVersion + 1, createdAtSec, updatedAtSec: nowSec, target: t, baseline };
-    return (await putVersioned(this.doc, this.tableName, item, expectedVersion)) ? DynamoTargetStore.fromItem(item) : undefined;
+    const item = await this.defs.put(t.id, t, expectedVersion, nowSec, { baseline });
+    return item && DynamoTargetStore.fromItem(item);
   }
 
   async getTarget(id: string, opts: { includeDeleted?: boolean } = {}): Promise<StoredTarget | undefined> {
-    const item = await getDefinitionItem(this.doc, this.tableName, targetPk(id));
-    if (!item || (item.deleted === true && !opts.includeDeleted)) return undefined;
-    return DynamoTargetStore.fromItem(item);
+    const item = await this.defs.get(id, opts.includeDeleted);
+    return item && DynamoTargetStore.fromItem(item);
   }
 
   async listTargets(): Promise<StoredTarget[]> {
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': 'TARGETS' },
-    });
-    return items.map(DynamoTargetStore.fromItem).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return (await this.defs.list()).map(DynamoTargetStore.fromItem);
   }
 
   async deleteTarget(id: string, expectedVersion: number, nowSec: EpochSec): Promise<boolean> {
-    const item = await getDefinitionItem(this.doc, this.tableName, targetPk(id));
-    if (!item || item.deleted === true || item.version !== expectedVersion) return false;
-    return putVersioned(this.doc, this.tableName, { ...item, gsi1pk: 'TARGETS#DELETED', deleted: true, version: expectedVersion + 1, updatedAtSec: nowSec }, expectedVersion);
+    return this.defs.delete(id, expectedVersion, nowSec);
   }
 }

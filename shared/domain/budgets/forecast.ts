@@ -11,8 +11,9 @@
  *         prorated by the time left, times a level shock exp(σ·z) shared by the whole horizon: the remaining days
  *         can sit above or below the history's mean (weather-driven grid intensity, seasons, new work), and a
  *         bootstrap of single days alone cannot see that. σ = coefficient of variation of the history's weekly
- *         means. Without the shock the P90 covered 90.5 % of back-test cases (77 % for steady endpoints); with it
- *         96.8 % (every scope ≥ 93 %) — `npm run bench:budgets` prints both.
+ *         means. On 240 days of the demo fleet the P90 covered the realised total in 96.8 % of 3,176 back-test
+ *         cases (every scope ≥ 92.7 %); without the shock 92.2 %, and only 79.8 % for steady endpoints
+ *         (`npm run bench:budgets` prints both).
  * P50 and P90 are the empirical quantiles of `replicates` such draws (seeded PRNG: the same input always gives the
  * same forecast, so an evaluation is repeatable). The history is the last `historyDays` complete UTC days before the
  * watermark that the store fully covers; with fewer than `minHistoryDays` the forecast says "insufficient data".
