@@ -40,8 +40,8 @@ export interface GateRequest<P extends GatePlan = GatePlan> {
   plan: P;
   override?: BudgetOverride;
   demo?: boolean;
-  /** Alternative plans to offer when refused (e.g. `alternativePlans` below). */
-  alternatives?: () => Promise<P[]>;
+  /** Alternative plans to offer when refused, given the refusal and the enforcing budgets (e.g. `alternativePlans` below). */
+  alternatives?: (refused: Extract<GateDecision, { decision: 'refuse' }>, enforcing: readonly StoredBudget[]) => Promise<P[]>;
 }
 
 export interface GateResult<P extends GatePlan = GatePlan> {
@@ -98,7 +98,7 @@ export const makeGateJob = (d: BudgetStatusDeps) =>
     }
     let fittingPlan: P | undefined;
     if (decision.decision === 'refuse' && req.alternatives) {
-      const candidates = await req.alternatives();
+      const candidates = await req.alternatives(decision, enforcing);
       const decided = new Map<P, GateDecision>();
       for (const c of candidates) decided.set(c, gateJob(job(c), await statesFor(c)));
       fittingPlan = pickFittingPlan(candidates, (c) => decided.get(c)!);
@@ -122,7 +122,7 @@ export function assertAllowed<P extends GatePlan>(r: GateResult<P>): void {
  * Alternative plans the scheduler can offer when a plan is refused: the job alone in each allowed region, and
  * starting at the beginning of the next period of each violated budget (when that is before the deadline).
  */
-export async function alternativePlans(d: SchedulingDeps, inputs: PlanInputs, nowSec: EpochSec, refused: GateDecision, budgets: readonly Pick<StoredBudget, 'id' | 'period'>[]): Promise<Plan[]> {
+export async function alternativePlans(d: SchedulingDeps, inputs: PlanInputs, nowSec: EpochSec, refused: Extract<GateDecision, { decision: 'refuse' }>, budgets: readonly Pick<StoredBudget, 'id' | 'period'>[]): Promise<Plan[]> {
   const regions = await regionForecasts(d, inputs, nowSec);
   const out: Plan[] = [];
   const tryPlan = (i: PlanInputs, rs: typeof regions) => {
@@ -134,13 +134,11 @@ export async function alternativePlans(d: SchedulingDeps, inputs: PlanInputs, no
     }
   };
   if (regions.length > 1) for (const r of regions) tryPlan({ ...inputs, regions: [r.region] }, [r]);
-  if (refused.decision !== 'allow') {
-    for (const v of refused.violations) {
-      const b = budgets.find((x) => x.id === v.budgetId);
-      if (!b) continue;
-      const start = nextPeriod(periodOf(b.period, Math.max(nowSec, inputs.earliestStartSec))).startSec;
-      if (start + inputs.durationSec < inputs.deadlineSec) tryPlan({ ...inputs, earliestStartSec: start }, regions);
-    }
+  for (const v of refused.violations) {
+    const b = budgets.find((x) => x.id === v.budgetId);
+    if (!b) continue;
+    const start = nextPeriod(periodOf(b.period, Math.max(nowSec, inputs.earliestStartSec))).startSec;
+    if (start + inputs.durationSec < inputs.deadlineSec) tryPlan({ ...inputs, earliestStartSec: start }, regions);
   }
   return out;
 }

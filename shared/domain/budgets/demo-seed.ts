@@ -2,7 +2,8 @@
  * DEMO budgets (pure data from the demo store's figures): `npm start` seeds them so every budget panel has something
  * real to show. Limits are set relative to what the demo fleet emits this month, so the story holds whatever --now
  * the replay uses: one account budget with headroom, one team budget heading for a forecasted breach, and one
- * enforcing team budget with about a kilogram left, which refuses the example job request (team nlp).
+ * enforcing team budget whose forecast already uses the whole allowance, so it refuses new training of team nlp
+ * (the example job request) unless the request carries an override reason.
  */
 import type { BudgetDef } from './types';
 
@@ -37,9 +38,9 @@ export function demoBudgetDefinitions(f: { account: DemoScopeFigures; vision: De
     },
     {
       ...common, id: 'demo-nlp-gated', name: 'DEMO: team nlp, enforcing (gates new training jobs)', scope: { dimension: 'team', value: 'nlp' }, mode: 'enforcing',
-      // About one kilogram of room after the forecast: a multi-hour GPU training job does not fit.
-      limitKgCo2e: ceil1(nF + 1),
-      notifications: [{ type: 'ACTUAL', threshold: 90, thresholdType: 'PERCENTAGE' }, { type: 'FORECASTED', threshold: 100, thresholdType: 'PERCENTAGE' }],
+      // The forecast P50 rounded down to a whole kg: no room left (under 1 kg over), so any nlp training plan is refused.
+      limitKgCo2e: Math.max(1, Math.floor(nF)),
+      notifications: [{ type: 'ACTUAL', threshold: 90, thresholdType: 'PERCENTAGE' }, { type: 'ACTUAL', threshold: 100, thresholdType: 'PERCENTAGE' }],
     },
   ];
 }

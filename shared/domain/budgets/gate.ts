@@ -72,8 +72,9 @@ const kg = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 export const violationText = (v: GateCheck): string =>
   v.reason
     ? `enforcing budget ${v.budgetId} (${v.scope}, ${v.periodKey}) cannot be checked: ${v.reason}`
-    : `enforcing budget ${v.budgetId} (${v.scope}, ${v.periodKey}) has ${kg(v.remainingKgCo2e ?? 0)} kgCO2e remaining of ${kg(v.limitKgCo2e)} ` +
-      `(${v.remainingBasis === 'forecast-p50' ? 'after its forecast to period end' : 'after its actual emissions'}); the plan needs up to ${kg(v.planKgCo2e)} kgCO2e`;
+    : `enforcing budget ${v.budgetId} (${v.scope}, ${v.periodKey}) has ${kg(Math.max(0, v.remainingKgCo2e ?? 0))} kgCO2e remaining of ${kg(v.limitKgCo2e)} ` +
+      `(${v.remainingBasis === 'forecast-p50' ? 'after its forecast to period end' : 'after its actual emissions'}` +
+      `${(v.remainingKgCo2e ?? 0) < 0 ? `, which is already ${kg(-(v.remainingKgCo2e ?? 0))} kgCO2e over the limit` : ''}); the plan needs up to ${kg(v.planKgCo2e)} kgCO2e`;
 
 /** Allow, refuse (naming each violated budget) or allow with a recorded override reason. */
 export function gateJob(job: GateJob, states: readonly GateBudgetState[], override?: { reason: string }): GateDecision {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const refused: GateDecision = {
+const refused: Extract<GateDecision, { decision: 'refuse' }> = {
   decision: 'refuse', checks: [], message: 'x',
   violations: [{ budgetId: 'nlp-gated', scope: 'team=nlp', periodKey: '2024-06', limitKgCo2e: 10, remainingKgCo2e: 1, remainingBasis: 'forecast-p50', planKgCo2e: 3, fits: false }],
 };

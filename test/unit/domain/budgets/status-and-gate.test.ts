@@ -96,3 +96,15 @@ describe('pre-flight gate', () => {
     expect(pickFittingPlan([cheaperButTooBig], decide)).toBeUndefined();
   });
 });
+
+describe('refusal text', () => {
+  it('says a budget whose forecast is already over has nothing left, and by how much it is over', () => {
+    const nov = periodOf('month', at('2026-11-20'));
+    const b = budget({ id: 'nlp-gated', scope: { dimension: 'team', value: 'nlp' }, mode: 'enforcing', limitKgCo2e: 100 });
+    const d = gateJob(
+      { jobId: 'j', attribution: { team: 'nlp', project: 'p', model: 'm' }, plan: { segments: [{ region: 'us-east-1', startSec: at('2026-11-21'), endSec: at('2026-11-21') + 3600 }], expectedCo2eKg: { point: 0.1, low: 0.08, high: 0.14 } } },
+      [{ budget: b, period: nov, available: true, remainingKgCo2e: -0.4, remainingBasis: 'forecast-p50' }],
+    );
+    expect(d.decision === 'refuse' && d.message).toMatch(/has 0\.00 kgCO2e remaining of 100 \(after its forecast to period end, which is already 0\.40 kgCO2e over the limit\); the plan needs up to 0\.14 kgCO2e/);
+  });
+});
