@@ -84,11 +84,11 @@ export async function loadBudgetInputs(
   const fromSec = typeof opts.fromSec === 'function' ? opts.fromSec(watermarkSec) : opts.fromSec;
   const byKey = new Map<string, ResourceFacts>(resources.map((r) => [resourceKey(r), resourceFacts(r, d.attributionKeys)]));
   const facts = (key: string) => byKey.get(key) ?? factsFromKey(key);
-  const dataStartSec = resources.length ? Math.min(...resources.map((r) => r.startSec)) : watermarkSec;
+  const firstResourceSec = resources.length ? Math.min(...resources.map((r) => r.startSec)) : watermarkSec;
 
   const today = alignDown(watermarkSec, DAY_SEC);
   const days: string[] = [];
-  for (let t = alignDown(Math.max(fromSec, alignDown(dataStartSec, DAY_SEC)), DAY_SEC); t < today; t += DAY_SEC) days.push(utcDay(t));
+  for (let t = alignDown(Math.max(fromSec, alignDown(firstResourceSec, DAY_SEC)), DAY_SEC); t < today; t += DAY_SEC) days.push(utcDay(t));
   const daily = await mapLimited(days, READ_CONCURRENCY, async (day) => {
     const rollups = await d.store.getRollups(day);
     if (rollups.length) return rowsOfRollups(day, rollups);
@@ -99,6 +99,12 @@ export async function loadBudgetInputs(
   });
   const partial = watermarkSec > today ? rowsFromIntervals(await d.store.queryIntervals({ startSec: today, endSec: watermarkSec }), 'location-based', false) : undefined;
   const rows = [...daily.flat(), ...(partial?.available ? partial.rows : [])];
+  // The store covers from its first emission, not from the oldest resource's start: a long-running resource found
+  // later has zero-telemetry hours before collection began, and those days must not read as a quiet run-rate.
+  // Never before the first resource started either (its first day is then partial and is left out of the history).
+  let firstEmissionSec = watermarkSec;
+  for (const r of rows) if (r.co2eKg > 0 && r.startSec < firstEmissionSec) firstEmissionSec = r.startSec;
+  const dataStartSec = Math.max(firstResourceSec, firstEmissionSec);
   return {
     rows,
     facts,
