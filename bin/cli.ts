@@ -1,4 +1,4 @@
-/** The `carbonpilot` CLI. Exit codes: 0 ok, 1 failure, 2 bad arguments. */
+/** The `carbonpilot` CLI. Exit codes: 0 ok, 1 failure, 2 bad arguments, 3 refused by an enforcing carbon budget. */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { UsageError } from '../shared/cli/args';
 import { DataDirInUseError } from '../shared/cli/store-access';
@@ -9,6 +9,8 @@ import { planCommand, submitCommand } from '../shared/cli/commands/plan';
 import { intensityCommand } from '../shared/cli/commands/intensity';
 import { reconcileCommand } from '../shared/cli/commands/reconcile';
 import { instrumentsCommand } from '../shared/cli/commands/instruments';
+import { budgetsCommand } from '../shared/cli/commands/budgets';
+import { targetsCommand } from '../shared/cli/commands/targets';
 
 const USAGE = `usage: carbonpilot <command> [options]
   start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
@@ -23,7 +25,9 @@ const USAGE = `usage: carbonpilot <command> [options]
   submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally
   reconcile --ccft FILE|DIR|demo [--format table|json|csv] [--account-id ID] [--now ISO] [--data-dir DIR]
                                                                compare with AWS's carbon export (CCFT)
-  instruments import FILE.json | demo | show [--data-dir DIR]  contractual instruments (market-based scope 2)`;
+  instruments import FILE.json | demo | show [--data-dir DIR]  contractual instruments (market-based scope 2)
+  budgets list [--format …] | set --file F | --id ID --scope S --period P --limit-kg N [--mode M] [--notify …] | delete ID
+  targets list [--format …] | set --file F | --id ID --metric M --base-year Y --target-year Y [...] | delete ID`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
@@ -34,6 +38,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   submit: (argv) => submitCommand(argv, (s) => console.log(s)),
   reconcile: (argv) => reconcileCommand(argv, (s) => console.log(s)),
   instruments: (argv) => instrumentsCommand(argv, (s) => console.log(s)),
+  budgets: (argv) => budgetsCommand(argv, (s) => console.log(s)),
+  targets: (argv) => targetsCommand(argv, (s) => console.log(s)),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -58,7 +64,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`carbonpilot: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    // Typed errors may carry their own exit code (BudgetExceededError: 3).
+    const code = (e as { exitCode?: unknown }).exitCode;
+    return typeof code === 'number' && Number.isInteger(code) && code > 2 ? code : 1;
   }
 }
 

@@ -12,6 +12,8 @@ import { DynamoFootprintStore } from '../adapters/aws/dynamodb-footprint-store';
 import { DynamoIntensityStore } from '../adapters/aws/dynamodb-intensity-store';
 import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
 import { DynamoInstrumentStore } from '../adapters/aws/dynamodb-instrument-store';
+import { DynamoBudgetStore } from '../adapters/aws/dynamodb-budget-store';
+import { DynamoTargetStore } from '../adapters/aws/dynamodb-target-store';
 import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
 import { DemoIntensityProvider } from '../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
@@ -40,6 +42,8 @@ export const tableStores = (dynamo: DynamoDBClient, tableName: string) => ({
   intensityStore: new DynamoIntensityStore(dynamo, tableName),
   jobs: new DynamoJobStore(dynamo, tableName),
   instruments: new DynamoInstrumentStore(dynamo, tableName),
+  budgets: new DynamoBudgetStore(dynamo, tableName),
+  targets: new DynamoTargetStore(dynamo, tableName),
 });
 export type TableStores = ReturnType<typeof tableStores>;
 

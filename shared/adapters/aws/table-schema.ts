@@ -8,6 +8,11 @@
  * | interval        | RES#<resourceKey>     | INT#<paddedStart>  | DAY#<YYYY-MM-DD>| <resourceKey>#<pad>  |
  * | raw samples     | RES#<resourceKey>     | RAW#<paddedStart>  | –               | –  (ttl set)         |
  * | roll-up         | ROLLUP#<YYYY-MM-DD>   | <dimension>#<key>  | –               | –                    |
+ * | budget          | BUDGET#<id>           | DEF                | BUDGETS[#DELETED] | <id>               |
+ * | budget state    | BUDGET#<id>           | STATE#<period>#<nn>| –               | –                    |
+ * | budget override | BUDGET#<id>           | OVERRIDE#<period>#<job> | –          | –                    |
+ * | target          | TARGET#<id>           | DEF                | TARGETS[#DELETED] | <id>               |
+ * (budgets and targets: shared/adapters/aws/dynamodb-budget-store.ts, dynamodb-target-store.ts)
  */
 export const TABLE_KEYS = { pk: 'pk', sk: 'sk', gsi1: 'gsi1', gsi1pk: 'gsi1pk', gsi1sk: 'gsi1sk', ttl: 'ttl' } as const;
 
