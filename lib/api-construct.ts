@@ -1,6 +1,6 @@
 /**
  * The jobs HTTP API: API Gateway HTTP API with IAM authorisation (SigV4) on every route, all routes → the api
- * Lambda (lambdas/api/handler.ts), access logs to CloudWatch Logs. Routes mirror shared/http/jobs-routes.ts.
+ * Lambda (lambdas/api/handler.ts), access logs to CloudWatch Logs. Routes come from shared/http/api-routes.ts.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -9,19 +9,18 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_ROUTE_SPECS } from '../shared/http/api-routes';
 
 export interface JobsApiProps {
   /** The api Lambda (lambdas/api/handler.ts). */
   handler: lambda.IFunction;
 }
 
-/** Routes of the jobs API (same paths as the local server). */
-export const JOBS_API_ROUTES: readonly { method: apigw.HttpMethod; path: string }[] = [
-  { method: apigw.HttpMethod.POST, path: '/api/jobs' },
-  { method: apigw.HttpMethod.GET, path: '/api/jobs/{id}' },
-  { method: apigw.HttpMethod.DELETE, path: '/api/jobs/{id}' },
-  { method: apigw.HttpMethod.POST, path: '/api/plans' },
-];
+/** API Gateway routes: one per entry of the API route registry (shared/http/api-routes.ts), `:id` → `{id}`. */
+export const JOBS_API_ROUTES: readonly { method: apigw.HttpMethod; path: string }[] = API_ROUTE_SPECS.map((r) => ({
+  method: apigw.HttpMethod[r.method],
+  path: r.path.replace(/:([A-Za-z]+)/g, '{$1}'),
+}));
 
 export class JobsApi extends Construct {
   readonly api: apigw.HttpApi;

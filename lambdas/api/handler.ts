@@ -1,8 +1,8 @@
-/** API Gateway HTTP API (payload format 2.0, IAM-authorised) → the transport-neutral jobs routes. */
+/** API Gateway HTTP API (payload format 2.0, IAM-authorised) → the transport-neutral API routes (shared/http/api-routes.ts). */
 import middy from '@middy/core';
 import { z } from 'zod';
 import { dispatch, type Method, type Route } from '../../shared/http/router';
-import { jobsRoutes } from '../../shared/http/jobs-routes';
+import { apiRoutes } from '../../shared/http/api-routes';
 import { parseOrThrow } from '../../shared/contracts/events';
 import { MAX_REQUEST_BODY_BYTES, REQUEST_BODY_TOO_LARGE } from '../../shared/contracts/job-request';
 import type { DepsGetter, InvocationContext } from '../../shared/composition/deps';
@@ -42,7 +42,7 @@ export const makeHandler = (getDeps: DepsGetter<'api'>) => {
       }
     }
     const deps = await getDeps(context ?? {});
-    routes ??= jobsRoutes({ scheduling: deps.scheduling, footprint: deps.footprint, intensityProviders: deps.intensityProviders });
+    routes ??= apiRoutes(deps);
     const r = await dispatch(routes, { method: e.requestContext.http.method as Method, path: e.rawPath, query: new URLSearchParams(e.rawQueryString), body });
     return json(r.status, r.body, r.headers);
   });

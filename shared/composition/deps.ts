@@ -13,6 +13,7 @@ import type { IntensityStore } from '../ports/intensity-store';
 import type { LiveProvider } from '../adapters/intensity/live-providers';
 import type { ObjectWriter } from '../use-cases/export-footprints';
 import type { IntensitySignal } from '../domain/types';
+import type { ApiRouteDeps } from '../http/api-routes';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -66,11 +67,8 @@ export interface QueryDeps {
   signal: IntensitySignal;
 }
 
-export interface ApiDeps extends Logged {
-  scheduling: SchedulingDeps;
-  footprint: FootprintStore;
-  intensityProviders: IntensityProvider[];
-}
+/** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */
+export type ApiDeps = ApiRouteDeps & Logged;
 
 export interface IntensityIngestDeps extends Logged {
   intensityStore: IntensityStore;

@@ -20,6 +20,7 @@ import { FsObjectWriter } from '../adapters/local/fs-object-writer';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import type { AppCore, CompositionRoot, FunctionId, InvocationContext, Log, QueryDeps } from './deps';
+import type { ApiRouteDeps } from '../http/api-routes';
 import { forecastSourceOf, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
 
 /** The local configuration: the environment with the local defaults (no monitored-region list: the demo's regions). */
@@ -43,6 +44,13 @@ export function bindHandlers(pipeline: readonly PipelineFunction[], root: Compos
   }
   return handlers;
 }
+
+/** The API routes' deps in the local runtime (the same adapters the dispatcher gets). */
+export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
+  scheduling: env.scheduling,
+  footprint: env.core.store,
+  intensityProviders: env.core.intensityProviders,
+});
 
 /** The read-only query deps (dashboard, KPIs) of a core. */
 export const queryDepsOf = (core: AppCore): QueryDeps => ({

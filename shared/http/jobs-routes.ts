@@ -51,6 +51,14 @@ export const jobView = (job: JobRecord, segments: SegmentRecord[]) => ({
   history: job.history.map((h) => ({ ...h, at: isoUtc(h.atSec) })),
 });
 
+/** Method + path of every jobs route (API Gateway routes are created from these). */
+export const JOBS_ROUTE_SPECS = [
+  { method: 'POST', path: '/api/jobs' },
+  { method: 'POST', path: '/api/plans' },
+  { method: 'GET', path: '/api/jobs/:id' },
+  { method: 'DELETE', path: '/api/jobs/:id' },
+] as const;
+
 export function jobsRoutes(d: JobsRouteDeps): Route[] {
   const submit = makeSubmitJob(d.scheduling);
   const preview = makePreviewPlan(d.scheduling);

@@ -8,7 +8,8 @@ const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#56B4E9', '#CC79
 /** Viridis stops (perceptually uniform, colour-blind safe) for the intensity heatmap. */
 const VIRIDIS = ['#440154', '#414487', '#2a788e', '#22a884', '#7ad151', '#fde725'];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { PANELS } from './panel-registry';
+import type { Json, PanelContext } from './panels';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const token = new URLSearchParams(location.hash.replace(/^#/, '')).get('token') ?? '';
@@ -160,14 +161,45 @@ async function renderScheduler() {
     `<p class="note">realised ${fmt(s.totals.realisedCo2eKg)} vs ${fmt(s.totals.runNowCo2eKg)} kgCO₂e if run immediately · ${(s.jobs as Json[]).length} jobs</p>`;
 }
 
+const panelContext: PanelContext = { api, filters, fmt, esc, markDemo, palette: OKABE_ITO };
+
+/** One card per registered capability panel, after the built-in ones. */
+function mountPanels() {
+  const main = document.querySelector('main.grid')!;
+  for (const p of PANELS) {
+    const card = document.createElement('section');
+    card.className = `card${p.size && p.size !== 'normal' ? ` ${p.size}` : ''}`;
+    card.dataset.panel = p.id;
+    card.innerHTML = `<h2>${esc(p.title)}</h2><div class="panel-error error" role="alert" hidden></div><div data-testid="panel-${esc(p.id)}"></div>`;
+    main.append(card);
+  }
+}
+
+/** Render every registered panel; a failure is shown on its own card. */
+const renderPanels = () =>
+  PANELS.map(async (p) => {
+    const card = document.querySelector<HTMLElement>(`section[data-panel="${p.id}"]`)!;
+    const err = card.querySelector<HTMLElement>('.panel-error')!;
+    const body = card.querySelector<HTMLElement>(`[data-testid="panel-${p.id}"]`)!;
+    err.hidden = true;
+    try {
+      await p.render(body, panelContext);
+    } catch (e) {
+      body.innerHTML = '';
+      err.hidden = false;
+      err.textContent = e instanceof Error ? e.message : String(e);
+    }
+  });
+
 async function renderAll() {
   $('error').hidden = true;
-  const results = await Promise.allSettled([renderTotals(), renderTimeseries(), renderTop(), renderHeatmap(), renderKpis(), renderScheduler()]);
+  const results = await Promise.allSettled([renderTotals(), renderTimeseries(), renderTop(), renderHeatmap(), renderKpis(), renderScheduler(), ...renderPanels()]);
   for (const r of results) if (r.status === 'rejected') showError(r.reason);
   document.body.dataset.ready = 'true';
 }
 
 async function init() {
+  mountPanels();
   if (!token) showError('No API token: open the URL printed by `npm start` (it ends with #token=…).');
   const meta = await api('meta');
   markDemo(meta);

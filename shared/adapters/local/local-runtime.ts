@@ -15,6 +15,7 @@ import { makeDemoJobRequests, type LocalTrainingLauncher } from './local-trainin
 import type { LocalSegmentScheduler } from './local-segment-scheduler';
 import type { DynamoFootprintStore } from '../aws/dynamodb-footprint-store';
 import { makeSubmitJob } from '../../use-cases/dispatch-segment';
+import { runDemoSeeders } from '../../composition/local-demo';
 import type { SchedulingDeps } from '../../ports/scheduler-ports';
 
 export interface LocalRuntimeOptions {
@@ -45,6 +46,8 @@ export interface LocalRuntime {
   replayStartSec: EpochSec;
   /** Replay from the start (or where the last call stopped) to `toSec`. */
   advanceTo(toSec: EpochSec): Promise<void>;
+  /** Run the `after-replay` demo seeders (after the replay reached --now). */
+  afterReplay(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +77,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     }
   };
 
+  const replay = { startSec: replayStartSec, nowSec: o.nowSec };
   if (o.demoJobs ?? true) {
+    await runDemoSeeders('before-replay', env, replay);
     const submit = makeSubmitJob(env.scheduling);
     for (const req of makeDemoJobRequests(replayStartSec)) await submit(req);
   }
@@ -97,6 +102,9 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
         await bus.drain();
         o.onProgress?.(at - replayStartSec, total);
       }
+    },
+    afterReplay: async () => {
+      if (o.demoJobs ?? true) await runDemoSeeders('after-replay', env, replay);
     },
     close: () => db.close(),
   };

@@ -7,8 +7,8 @@ import { aggregate } from '../../domain/footprint/aggregate';
 import { HOUR_SEC, DAY_SEC, alignDown, isoUtc } from '../../domain/time';
 import { signalZone } from '../../domain/regions/region-catalog';
 import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
-import { jobsRoutes } from '../../http/jobs-routes';
-import { queryDepsOf } from '../../composition/local';
+import { apiRoutes } from '../../http/api-routes';
+import { apiRouteDepsOf, queryDepsOf } from '../../composition/local';
 import { makeSchedulerOutcomes, type SchedulerSummary } from '../../use-cases/scheduler-outcomes';
 import { buildDashboard } from '../../../web/build';
 import { flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
@@ -55,6 +55,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
   try {
     out(`Replaying ${days} days of the demo fleet up to ${isoUtc(nowSec)} …`);
     await rt.advanceTo(nowSec);
+    await rt.afterReplay();
     const outcomes = makeSchedulerOutcomes({ jobs: rt.scheduling.jobs, store: rt.store, intensityProviders: rt.core.intensityProviders, regionInfo: rt.core.regionInfo });
     await printSummary(rt, nowSec, outcomes, out);
     if (rt.bus.stats.failed.length) {
@@ -72,7 +73,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     http = await startHttpServer({
       routes: [
         ...queryRoutes(queryDepsOf(rt.core), { schedulerOutcomes: async () => (await outcomes()).kpi }),
-        ...jobsRoutes({ scheduling: rt.scheduling, footprint: rt.store, intensityProviders: rt.core.intensityProviders }),
+        ...apiRoutes(apiRouteDepsOf(rt.env)),
       ],
       token,
       staticDir: webDir,
