@@ -1,5 +1,6 @@
 import type { App, Environment } from 'aws-cdk-lib';
-import type { PipelineFunction } from '../shared/pipeline';
+import { PIPELINE, withCollectionCadence, type PipelineFunction } from '../shared/pipeline';
+import { parseCollectionCadenceHours } from '../shared/contracts/config';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -9,6 +10,8 @@ export interface CarbonPilotAppOptions {
   pipeline?: readonly PipelineFunction[];
   repoRoot?: string;
   alarmEmail?: string;
+  /** Hours between collection runs; default: CDK context `collectionCadenceHours`, else the pipeline's (hourly). */
+  collectionCadenceHours?: number;
 }
 
 export interface CarbonPilotStacks {
@@ -18,6 +21,10 @@ export interface CarbonPilotStacks {
 
 /** Adds the CarbonPilot stacks to `app` (used by bin/carbonpilot.ts and by test/infra). */
 export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {}): CarbonPilotStacks {
+  // `cdk deploy -c collectionCadenceHours=6`: validated here, so a bad value fails synth naming the setting.
+  const cadence = opts.collectionCadenceHours ?? app.node.tryGetContext('collectionCadenceHours');
+  const pipeline =
+    cadence === undefined ? opts.pipeline : withCollectionCadence(opts.pipeline ?? PIPELINE, parseCollectionCadenceHours(cadence, 'collectionCadenceHours (CDK context)'));
   const stateful = new StatefulStack(app, 'CarbonPilotStateful', {
     env: opts.env,
     description: 'CarbonPilot stateful resources: footprint table and dead-letter queues (retained)',
@@ -30,7 +37,7 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
     eventTargetDlq: stateful.eventTargetDlq,
     lambdaFailureDlq: stateful.lambdaFailureDlq,
     footprintExport: stateful.footprintExport,
-    pipeline: opts.pipeline,
+    pipeline,
     repoRoot: opts.repoRoot,
     alarmEmail: opts.alarmEmail,
   });

@@ -4,6 +4,26 @@ import { DEFAULT_ATTRIBUTION_KEYS, parseAttributionKeys, type AttributionKeys } 
 import { parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
 
+/**
+ * Hours between collection runs (collect-dispatch's schedule): divisors of 24, so every cadence covers whole days
+ * alike. The collector catches up from its cursors, so the cadence changes freshness and the GetMetricData bill
+ * (priced per metric per call), never what is accounted. Set with COLLECT_EVERY_HOURS (local runtime) or the CDK
+ * context `collectionCadenceHours` (deploy).
+ */
+export const COLLECTION_CADENCES_H = [1, 2, 3, 4, 6, 8, 12, 24] as const;
+export type CollectionCadenceHours = (typeof COLLECTION_CADENCES_H)[number];
+const CADENCE_MESSAGE = `must be one of ${COLLECTION_CADENCES_H.join(', ')} (hours)`;
+const CadenceHours = z.coerce
+  .number({ error: CADENCE_MESSAGE })
+  .refine((v): v is CollectionCadenceHours => (COLLECTION_CADENCES_H as readonly number[]).includes(v), CADENCE_MESSAGE);
+
+/** A collection cadence from a setting (CDK context, environment); a bad value is an error naming the setting. */
+export function parseCollectionCadenceHours(value: unknown, setting: string): CollectionCadenceHours {
+  const r = CadenceHours.safeParse(value);
+  if (!r.success) throw new Error(`configuration: ${setting}: ${r.error.issues.map((i) => i.message).join('; ')}, got ${JSON.stringify(value)}`);
+  return r.data as CollectionCadenceHours;
+}
+
 const Env = z.object({
   TABLE_NAME: z.string().min(1).default('carbonpilot'),
   EVENT_BUS_NAME: z.string().min(1).default('carbonpilot'),
@@ -19,6 +39,7 @@ const Env = z.object({
   COLLECT_BATCH_SIZE: z.coerce.number().int().positive().max(1000).default(100),
   GETMETRICDATA_CALL_BUDGET: z.coerce.number().int().positive().default(200),
   STORE_RAW_SAMPLES: z.enum(['true', 'false']).default('true'),
+  COLLECT_EVERY_HOURS: CadenceHours.default(1),
 });
 
 export interface AppConfig {
@@ -36,6 +57,7 @@ export interface AppConfig {
   batchSize: number;
   getMetricDataCallBudget: number;
   storeRawSamples: boolean;
+  collectEveryHours: CollectionCadenceHours;
 }
 
 /** Parse the environment; a bad value throws an error naming the variable. */
@@ -45,6 +67,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = r.data;
+  // One run must be able to catch up a whole cadence, or the cursors fall behind for good.
+  if (e.MAX_CATCH_UP_SEC < e.COLLECT_EVERY_HOURS * 3600) {
+    throw new Error(`configuration: MAX_CATCH_UP_SEC: must be at least COLLECT_EVERY_HOURS × 3600 = ${e.COLLECT_EVERY_HOURS * 3600}`);
+  }
   const regions = (e.MONITORED_REGIONS ?? e.AWS_REGION ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return Object.freeze({
     tableName: e.TABLE_NAME,
@@ -61,5 +87,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     batchSize: e.COLLECT_BATCH_SIZE,
     getMetricDataCallBudget: e.GETMETRICDATA_CALL_BUDGET,
     storeRawSamples: e.STORE_RAW_SAMPLES === 'true',
+    collectEveryHours: e.COLLECT_EVERY_HOURS as CollectionCadenceHours,
   });
 }

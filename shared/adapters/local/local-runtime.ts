@@ -2,7 +2,7 @@
  * The local runtime: embedded DynamoDB API (dynalite), a local EventBridge stand-in, the same handlers as
  * in AWS with local adapters, and a replay of the DEMO fleet over the days before `nowSec`.
  */
-import { PIPELINE, type PipelineFunction } from '../../pipeline';
+import { PIPELINE, withCollectionCadence, type PipelineFunction } from '../../pipeline';
 import { loadConfig, type AppConfig } from '../../contracts/config';
 import { DynamoFootprintStore } from '../aws/dynamodb-footprint-store';
 import { localDeps } from '../../composition/local';
@@ -101,14 +101,16 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
       log: app.log,
     },
   };
-  const handlers = bindHandlers(PIPELINE, deps);
+  // The same pipeline definition as the CDK app, on the configured collection cadence (COLLECT_EVERY_HOURS).
+  const pipeline = withCollectionCadence(PIPELINE, config.collectEveryHours);
+  const handlers = bindHandlers(pipeline, deps);
   const invoke = async (fnId: string, event: unknown) => {
     const h = handlers.get(fnId);
     if (!h) throw new Error(`no handler bound for ${fnId}`);
     await h(event);
   };
-  bus = new LocalBus(PIPELINE, invoke);
-  const dispatcherId = PIPELINE.find((f) => f.triggers.some((t) => t.type === 'one-time-schedules'))?.id;
+  bus = new LocalBus(pipeline, invoke);
+  const dispatcherId = pipeline.find((f) => f.triggers.some((t) => t.type === 'one-time-schedules'))?.id;
 
   /** EventBridge Scheduler stand-in: each due one-time schedule fires at its own time, straight to the dispatcher. */
   const fireOneTimeSchedules = async (upToSec: EpochSec) => {
