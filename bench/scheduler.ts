@@ -23,7 +23,7 @@
  * Provider forecasts: a denser grid over the CarbonCast period runs the product three ways on the same cases — blend
  * (production), provider first (the provider wherever it has a value) and ours alone (no stored provider forecasts).
  * --foresight-h H (ablation): the first H hours of every forecast are the actuals — how much of the oracle better
- * short-range forecasts could buy; never a headline result.
+ * short-range forecasts could buy; never a headline result. The provider-forecast grid is not re-run then.
  */
 import { join } from 'node:path';
 import { benchArgs, writeJson } from './lib/bench-args';
@@ -443,8 +443,9 @@ async function main(): Promise<void> {
     const last = Math.min(lastSubmit, Math.max(...[...providers.values()].map((p) => p.lastIssueSec)) - maxSpanH * HOUR);
     for (let e = first; e <= last; e += args.providerStrideH * HOUR) times.push(e);
   }
-  if (providers.size && times.length) {
-    const run = (o: { providerForecasts: boolean; sourceOptions?: SeriesForecastSourceOptions }) => simulate(product({ ...o, foresightH: args.foresightH, from: times[0] }), times, ccSets, jobs, zones, maxSpanH);
+  // The --foresight-h ablation concerns the main grid only (the subset compares forecast sources, not foresight).
+  if (providers.size && times.length && args.foresightH === 0) {
+    const run = (o: { providerForecasts: boolean; sourceOptions?: SeriesForecastSourceOptions }) => simulate(product({ ...o, foresightH: 0, from: times[0] }), times, ccSets, jobs, zones, maxSpanH);
     const modes = {
       blend: await run({ providerForecasts: true }),
       providerFirst: await run({ providerForecasts: true, sourceOptions: { fixedProviderWeight: 1 } }),
@@ -495,7 +496,7 @@ async function main(): Promise<void> {
     perJobType: groupBy(cases, (c) => c.job),
     /** Where the savings are lost: per zone and job type (temporal cases). */
     perZoneJobType: groupBy(temporal, (c) => `${c.key} ${c.job}`),
-    /** Cases re-run on provider (CarbonCast) forecasts where the data has them: blend vs provider first vs ours alone. */
+    /** Cases re-run on provider (CarbonCast) forecasts where the data has them: blend vs provider first vs ours alone (null in the --foresight-h ablation). */
     providerForecasts: providerSubset ?? null,
     /** Per zone, from the reasons of the plans the product made at submission: which forecast they were made on. */
     forecastSources: mainRun.forecastSources,
