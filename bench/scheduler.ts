@@ -450,7 +450,6 @@ async function main(): Promise<void> {
       blend: await run({ providerForecasts: true }),
       providerFirst: await run({ providerForecasts: true, sourceOptions: { fixedProviderWeight: 1 } }),
       oursOnly: await run({ providerForecasts: false }),
-      ...(process.env.BENCH_NOWCAST_AB ? { blendNowcast: await run({ providerForecasts: true, sourceOptions: { nowcastEfoldH: Number(process.env.BENCH_NOWCAST_AB) } }) } : {}),
     };
     const perZoneOf = (cs: CaseResult[]) => groupBy(cs, (c) => c.key);
     providerSubset = {
@@ -538,10 +537,9 @@ async function main(): Promise<void> {
       `beats sdk in ${goals.zonesBeatingSdk.length}/${goalZones.length} zones | missed ${p.carbonpilot.missedDeadlines} | ${result.config.runtimeSec}s`,
   );
   if (providerSubset) {
-    const share = (k: string) => (providerSubset![k] as { policies: Record<Policy, Record<string, number>> } | undefined)?.policies.carbonpilot.shareOfOracle;
+    const share = (k: string) => (providerSubset![k] as { policies: Record<Policy, Record<string, number>> }).policies.carbonpilot.shareOfOracle;
     console.log(
-      `scheduler on provider forecasts (${Object.keys(providerSubset.zones as object).join(', ')}; ${providerSubset.submissions} submissions): carbonpilot shareOfOracle blend ${share('blend')} | provider first ${share('providerFirst')} | ours alone ${share('oursOnly')}` +
-        (providerSubset.blendNowcast ? ` | blend+nowcast ${share('blendNowcast')}` : ''),
+      `scheduler on provider forecasts (${Object.keys(providerSubset.zones as object).join(', ')}; ${providerSubset.submissions} submissions): carbonpilot shareOfOracle blend ${share('blend')} | provider first ${share('providerFirst')} | ours alone ${share('oursOnly')}`,
     );
   }
 }

@@ -48,8 +48,6 @@ export interface SeriesForecastSourceOptions {
    * a value, instead of the weights learned from the record. Production leaves it unset.
    */
   fixedProviderWeight?: number;
-  /** TEMPORARY A/B (bench:scheduler): nowcast e-folding time, h. */
-  nowcastEfoldH?: number;
 }
 
 export class SeriesForecastSource implements ForecastSource {
@@ -131,14 +129,6 @@ export class SeriesForecastSource implements ForecastSource {
     for (const x of ahead) {
       const h = Math.floor((x.tSec - issued) / HOUR_SEC);
       if (h >= 0 && h < H) provider[h] = x.gPerKwh;
-    }
-    if (this.options.nowcastEfoldH) {
-      const prev = await store.getVintage(zone, signal, current, { startSec: issued - HOUR_SEC, endSec: issued });
-      const obs = actuals[(issued - HOUR_SEC - first) / HOUR_SEC];
-      if (prev.length && obs > 0 && prev[0].gPerKwh > 0) {
-        const e = Math.log(obs / prev[0].gPerKwh);
-        for (let h = 0; h < H; h++) provider[h] *= Math.exp(e * Math.exp(-(h + 1) / this.options.nowcastEfoldH));
-      }
     }
 
     const memoKey = `${zone}|${signal}|${issued}`;
