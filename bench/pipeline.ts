@@ -17,7 +17,9 @@ import { resourceKey, type HostSample, type ResourceRef, type ResourceTelemetry 
 import type { MetricsSource } from '../shared/ports';
 import { makeCollectFootprint } from '../shared/use-cases/collect-footprint';
 import { makeIntensityResolver } from '../shared/use-cases/intensity-resolver';
+import { COLLECTION_CADENCES_H } from '../shared/contracts/config';
 import { benchArgs, writeJson } from './lib/bench-args';
+import { AGENT_GPU_MEASUREMENTS, CUSTOM_METRIC_TIERS, customMetricsUsdPerMonth } from './lib/cloudwatch-cost';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -131,33 +133,69 @@ async function metricsPerInstanceHour(): Promise<Record<string, number>> {
 // EventBridge custom events $1.00 per 1M (aws.amazon.com/eventbridge/pricing).
 const PRICE = { gmdPerMetric: 0.01 / 1000, lambdaGbSec: 0.0000133334, lambdaReq: 0.2 / 1e6, wru: 0.625 / 1e6, rru: 0.125 / 1e6, storageGbMonth: 0.25, eventsPerEvent: 1 / 1e6 };
 const HOURS_PER_MONTH = 730;
-
 function costModel(store: Awaited<ReturnType<typeof withStore>>, metricsPerHour: Record<string, number>) {
   const instanceMonths = 1000;
   const hours = instanceMonths * HOURS_PER_MONTH;
-  const metricsRequested = metricsPerHour['ec2-instance (p4d.24xlarge, 8 GPUs)'] * hours;
+  const gpus = lookupInstance('p4d.24xlarge')!.acceleratorCount;
+  const requestedPerInstanceRun = metricsPerHour['ec2-instance (p4d.24xlarge, 8 GPUs)'];
   // Lambda time per instance-hour measured here (dynalite on this machine; a proxy for DynamoDB latency), at 1024 MB.
+  // A run every c hours fetches and writes c hours per instance: the same work per instance-hour, in fewer invocations.
   const lambdaSecPerInstanceHour = (store.seconds * store.concurrency) / N;
   const lambdaGbSec = hours * lambdaSecPerInstanceHour * 1.0;
-  const wruPerInstanceHour = Math.ceil(store.intervalBytes / 1024) + Math.ceil(store.rawBytes / 1024) + 1 /* cursor */ + 0.2 /* share of roll-up rows */;
-  const rruPerInstanceHour = 2 /* resource + cursor reads, eventually-consistent halves rounded up */ + 0.5;
-  const writes = hours * wruPerInstanceHour;
-  const reads = hours * rruPerInstanceHour;
-  const invocations = hours / BATCH + HOURS_PER_MONTH * 2; // collectors + dispatch/rollup per hour
   const storageGb = (hours * store.intervalBytes) / 1e9; // raw samples expire after 35 days (TTL)
-  const usd = {
-    getMetricData: metricsRequested * PRICE.gmdPerMetric,
-    lambda: lambdaGbSec * PRICE.lambdaGbSec + invocations * PRICE.lambdaReq,
-    dynamodbWrites: writes * PRICE.wru,
-    dynamodbReads: reads * PRICE.rru,
-    dynamodbStorageFirstMonth: storageGb * PRICE.storageGbMonth,
-    eventBridge: (hours / BATCH) * 2 * PRICE.eventsPerEvent,
+  // Telemetry itself: the agent's custom metrics, the same at every cadence (the agent publishes every minute).
+  const agentMetrics = instanceMonths * gpus * AGENT_GPU_MEASUREMENTS.length;
+  const agentMetricsUsd = customMetricsUsdPerMonth(agentMetrics);
+  const byCadenceHours = Object.fromEntries(
+    COLLECTION_CADENCES_H.map((c) => {
+      const runs = hours / c; // instance-runs a month
+      // GetMetricData is priced per metric per call, not per datapoint: one call every c hours fetches the same
+      // datapoints as c hourly calls.
+      const metricsRequested = runs * requestedPerInstanceRun;
+      const writes = hours * (Math.ceil(store.intervalBytes / 1024) + Math.ceil(store.rawBytes / 1024) + 0.2 /* share of roll-up rows */) + runs * 1; /* cursor */
+      const reads = runs * 2.5; // resource + cursor per run (eventually-consistent halves rounded up) + roll-up share
+      const invocations = (hours / BATCH + HOURS_PER_MONTH * 2) / c; // collectors + dispatch and roll-up per run
+      const usd = {
+        getMetricData: metricsRequested * PRICE.gmdPerMetric,
+        lambda: lambdaGbSec * PRICE.lambdaGbSec + invocations * PRICE.lambdaReq,
+        dynamodbWrites: writes * PRICE.wru,
+        dynamodbReads: reads * PRICE.rru,
+        dynamodbStorageFirstMonth: storageGb * PRICE.storageGbMonth,
+        eventBridge: (runs / BATCH) * 2 * PRICE.eventsPerEvent,
+      };
+      const carbonPilotUsd = Object.values(usd).reduce((a, b) => a + b, 0);
+      return [c, { freshnessH: c, metricsRequested, dynamodbWriteUnits: writes, dynamodbReadUnits: reads, usd, carbonPilotUsd, agentMetricsUsd, totalWithTelemetryUsd: carbonPilotUsd + agentMetricsUsd }];
+    }),
+  );
+  const hourly = byCadenceHours[1];
+  return {
+    per: '1,000 monitored instance-months (p4d-class EC2, 8 GPUs, with the CloudWatch agent)',
+    collectionCadenceSetting: 'COLLECT_EVERY_HOURS (local) / CDK context collectionCadenceHours (deploy), default 1',
+    agent: {
+      measurements: AGENT_GPU_MEASUREMENTS,
+      customMetricsPerInstance: gpus * AGENT_GPU_MEASUREMENTS.length,
+      customMetrics: agentMetrics,
+      usdPerMonth: agentMetricsUsd,
+      // Tiers are per account: the same 1,000 instance-months cost less inside a larger fleet.
+      usdPer1000InstanceMonthsInAFleetOf: Object.fromEntries(
+        [1_000, 10_000, 100_000].map((n) => [n, (customMetricsUsdPerMonth(n * gpus * AGENT_GPU_MEASUREMENTS.length) / n) * 1000]),
+      ),
+      tiers: CUSTOM_METRIC_TIERS.map((t) => ({ upToMetrics: Number.isFinite(t.upToMetrics) ? t.upToMetrics : null, usdPerMetricMonth: t.usdPerMetricMonth })),
+    },
+    byCadenceHours,
+    // Hourly figures at the top level, as before.
+    metricsRequested: hourly.metricsRequested,
+    lambdaGbSec,
+    usd: hourly.usd,
+    totalUsd: hourly.carbonPilotUsd,
+    prices: PRICE,
+    assumptions: [
+      '1 interval/hour/instance, 60 samples; a run every c hours catches up c hours from the cursors',
+      'raw samples kept 35 days by TTL',
+      'Lambda time measured against dynalite on this machine, the same per instance-hour at every cadence',
+      'custom-metric tiers assume these are the only custom metrics of the account and Region',
+    ],
   };
-  const total = Object.values(usd).reduce((a, b) => a + b, 0);
-  // GetMetricData is priced per metric per call, not per datapoint: collecting every 6 h fetches the same
-  // datapoints in a sixth of the calls (at the cost of fresher numbers).
-  const getMetricDataUsdByCadenceHours = Object.fromEntries([1, 3, 6, 24].map((h) => [h, (metricsRequested / h) * PRICE.gmdPerMetric]));
-  return { getMetricDataUsdByCadenceHours, per: '1,000 monitored instance-months (p4d-class EC2 with the CloudWatch agent)', metricsRequested, lambdaGbSec, dynamodbWriteUnits: writes, dynamodbReadUnits: reads, usd, totalUsd: total, prices: PRICE, assumptions: ['1 interval/hour/instance, 60 samples', 'raw samples kept 35 days by TTL', 'Lambda time measured against dynalite on this machine'] };
 }
 
 (async () => {
@@ -177,7 +215,9 @@ function costModel(store: Awaited<ReturnType<typeof withStore>>, metricsPerHour:
   };
   writeJson(args.out, result);
   console.log(
-    `bench:pipeline ${N} instances × 60 samples: domain ${Math.round(d.samplesPerSec).toLocaleString('en')} samples/s, domain+store ${Math.round(s.samplesPerSec).toLocaleString('en')} samples/s (×${result.storeOverheadRatio.toFixed(1)} slower, ${s.errors} errors), peak RSS ${peakRssMb.toFixed(0)} MB; AWS cost per 1,000 instance-months ≈ $${cost.totalUsd.toFixed(2)} (GetMetricData $${cost.usd.getMetricData.toFixed(2)})`,
+    `bench:pipeline ${N} instances × 60 samples: domain ${Math.round(d.samplesPerSec).toLocaleString('en')} samples/s, domain+store ${Math.round(s.samplesPerSec).toLocaleString('en')} samples/s (×${result.storeOverheadRatio.toFixed(1)} slower, ${s.errors} errors), peak RSS ${peakRssMb.toFixed(0)} MB; ` +
+      `per 1,000 p4d instance-months: agent custom metrics $${cost.agent.usdPerMonth.toFixed(0)} (${cost.agent.customMetrics} metrics) + CarbonPilot ` +
+      COLLECTION_CADENCES_H.map((c) => `${c} h $${cost.byCadenceHours[c].carbonPilotUsd.toFixed(2)}`).join(', '),
   );
 })().catch((e) => {
   console.error(e);

@@ -1,35 +1,50 @@
 /**
- * bench:scheduler — carbon-aware training placement on real hourly grid intensity.
+ * bench:scheduler — carbon-aware training placement on real hourly grid intensity, decided by the product's code.
  *
- *   npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N (80)] [--max-segments N (3)] [--refresh-h H (3)]
- *       [--provider-stride-h H (13)] [--foresight-h H (0; ablation)]
+ *   npx tsx bench/scheduler.ts --data DIR --out FILE.json [--submissions N (80)] [--provider-stride-h H (13)]
+ *       [--foresight-h H (0; ablation)]
  *
- * Data: DIR/electricitymaps-hourly-greendcc/<ZONE>_<YEAR>_hourly.csv (LCA column), discovered by folder convention.
+ * Data: DIR/electricitymaps-hourly-greendcc/<ZONE>_<YEAR>_hourly.csv (LCA column), discovered by folder convention,
+ * stored as actuals in an in-memory IntensityStore (bench/lib/memory-intensity-store.ts, a storage double); where
+ * DIR/carboncast has published vintages for a zone, they are stored as that zone's provider forecasts
+ * (bench/lib/bench-intensity-data.ts says how they are put on the zone's level).
  * Jobs: 1 h, 6 h, 24 h × slack 12 h, 24 h, 48 h × (interruptible with a 10-min restart overhead | not), submitted at
- * hours spread evenly over the data (all hours of day covered) after a 4-week forecaster warm-up; temporal cases per
- * zone and spatial cases in groups of 3 zones (submitted from the first zone).
- * Policies, same constraints: run-now; carbon-aware-sdk (rolling mean of the forecast over the job length, earliest
- * minimum window, decided once at submission); carbonpilot (planJob re-run hourly with fresh forecasts until the
- * job starts and at every pause); oracle (planJob on the actuals, no safety margin). CarbonPilot and the SDK use the
- * same forecasts (shared/domain/intensity/forecaster.ts, issued from history before the decision hour only).
- * Provider forecasts: where DIR/carboncast has published vintages for a zone (CarbonCast, Jul–Dec 2021, 5 of the
- * zones), both policies see CarbonPilot's production forecast — ours blended with the provider's by their trailing
- * record (shared/domain/intensity/forecast-blend.ts) — and a denser grid over that period compares the blend with
- * "provider first" and "ours alone" on the same cases (`providerForecasts`).
- * --foresight-h H (ablation): the first H hours of every forecast are the actuals — how much of the oracle better
- * short-range forecasts could buy; never a headline result.
+ * hours spread evenly over the data (all hours of day covered) after a 4-week warm-up; temporal cases per zone and
+ * spatial cases in groups of 3 zones (submitted from the first zone).
+ * Policies, same constraints (the planner's: at most 4 segments, one region):
+ * - carbonpilot: the product. Forecasts from SeriesForecastSource (our forecaster on the StoredIntensityProvider,
+ *   blended with stored provider vintages by their record), plans from planOn (schedule-job.ts) at submission, then
+ *   every hour on a ManualClock until the first segment starts, the product's re-plan rule (replanDecision,
+ *   shared/domain/scheduler/replan-rule.ts, as makeReplanJobs applies it); once started, the segments run as planned.
+ * - carbon-aware-sdk: the Carbon Aware SDK method (rolling mean of the forecast over the job length, earliest
+ *   minimum window, decided once at submission) on the same forecasts.
+ * - oracle: planJob on the actuals, no safety margin. - run-now: the reference.
  * Realised emissions are always computed on actuals.
+ * Provider forecasts: a denser grid over the CarbonCast period runs the product three ways on the same cases — blend
+ * (production), provider first (the provider wherever it has a value) and ours alone (no stored provider forecasts).
+ * --foresight-h H (ablation): the first H hours of every forecast are the actuals — how much of the oracle better
+ * short-range forecasts could buy; never a headline result. The provider-forecast grid is not re-run then.
  */
-import { benchArgs, writeJson } from './lib/bench-args';
 import { join } from 'node:path';
-import { loadCarbonCast, loadHourlyZones, type CarbonCastRegion, type CarbonCastVintage, type HourlyZone } from './lib/hourly-data';
-import { blendForecasts, SKILL_DAYS, skillByBand, type BandSkill, type SkillSample } from '../shared/domain/intensity/forecast-blend';
-import { forecastHourly, FORECASTER_VERSION } from '../shared/domain/intensity/forecaster';
+import { benchArgs, writeJson } from './lib/bench-args';
+import { loadCarbonCast, loadHourlyZones, type HourlyZone } from './lib/hourly-data';
+import { MemoryIntensityStore } from './lib/memory-intensity-store';
+import { actualPoints, carbonCastVintagePoints, CALIBRATION_H, REFERENCE_ACTUALS_PROVIDER } from './lib/bench-intensity-data';
+import { SeriesForecastSource, SKILL_DAYS, type SeriesForecastSourceOptions } from '../shared/adapters/intensity/series-forecast-source';
+import { StoredIntensityProvider } from '../shared/adapters/intensity/stored-intensity-provider';
+import { ManualClock } from '../shared/adapters/local/manual-clock';
+import { FORECASTER_VERSION } from '../shared/domain/intensity/forecaster';
 import { planJob, type PlanSegment, type RegionForecast } from '../shared/domain/scheduler/planner';
+import { replanDecision } from '../shared/domain/scheduler/replan-rule';
 import { lowCarbonThreshold, percentile } from '../shared/domain/scheduler/windows';
+import type { RegionInfo } from '../shared/domain/regions/region-catalog';
+import type { IntensitySignal } from '../shared/domain/types';
+import type { ForecastSource, PlanInputs, SchedulingDeps, ZoneForecast } from '../shared/ports/scheduler-ports';
+import { planOn, regionForecasts, schedulingConfig } from '../shared/use-cases/schedule-job';
 
 const HOUR = 3600;
 const WARMUP_H = 28 * 24;
+const SIGNAL: IntensitySignal = 'average-lifecycle';
 /** AWS-reported global data-centre PUE 1.15 (Amazon 2023 Sustainability Report). Same for every zone, so it cancels in ratios. */
 const PUE = 1.15;
 /** 1 kW job; savings are ratios, so the level does not matter. */
@@ -41,20 +56,16 @@ const GROUP_SIZE = 3;
 const POLICIES = ['run-now', 'carbon-aware-sdk', 'carbonpilot', 'oracle'] as const;
 type Policy = (typeof POLICIES)[number];
 
-function parseArgs(): { data: string; out: string; submissions: number; maxSegments: number; refreshH: number; providerStrideH: number; foresightH: number; usage: (m: string) => never } {
-  const a = benchArgs('scheduler', { dataRequired: true, extra: ['submissions', 'max-segments', 'refresh-h', 'provider-stride-h', 'foresight-h'] });
+function parseArgs(): { data: string; out: string; submissions: number; providerStrideH: number; foresightH: number; usage: (m: string) => never } {
+  const a = benchArgs('scheduler', { dataRequired: true, extra: ['submissions', 'provider-stride-h', 'foresight-h'] });
   const usage = a.fail;
   const submissions = Number(a.get('submissions') ?? 80);
-  const maxSegments = Number(a.get('max-segments') ?? 3);
-  const refreshH = Number(a.get('refresh-h') ?? 3);
   const providerStrideH = Number(a.get('provider-stride-h') ?? 13);
   const foresightH = Number(a.get('foresight-h') ?? 0);
   if (!Number.isInteger(foresightH) || foresightH < 0) usage('--foresight-h must be a non-negative integer');
   if (!Number.isInteger(submissions) || submissions < 1) usage('--submissions must be a positive integer');
-  if (!Number.isInteger(maxSegments) || maxSegments < 1) usage('--max-segments must be a positive integer');
-  if (!Number.isInteger(refreshH) || refreshH < 1 || refreshH > 12) usage('--refresh-h must be an integer 1–12');
   if (!Number.isInteger(providerStrideH) || providerStrideH < 1) usage('--provider-stride-h must be a positive integer');
-  return { data: a.data as string, out: a.out, submissions, maxSegments, refreshH, providerStrideH, foresightH, usage };
+  return { data: a.data as string, out: a.out, submissions, providerStrideH, foresightH, usage };
 }
 
 interface Zone {
@@ -71,6 +82,12 @@ interface Job {
   interruptible: boolean;
 }
 
+interface CaseSet {
+  kind: 'temporal' | 'spatial';
+  key: string;
+  zs: Zone[];
+}
+
 interface CaseResult {
   kind: 'temporal' | 'spatial';
   key: string;
@@ -80,11 +97,11 @@ interface CaseResult {
   lowShare: Record<Policy, number>;
 }
 
-/** Actual hourly value at absolute hour index (hours since the zone's first hour). */
+/** Actual hourly value at absolute time tSec. */
 const actualAt = (z: Zone, tSec: number): number => z.lca[Math.floor((tSec - z.firstHourSec) / HOUR)];
 
 /** Realised kg CO2e of segments on actuals, and the share of run time in low-carbon hours. */
-function realise(zones: Map<string, Zone>, segs: PlanSegment[]): { kg: number; lowShare: number } {
+function realise(zones: Map<string, Zone>, segs: readonly PlanSegment[]): { kg: number; lowShare: number } {
   let g = 0;
   let low = 0;
   let total = 0;
@@ -102,184 +119,6 @@ function realise(zones: Map<string, Zone>, segs: PlanSegment[]): { kg: number; l
   return { kg: (g * POWER_KW * PUE) / 1000, lowShare: total ? low / total : 0 };
 }
 
-/**
- * A provider's published forecast vintages for one zone (here CarbonCast, standing in for the Electricity Maps /
- * WattTime forecast feeds CarbonPilot ingests in production), with the provider's own actuals for calibration.
- */
-interface ProviderForecasts {
-  name: string;
-  cc: CarbonCastRegion & { history: { firstHourSec: number; lca: Float64Array } };
-  /** Vintage index by issue hour (s). */
-  byIssue: Map<number, number>;
-}
-
-const CALIBRATION_H = 7 * 24;
-const NO_SKILL = { provider: [] as BandSkill[], ours: [] as BandSkill[] };
-/** e-folding time (h) of the latest observed forecast error (nowcast correction of a forecast issued earlier). */
-const NOWCAST_EFOLD_H = 6;
-
-/**
- * The provider tier of the fallback chain at decision hour t: the newest vintage issued at or before t, rescaled to
- * this zone's series and corrected by the error it made on the last observed hour. CarbonCast is production-based
- * and Electricity Maps consumption-based (levels differ, shapes agree, r ≈ 0.97–0.99 — carboncast/SOURCE.md), so
- * the scale is Σ EM ÷ Σ CarbonCast actuals over the 7 days before the vintage was issued: history only.
- * Returns hourly values from t, NaN where the vintage does not reach.
- */
-function providerScale(z: Zone, p: ProviderForecasts, v: CarbonCastVintage): number | undefined {
-  const h0 = (v.issueSec - p.cc.history.firstHourSec) / HOUR;
-  const e0 = Math.floor((v.issueSec - z.firstHourSec) / HOUR);
-  let em = 0;
-  let pc = 0;
-  for (let k = 1; k <= CALIBRATION_H; k++) {
-    const a = z.lca[e0 - k];
-    const b = p.cc.history.lca[h0 - k];
-    if (Number.isFinite(a) && Number.isFinite(b) && b > 0) {
-      em += a;
-      pc += b;
-    }
-  }
-  return pc > 0 && em > 0 ? em / pc : undefined;
-}
-
-function providerPoint(z: Zone, p: ProviderForecasts, tSec: number, hours: number): { point: number[]; ageH: number } | undefined {
-  const vi = p.byIssue.get(Math.floor(tSec / 86400) * 86400);
-  if (vi === undefined) return undefined;
-  const v = p.cc.vintages[vi];
-  const o = (tSec - v.issueSec) / HOUR;
-  const scale = providerScale(z, p, v);
-  if (scale === undefined) return undefined;
-  // Nowcast: the vintage's error on the last hour observed before t, fading with horizon.
-  const logErr = o >= 1 ? lastLogError(z.lca[Math.floor((tSec - z.firstHourSec) / HOUR) - 1], v.forecast[o - 1] * scale) : 0;
-  const point = Array.from({ length: hours }, (_, h) => {
-    const f = v.forecast[o + h];
-    return o + h < v.forecast.length && Number.isFinite(f) && f > 0 ? f * scale * nowcast(logErr, h) : NaN;
-  });
-  return { point, ageH: o };
-}
-
-/** log(observed ÷ predicted), 0 when either is missing or not positive. */
-const lastLogError = (observed: number, predicted: number): number =>
-  Number.isFinite(observed) && observed > 0 && predicted > 0 ? Math.log(observed / predicted) : 0;
-/** Multiplier carrying the last observed log error into horizon h, fading with NOWCAST_EFOLD_H. */
-const nowcast = (logErr: number, h: number): number => Math.exp(logErr * Math.exp(-(h + 1) / NOWCAST_EFOLD_H));
-
-/**
- * Forecast cache: one forecast per zone per issue hour, shared by every job type and policy.
- * Where a provider forecast exists for the zone and hour, it is used first and ours fills the hours beyond its
- * horizon (the production fallback chain: provider forecast → our forecast); its interval takes our relative width.
- * The full forecaster runs every `refreshH` hours (it costs ~3 ms a call); in the hours between, the last full
- * forecast is updated with the newest observed hour (its log error persists with an e-folding time of 6 h),
- * so every hourly re-plan still sees all data up to the hour before the decision. refreshH = 1 = full every hour.
- */
-class ForecastCache {
-  private readonly cache = new Map<string, Map<number, RegionForecast>>();
-  calls = 0;
-  /** Decision hours served from a provider forecast. */
-  providerHits = 0;
-  private readonly skills = new Map<string, { provider: BandSkill[]; ours: BandSkill[] }>();
-  private readonly oursAtIssue = new Map<string, number[]>();
-  constructor(
-    private readonly horizonH: number,
-    private readonly refreshH: number,
-    private readonly providers: ReadonlyMap<string, ProviderForecasts> = new Map(),
-    /** blend = skill-weighted log blend (CarbonPilot's method); provider-first = the provider where it has a value. */
-    private readonly mode: 'blend' | 'provider-first' = 'blend',
-    /** Ablation only (--foresight-h): the first H hours of every forecast replaced by the actuals. Never a result. */
-    private readonly foresightH = 0,
-  ) {}
-  /** Trailing record of the provider and of ours on the same target hours: vintages of the last SKILL_DAYS days, scored on hours before `day`. */
-  private skill(z: Zone, p: ProviderForecasts, day: number): { provider: BandSkill[]; ours: BandSkill[] } {
-    const key = `${z.name}|${day}`;
-    const hit = this.skills.get(key);
-    if (hit) return hit;
-    const ps: SkillSample[] = [];
-    const os: SkillSample[] = [];
-    for (let d = 1; d <= SKILL_DAYS; d++) {
-      const issue = day - d * 86400;
-      const vi = p.byIssue.get(issue);
-      if (vi === undefined) continue;
-      const v = p.cc.vintages[vi];
-      const scale = providerScale(z, p, v);
-      if (scale === undefined) continue;
-      const i0 = Math.floor((issue - z.firstHourSec) / HOUR);
-      const ok = `${z.name}|${issue}`;
-      let ours = this.oursAtIssue.get(ok);
-      if (!ours) this.oursAtIssue.set(ok, (ours = forecastHourly(z.lca.subarray(0, i0), v.forecast.length, { firstHourSec: z.firstHourSec }).point));
-      for (let k = 0; k < v.forecast.length && issue + k * HOUR < day; k++) {
-        const actual = z.lca[i0 + k];
-        ps.push({ leadH: k + 1, forecast: v.forecast[k] * scale, actual });
-        os.push({ leadH: k + 1, forecast: ours[k], actual });
-      }
-    }
-    const out = { provider: skillByBand(ps), ours: skillByBand(os) };
-    this.skills.set(key, out);
-    return out;
-  }
-  /** The forecast CarbonPilot and the SDK method both see at t: blended with the provider's where present, else ours. */
-  get(z: Zone, tSec: number): RegionForecast {
-    const f = this.forecastAt(z, tSec);
-    if (this.foresightH <= 0) return f;
-    const idx = Math.floor((tSec - z.firstHourSec) / HOUR);
-    const peek = (arr: number[]) => arr.map((v, h) => (h < this.foresightH && Number.isFinite(z.lca[idx + h]) ? z.lca[idx + h] : v));
-    return { ...f, point: peek(f.point), low: peek(f.low), high: peek(f.high), signal: `${f.signal} + ${this.foresightH} h of actuals (ablation)` };
-  }
-  private forecastAt(z: Zone, tSec: number): RegionForecast {
-    const p = this.providers.get(z.name);
-    if (!p) return this.ours(z, tSec);
-    const key = `${z.name}|provider`;
-    let m = this.cache.get(key);
-    if (!m) this.cache.set(key, (m = new Map()));
-    const hit = m.get(tSec);
-    if (hit) return hit;
-    const ours = this.ours(z, tSec);
-    const pp = providerPoint(z, p, tSec, ours.point.length);
-    if (!pp) return ours;
-    this.providerHits++;
-    const day = Math.floor(tSec / 86400) * 86400;
-    const sk = this.mode === 'blend' ? this.skill(z, p, day) : NO_SKILL;
-    const b = blendForecasts({
-      ours,
-      provider: pp.point,
-      providerAgeH: pp.ageH,
-      providerSkill: sk.provider,
-      oursSkill: sk.ours,
-      // provider-first: the provider wherever it has a value.
-      ...(this.mode === 'provider-first' ? { fixedProviderWeight: 1 } : {}),
-    });
-    const rf: RegionForecast = { ...ours, point: b.point, low: b.low, high: b.high, signal: `average-lifecycle (${p.name} ${this.mode} ours)` };
-    m.set(tSec, rf);
-    return rf;
-  }
-  private ours(z: Zone, tSec: number): RegionForecast {
-    let m = this.cache.get(z.name);
-    if (!m) this.cache.set(z.name, (m = new Map()));
-    const hit = m.get(tSec);
-    if (hit) return hit;
-    const idx = Math.floor((tSec - z.firstHourSec) / HOUR);
-    const k = Math.floor(tSec / HOUR) % this.refreshH;
-    let point: number[], low: number[], high: number[];
-    if (k === 0) {
-      // History ends the hour before issue; never the actuals of the decision hour or later.
-      const fc = forecastHourly(z.lca.subarray(0, idx), this.horizonH + this.refreshH, { firstHourSec: z.firstHourSec });
-      this.calls++;
-      ({ point, low, high } = fc);
-    } else {
-      const base = this.ours(z, tSec - k * HOUR);
-      const logErr = lastLogError(z.lca[idx - 1], base.point[k - 1]);
-      const adj = (h: number) => nowcast(logErr, h);
-      point = base.point.slice(k).map((v, h) => v * adj(h));
-      low = base.low.slice(k).map((v, h) => v * adj(h));
-      high = base.high.slice(k).map((v, h) => v * adj(h));
-    }
-    const rf: RegionForecast = { region: z.name, zone: z.name, pue: PUE, startSec: tSec, point, low, high, issuedAtSec: tSec, signal: 'average-lifecycle' };
-    m.set(tSec, rf);
-    return rf;
-  }
-  evictBefore(tSec: number): void {
-    for (const m of this.cache.values()) for (const k of m.keys()) if (k < tSec - this.refreshH * HOUR) m.delete(k);
-  }
-}
-
 /** Actuals packaged as a "forecast" for the oracle. */
 function actualsAsForecast(z: Zone, tSec: number, hours: number): RegionForecast {
   const idx = Math.floor((tSec - z.firstHourSec) / HOUR);
@@ -288,7 +127,7 @@ function actualsAsForecast(z: Zone, tSec: number, hours: number): RegionForecast
 }
 
 /** Carbon Aware SDK method: rolling mean of the forecast over the job length, earliest minimum, decided once. */
-function sdkPolicy(fcs: RegionForecast[], e: number, job: Job): PlanSegment[] {
+function sdkPolicy(fcs: readonly RegionForecast[], e: number, job: Job): PlanSegment[] {
   let best = { avg: Infinity, region: fcs[0].region, j: 0 };
   for (const f of fcs) {
     for (let j = 0; j <= job.slackH; j++) {
@@ -302,133 +141,203 @@ function sdkPolicy(fcs: RegionForecast[], e: number, job: Job): PlanSegment[] {
   return [{ region: best.region, startSec: start, endSec: start + job.durH * HOUR }];
 }
 
-/**
- * CarbonPilot in production: re-plan hourly with the newest forecast until the job starts, and at every pause.
- * Same constraints as the oracle's single plan: once started, the job stays in its region (a plan is one region)
- * and uses at most `maxSegments` run segments in total.
- */
-function carbonPilotPolicy(zs: Zone[], cache: ForecastCache, e: number, job: Job, maxSegments: number): PlanSegment[] {
-  const deadline = e + (job.durH + job.slackH) * HOUR;
-  const segs: PlanSegment[] = [];
-  let remaining = job.durH * HOUR;
-  let t = e;
-  let running = false; // the job ran up to t (re-plan at a planned pause)
-  while (remaining > 1e-6) {
-    if (t >= deadline) break; // cannot happen with a feasible planner; counted as a miss by the caller
-    const started = segs.length > 0;
-    // Segments still allowed; while running, the current one continues without using a new one.
-    const budget = maxSegments - segs.length + (running ? 1 : 0);
-    if (running && budget <= 1) {
-      segs[segs.length - 1].endSec += remaining; // no pause left: run to completion
-      break;
-    }
-    const home = started ? zs.filter((z) => z.name === segs[0].region) : zs;
-    // Latest hourly forecast issued at or before t (t is off the hour after a margin-aligned start).
-    const regions = home.map((z) => cache.get(z, Math.floor(t / HOUR) * HOUR));
-    const overhead = started && !running ? RESTART_OVERHEAD_SEC : 0;
-    const plan = planJob({
-      nowSec: t,
-      earliestStartSec: e,
-      deadlineSec: deadline,
-      durationSec: remaining + overhead,
-      powerKw: POWER_KW,
-      interruptible: job.interruptible && budget > 1,
-      restartOverheadSec: RESTART_OVERHEAD_SEC,
-      regions,
-      // A plan that pauses at once spends a new segment on its first run; keep it within the total.
-      maxSegments: running ? budget - 1 : budget,
-    });
-    const first = plan.segments[0];
-    if (first.startSec > t) {
-      running = false;
-      // Wait for the next hourly forecast, or until the planned start if it comes first (a start aligned to end
-      // exactly at deadline − safety margin falls off the hour).
-      t = Math.min(Math.floor(t / HOUR) * HOUR + HOUR, first.startSec);
-      continue;
-    }
-    // Run the planned segment to its end; an interruptible job re-plans at the pause (re-planning every running
-    // hour was measured to chase forecast noise into extra pauses).
-    const end = first.endSec;
-    const last = segs[segs.length - 1];
-    if (running && last && last.endSec === t) last.endSec = end;
-    else segs.push({ region: first.region, startSec: t, endSec: end });
-    remaining -= end - t - overhead;
-    running = true;
-    t = end;
-    if (plan.segments.length === 1) break; // ran to completion
+/** Ablation only (--foresight-h): the product's forecast with its first H hours replaced by the actuals. */
+class ForesightForecastSource implements ForecastSource {
+  constructor(
+    private readonly inner: ForecastSource,
+    private readonly zones: ReadonlyMap<string, Zone>,
+    private readonly hours: number,
+  ) {}
+  async forecast(zone: string, signal: IntensitySignal, nowSec: number, horizonH: number): Promise<ZoneForecast> {
+    const f = await this.inner.forecast(zone, signal, nowSec, horizonH);
+    const z = this.zones.get(zone)!;
+    const idx = Math.floor((f.startSec - z.firstHourSec) / HOUR);
+    const peek = (arr: number[]) => arr.map((v, h) => (h < this.hours && Number.isFinite(z.lca[idx + h]) ? z.lca[idx + h] : v));
+    return { ...f, point: peek(f.point), low: peek(f.low), high: peek(f.high), source: `${f.source} + ${this.hours} h of actuals (ablation)` };
   }
-  if (remaining > 1e-6) segs.push({ region: segs[0]?.region ?? zs[0].name, startSec: t, endSec: t + remaining }); // forced tail (missed)
-  return segs;
 }
 
-interface CaseSet {
-  kind: 'temporal' | 'spatial';
-  key: string;
-  zs: Zone[];
+/** The bench's "regions" are grid zones: each maps to itself, all at the same PUE. */
+const benchRegionInfo = (zone: string): RegionInfo => ({
+  region: zone,
+  name: zone,
+  emZone: zone,
+  pue: PUE,
+  pueSource: 'AWS global data-centre PUE 1.15 (Amazon 2023 Sustainability Report); the same everywhere, so it cancels in ratios',
+  zoneSource: 'benchmark: the region is the grid zone',
+});
+
+/** Ports the simulation never reaches: jobs, schedules and launches are simulated on the actuals, not stored. */
+const notSimulated = <T extends object>(port: string): T =>
+  new Proxy({} as T, {
+    get: (_t, m) => () => {
+      throw new Error(`bench:scheduler: ${port}.${String(m)} is not simulated`);
+    },
+  });
+
+/** The product's scheduling dependencies over the bench store, on a manual clock the simulation moves hour by hour. */
+function productScheduling(store: MemoryIntensityStore, zones: ReadonlyMap<string, Zone>, o: { providerForecasts: boolean; sourceOptions?: SeriesForecastSourceOptions; foresightH: number; startSec: number }): SchedulingDeps & { clock: ManualClock } {
+  const clock = new ManualClock(o.startSec);
+  // As the composition roots wire it: the stored series (actuals, gaps filled with forecasts known by now) and the
+  // stored provider vintages.
+  const source = new SeriesForecastSource([new StoredIntensityProvider(store, clock)], o.providerForecasts ? store : undefined, o.sourceOptions);
+  return {
+    forecasts: o.foresightH > 0 ? new ForesightForecastSource(source, zones, o.foresightH) : source,
+    clock,
+    regionInfo: benchRegionInfo,
+    lookupInstance: () => undefined,
+    jobs: notSimulated('jobs'),
+    scheduler: notSimulated('scheduler'),
+    launcher: notSimulated('launcher'),
+  };
 }
 
-/** Every job type × case set × submission time under the four policies, scored on actuals. */
-function runCases(submitTimes: number[], sets: CaseSet[], jobs: Job[], cache: ForecastCache, zones: Map<string, Zone>, maxSpanH: number, maxSegments: number): { cases: CaseResult[]; skipped: number } {
-  const cases: CaseResult[] = [];
+interface SimJob {
+  set: CaseSet;
+  job: Job;
+  inputs: PlanInputs;
+  /** The plan revision the product holds. */
+  segments: PlanSegment[];
+  sdk: PlanSegment[];
+}
+
+interface SourceTally {
+  plans: number;
+  blendedWithProvider: number;
+  samples: string[];
+}
+
+interface RunResult {
+  cases: CaseResult[];
+  skipped: number;
+  /** Re-plans the product's rule made (all jobs). */
+  replans: number;
+  /** Per zone: plans made at submission, how many on a provider blend, and sample forecast sources from the plan reasons. */
+  forecastSources: Record<string, SourceTally>;
+}
+
+/** Plans (at submission) made on a blend with a provider forecast. */
+const blendedPlans = (r: RunResult): number => Object.values(r.forecastSources).reduce((n, s) => n + s.blendedWithProvider, 0);
+
+const REASON_SOURCE = /^(\S+) forecast \((\S+)\): (.*)$/;
+
+/**
+ * Every job type × case set × submission time, simulated the way the product runs them: one clock for all jobs,
+ * moved an hour at a time; at each hour the product re-plans every job submitted earlier that has not started
+ * (HourlyReplan, rate(1 hour)), then plans the jobs submitted at that hour. A segment starts at its planned time;
+ * a job whose first segment starts by the hour is no longer re-planned. Scored on actuals.
+ */
+async function simulate(deps: SchedulingDeps & { clock: ManualClock }, submitTimes: number[], sets: CaseSet[], jobs: Job[], zones: Map<string, Zone>, maxSpanH: number): Promise<RunResult> {
+  const cfg = schedulingConfig(deps);
+  const done: SimJob[] = [];
+  let active: SimJob[] = [];
   let skipped = 0;
-  for (const e of submitTimes) {
-    cache.evictBefore(e);
-    for (const set of sets) {
-      // Skip windows with missing actuals (cannot score them honestly).
-      const idxOk = set.zs.every((z) => {
-        const i0 = Math.floor((e - z.firstHourSec) / HOUR);
-        for (let i = i0; i < i0 + maxSpanH + 1; i++) if (!Number.isFinite(z.lca[i])) return false;
-        return true;
-      });
-      if (!idxOk) {
-        skipped += jobs.length;
+  let replans = 0;
+  const forecastSources: Record<string, SourceTally> = {};
+  const tally = (reasons: string[]) => {
+    for (const r of reasons) {
+      const m = REASON_SOURCE.exec(r);
+      if (!m) continue;
+      const t = (forecastSources[m[2]] ??= { plans: 0, blendedWithProvider: 0, samples: [] });
+      t.plans++;
+      const blended = m[3].includes(' blended with ');
+      if (blended) t.blendedWithProvider++;
+      // One sample of each kind (ours alone, blended) per zone.
+      if (!t.samples.some((s) => s.includes(' blended with ') === blended)) t.samples.push(m[3]);
+    }
+  };
+  const times = [...submitTimes].sort((a, b) => a - b);
+  let next = 0;
+  let t = times[0];
+  while (next < times.length || active.length) {
+    if (!active.length && times[next] > t) t = times[next];
+    deps.clock.set(t);
+    // 1. The hourly re-plan of jobs not yet started (the product's rule, on the forecasts issued now).
+    const waiting: SimJob[] = [];
+    for (const s of active) {
+      if (s.segments[0].startSec <= t) {
+        done.push(s); // its start schedule fired: from here the segments run as planned
         continue;
       }
-      for (const job of jobs) {
-        const deadline = e + (job.durH + job.slackH) * HOUR;
-        const segsBy: Record<Policy, PlanSegment[]> = {
-          'run-now': [{ region: set.zs[0].name, startSec: e, endSec: e + job.durH * HOUR }],
-          'carbon-aware-sdk': sdkPolicy(set.zs.map((z) => cache.get(z, e)), e, job),
-          carbonpilot: carbonPilotPolicy(set.zs, cache, e, job, maxSegments),
-          oracle: planJob({
-            nowSec: e,
-            earliestStartSec: e,
-            deadlineSec: deadline,
-            durationSec: job.durH * HOUR,
-            powerKw: POWER_KW,
-            interruptible: job.interruptible,
-            restartOverheadSec: RESTART_OVERHEAD_SEC,
-            regions: set.zs.map((z) => actualsAsForecast(z, e, maxSpanH + 1)),
-            safetyMarginSec: 0,
-            maxSegments,
-          }).segments,
-        };
-        const kg = {} as Record<Policy, number>;
-        const missed = {} as Record<Policy, boolean>;
-        const lowShare = {} as Record<Policy, number>;
-        for (const p of POLICIES) {
-          const r = realise(zones, segsBy[p]);
-          kg[p] = r.kg;
-          lowShare[p] = r.lowShare;
-          missed[p] = segsBy[p][segsBy[p].length - 1].endSec > deadline + 1e-6;
+      const forecasts = await regionForecasts(deps, s.inputs, t);
+      const fresh = planOn(s.inputs, t, forecasts);
+      if (replanDecision({ pending: s.segments, fresh, forecasts, powerKw: s.inputs.powerKw, thresholdPct: cfg.replanThresholdPct }).replan) {
+        s.segments = fresh.segments;
+        replans++;
+      }
+      waiting.push(s);
+    }
+    active = waiting;
+    // 2. Submissions at this hour: the plan POST /jobs makes, and the SDK method's decision on the same forecasts.
+    while (next < times.length && times[next] === t) {
+      const e = times[next++];
+      for (const set of sets) {
+        // Skip windows with missing actuals (cannot score them honestly).
+        const complete = set.zs.every((z) => {
+          const i0 = Math.floor((e - z.firstHourSec) / HOUR);
+          for (let i = i0; i < i0 + maxSpanH + 1; i++) if (!Number.isFinite(z.lca[i])) return false;
+          return true;
+        });
+        if (!complete) {
+          skipped += jobs.length;
+          continue;
         }
-        cases.push({ kind: set.kind, key: set.key, job: `${job.durH}h/slack${job.slackH}h/${job.interruptible ? 'int' : 'nonint'}`, kg, missed, lowShare });
+        for (const job of jobs) {
+          const inputs: PlanInputs = {
+            submittedAtSec: e,
+            earliestStartSec: e,
+            deadlineSec: e + (job.durH + job.slackH) * HOUR,
+            durationSec: job.durH * HOUR,
+            durationSource: 'request',
+            powerKw: POWER_KW,
+            powerSource: 'benchmark: nominal 1 kW',
+            interruptible: job.interruptible,
+            restartOverheadSec: job.interruptible ? RESTART_OVERHEAD_SEC : 0,
+            signal: SIGNAL,
+            regions: set.zs.map((z) => z.name),
+          };
+          const forecasts = await regionForecasts(deps, inputs, e);
+          const plan = planOn(inputs, e, forecasts);
+          tally(plan.reasons);
+          const s: SimJob = { set, job, inputs, segments: plan.segments, sdk: sdkPolicy(forecasts, e, job) };
+          (plan.segments[0].startSec <= e ? done : active).push(s);
+        }
       }
     }
+    t += HOUR;
   }
-  return { cases, skipped };
+  return { cases: done.map((s) => score(s, zones, maxSpanH)), skipped, replans, forecastSources };
 }
 
-/** CarbonCast vintages for the zones they stand for (CARBONCAST_TO_EM_ZONE), where its actuals allow calibration. */
-function providerForecasts(dataDir: string, zones: Map<string, Zone>): Map<string, ProviderForecasts> {
-  const out = new Map<string, ProviderForecasts>();
-  for (const cc of loadCarbonCast(dataDir).values()) {
-    if (!cc.emZone || !zones.has(cc.emZone) || !cc.history || !cc.vintages.length) continue;
-    const byIssue = new Map<number, number>();
-    cc.vintages.forEach((v, i) => byIssue.set(v.issueSec, i));
-    out.set(cc.emZone, { name: `carboncast:${cc.region}`, cc: cc as ProviderForecasts['cc'], byIssue });
+function score(s: SimJob, zones: Map<string, Zone>, maxSpanH: number): CaseResult {
+  const { set, job, inputs } = s;
+  const e = inputs.submittedAtSec;
+  const segsBy: Record<Policy, readonly PlanSegment[]> = {
+    'run-now': [{ region: set.zs[0].name, startSec: e, endSec: e + job.durH * HOUR }],
+    'carbon-aware-sdk': s.sdk,
+    carbonpilot: s.segments,
+    oracle: planJob({
+      nowSec: e,
+      earliestStartSec: e,
+      deadlineSec: inputs.deadlineSec,
+      durationSec: inputs.durationSec,
+      powerKw: POWER_KW,
+      interruptible: inputs.interruptible,
+      restartOverheadSec: inputs.restartOverheadSec,
+      regions: set.zs.map((z) => actualsAsForecast(z, e, maxSpanH + 1)),
+      safetyMarginSec: 0,
+    }).segments,
+  };
+  const kg = {} as Record<Policy, number>;
+  const missed = {} as Record<Policy, boolean>;
+  const lowShare = {} as Record<Policy, number>;
+  for (const p of POLICIES) {
+    const r = realise(zones, segsBy[p]);
+    kg[p] = r.kg;
+    lowShare[p] = r.lowShare;
+    missed[p] = segsBy[p][segsBy[p].length - 1].endSec > inputs.deadlineSec + 1e-6;
   }
-  return out;
+  return { kind: set.kind, key: set.key, job: `${job.durH}h/slack${job.slackH}h/${job.interruptible ? 'int' : 'nonint'}`, kg, missed, lowShare };
 }
 
 const median = (xs: number[]): number => percentile(xs, 50);
@@ -466,7 +375,24 @@ function groupBy(cases: CaseResult[], key: (c: CaseResult) => string) {
   return Object.fromEntries([...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, summarise(v)]));
 }
 
-function main(): void {
+/** The bench store: every zone's series as actuals, and CarbonCast vintages as provider forecasts of the zones they stand for. */
+async function benchStore(dataDir: string, zones: Map<string, Zone>) {
+  const store = new MemoryIntensityStore();
+  for (const z of zones.values()) await store.putPoints(actualPoints(z.name, SIGNAL, z.firstHourSec, z.lca));
+  const providers = new Map<string, { provider: string; region: string; firstIssueSec: number; lastIssueSec: number; vintages: number }>();
+  for (const cc of loadCarbonCast(dataDir).values()) {
+    const z = cc.emZone ? zones.get(cc.emZone) : undefined;
+    if (!z || !cc.history || !cc.vintages.length) continue;
+    const v = carbonCastVintagePoints(z.name, SIGNAL, z, { region: cc.region, vintages: cc.vintages, history: cc.history });
+    if (!v.vintages) continue;
+    await store.putPoints(v.points);
+    const issues = v.points.map((p) => p.issuedAtSec!);
+    providers.set(z.name, { provider: v.provider, region: cc.region, firstIssueSec: Math.min(...issues), lastIssueSec: Math.max(...issues), vintages: v.vintages });
+  }
+  return { store, providers };
+}
+
+async function main(): Promise<void> {
   const args = parseArgs();
   const t0 = Date.now();
   const raw: Map<string, HourlyZone> = loadHourlyZones(args.data);
@@ -493,47 +419,54 @@ function main(): void {
 
   const jobs: Job[] = [];
   for (const durH of DURATIONS_H) for (const slackH of SLACKS_H) for (const interruptible of [false, true]) jobs.push({ durH, slackH, interruptible });
-  const providers = providerForecasts(args.data, zones);
-  const cache = new ForecastCache(maxSpanH + 2, args.refreshH, providers, 'blend', args.foresightH);
+  const { store, providers } = await benchStore(args.data, zones);
   const submitTimes: number[] = [];
   for (let e = startSec; e <= lastSubmit && submitTimes.length < args.submissions; e += strideH * HOUR) submitTimes.push(e);
   const sets: CaseSet[] = [
     ...names.map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] })),
     ...groups.map((g) => ({ kind: 'spatial' as const, key: g.join('+'), zs: g.map((n) => zones.get(n)!) })),
   ];
-  const main = runCases(submitTimes, sets, jobs, cache, zones, maxSpanH, args.maxSegments);
-  const { cases, skipped } = main;
+  const product = (o: { providerForecasts: boolean; sourceOptions?: SeriesForecastSourceOptions; foresightH: number; from: number }) =>
+    productScheduling(store, zones, { ...o, startSec: o.from });
+  const mainRun = await simulate(product({ providerForecasts: true, foresightH: args.foresightH, from: submitTimes[0] }), submitTimes, sets, jobs, zones, maxSpanH);
+  const { cases, skipped } = mainRun;
   const submissions = submitTimes.length;
 
-  // Where provider forecasts overlap the hourly data: a denser grid over their period, each case run three times — on
-  // the blend, on the provider first (ours beyond its horizon) and on ours alone — so that the value of the provider
-  // forecast and of the blend are measured on the same cases. No overlap (e.g. other years): no subset.
+  // Where provider forecasts overlap the hourly data: a denser grid over their period, each case run by the product
+  // three ways — blend (production), provider first, ours alone — so the value of the provider forecast and of the
+  // blend are measured on the same cases. No overlap (e.g. other years): no subset.
   let providerSubset: Record<string, unknown> | undefined;
   const times: number[] = [];
   const ccSets = [...providers.keys()].map((n) => ({ kind: 'temporal' as const, key: n, zs: [zones.get(n)!] }));
   if (providers.size) {
-    const first = Math.max(startSec, Math.min(...[...providers.values()].map((p) => p.cc.vintages[0].issueSec)));
-    const last = Math.min(lastSubmit, Math.max(...[...providers.values()].map((p) => p.cc.vintages[p.cc.vintages.length - 1].issueSec)) - maxSpanH * HOUR);
+    const first = Math.max(startSec, Math.min(...[...providers.values()].map((p) => p.firstIssueSec)));
+    const last = Math.min(lastSubmit, Math.max(...[...providers.values()].map((p) => p.lastIssueSec)) - maxSpanH * HOUR);
     for (let e = first; e <= last; e += args.providerStrideH * HOUR) times.push(e);
   }
-  if (providers.size && times.length) {
-    const blendCache = new ForecastCache(maxSpanH + 2, args.refreshH, providers);
-    const withProvider = runCases(times, ccSets, jobs, blendCache, zones, maxSpanH, args.maxSegments);
-    const providerFirst = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH, providers, 'provider-first'), zones, maxSpanH, args.maxSegments);
-    const oursOnly = runCases(times, ccSets, jobs, new ForecastCache(maxSpanH + 2, args.refreshH), zones, maxSpanH, args.maxSegments);
+  // The --foresight-h ablation concerns the main grid only (the subset compares forecast sources, not foresight).
+  if (providers.size && times.length && args.foresightH === 0) {
+    const run = (o: { providerForecasts: boolean; sourceOptions?: SeriesForecastSourceOptions }) => simulate(product({ ...o, foresightH: 0, from: times[0] }), times, ccSets, jobs, zones, maxSpanH);
+    const modes = {
+      blend: await run({ providerForecasts: true }),
+      providerFirst: await run({ providerForecasts: true, sourceOptions: { fixedProviderWeight: 1 } }),
+      oursOnly: await run({ providerForecasts: false }),
+    };
     const perZoneOf = (cs: CaseResult[]) => groupBy(cs, (c) => c.key);
     providerSubset = {
-      provider: 'CarbonCast v2.1 published 96-h vintages (issued 00:00 UTC daily), rescaled to the zone series on the 7 days before issue, nowcast-corrected',
-      method: `blend: log-space, inverse-MSE weights per lead band from the trailing ${SKILL_DAYS} days of scored vintages (shared/domain/intensity/forecast-blend.ts); providerFirst: the provider wherever it has a value, ours beyond; oursOnly: our forecaster alone`,
-      zones: Object.fromEntries([...providers.entries()].map(([z, p]) => [z, p.cc.region])),
+      provider: `CarbonCast v2.1 published 96-h vintages (issued 00:00 UTC daily), stored as provider forecasts, each levelled to the zone series on the ${CALIBRATION_H / 24} days before its issue (bench/lib/bench-intensity-data.ts)`,
+      method: `blend: the product (SeriesForecastSource: log-space, inverse-MSE weights per lead band from the trailing ${SKILL_DAYS} days of scored vintages, shared/domain/intensity/forecast-blend.ts); providerFirst: the same source with provider weight 1 wherever the provider has a value, ours beyond; oursOnly: the same source with no stored provider forecasts`,
+      zones: Object.fromEntries([...providers.entries()].map(([z, p]) => [z, p.region])),
       from: new Date(times[0] * 1000).toISOString(),
       to: new Date(times[times.length - 1] * 1000).toISOString(),
       submissions: times.length,
       strideH: args.providerStrideH,
-      decisionHoursOnProviderForecast: blendCache.providerHits,
-      blend: { policies: summarise(withProvider.cases), perZone: perZoneOf(withProvider.cases) },
-      providerFirst: { policies: summarise(providerFirst.cases), perZone: perZoneOf(providerFirst.cases) },
-      oursOnly: { policies: summarise(oursOnly.cases), perZone: perZoneOf(oursOnly.cases) },
+      plansOnProviderBlend: blendedPlans(modes.blend),
+      ...Object.fromEntries(
+        Object.entries(modes).map(([k, r]) => [
+          k,
+          { policies: summarise(r.cases), perZone: perZoneOf(r.cases), replans: r.replans, plansOnProviderBlend: blendedPlans(r), forecastSources: r.forecastSources },
+        ]),
+      ),
     };
   }
 
@@ -550,6 +483,7 @@ function main(): void {
     zonesNotBeatingSdk: goalZones.filter(([, s]) => !((s.carbonpilot.shareOfOracle ?? 0) > (s['carbon-aware-sdk'].shareOfOracle ?? 0))).map(([z]) => z),
     missedDeadlines: policies.carbonpilot.missedDeadlines,
   };
+  const cfg = schedulingConfig({});
   const result = {
     policies,
     temporal: summarise(temporal),
@@ -561,8 +495,10 @@ function main(): void {
     perJobType: groupBy(cases, (c) => c.job),
     /** Where the savings are lost: per zone and job type (temporal cases). */
     perZoneJobType: groupBy(temporal, (c) => `${c.key} ${c.job}`),
-    /** Cases re-run on provider (CarbonCast) forecasts where the data has them, against ours alone on the same cases. */
+    /** Cases re-run on provider (CarbonCast) forecasts where the data has them: blend vs provider first vs ours alone (null in the --foresight-h ablation). */
     providerForecasts: providerSubset ?? null,
+    /** Per zone, from the reasons of the plans the product made at submission: which forecast they were made on. */
+    forecastSources: mainRun.forecastSources,
     goals,
     cases: cases.length,
     config: {
@@ -578,13 +514,15 @@ function main(): void {
       warmupH: WARMUP_H,
       submissions,
       strideH,
-      maxSegments: args.maxSegments,
-      forecastRefreshH: args.refreshH,
+      forecastSource: `SeriesForecastSource (shared/adapters/intensity/series-forecast-source.ts) on StoredIntensityProvider over an in-memory IntensityStore holding "${REFERENCE_ACTUALS_PROVIDER}" actuals and provider vintages`,
       forecaster: FORECASTER_VERSION,
+      forecastHorizonH: cfg.horizonH,
+      replanRule: 'replanDecision (shared/domain/scheduler/replan-rule.ts) as makeReplanJobs applies it: every hour until the first segment starts',
+      replanThresholdPct: cfg.replanThresholdPct,
+      carbonpilotReplans: mainRun.replans,
+      maxSegments: 'planner default (4)',
       foresightH: args.foresightH,
-      forecastCalls: cache.calls,
       providerForecastZones: [...providers.keys()],
-      decisionHoursOnProviderForecast: cache.providerHits,
       skippedCases: skipped,
       oracleMarginSec: 0,
       runtimeSec: Math.round((Date.now() - t0) / 100) / 10,
@@ -599,9 +537,14 @@ function main(): void {
       `beats sdk in ${goals.zonesBeatingSdk.length}/${goalZones.length} zones | missed ${p.carbonpilot.missedDeadlines} | ${result.config.runtimeSec}s`,
   );
   if (providerSubset) {
-    const share = (k: string) => ((providerSubset![k] as { policies: Record<Policy, Record<string, number>> }).policies.carbonpilot.shareOfOracle);
-    console.log(`scheduler on provider forecasts (${Object.keys(providerSubset.zones as object).join(', ')}; ${providerSubset.submissions} submissions): carbonpilot shareOfOracle blend ${share('blend')} | provider first ${share('providerFirst')} | ours alone ${share('oursOnly')}`);
+    const share = (k: string) => (providerSubset![k] as { policies: Record<Policy, Record<string, number>> }).policies.carbonpilot.shareOfOracle;
+    console.log(
+      `scheduler on provider forecasts (${Object.keys(providerSubset.zones as object).join(', ')}; ${providerSubset.submissions} submissions): carbonpilot shareOfOracle blend ${share('blend')} | provider first ${share('providerFirst')} | ours alone ${share('oursOnly')}`,
+    );
   }
 }
 
-main();
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

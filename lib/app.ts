@@ -1,5 +1,6 @@
 import type { App, Environment } from 'aws-cdk-lib';
-import type { PipelineFunction } from '../shared/pipeline';
+import { PIPELINE, withCollectionCadence, type PipelineFunction } from '../shared/pipeline';
+import { parseCollectionCadenceHours } from '../shared/contracts/config';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 import { ForwarderStack } from './forwarder-stack';
@@ -17,6 +18,8 @@ export interface CarbonPilotAppOptions {
   regions?: readonly string[];
   /** The home region; required with `regions` when the stacks are environment-agnostic. */
   homeRegion?: string;
+  /** Hours between collection runs; default: CDK context `collectionCadenceHours`, else the pipeline's (hourly). */
+  collectionCadenceHours?: number;
 }
 
 export interface CarbonPilotStacks {
@@ -31,6 +34,10 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
   const regions = [...new Set(opts.regions ?? [])].filter((r) => r !== home);
   if (regions.length && !home) throw new Error('regions: a home region is needed for cross-region forwarding (set CDK_DEFAULT_REGION or the homeRegion context)');
   for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new Error(`regions: "${r}" is not an AWS region code`);
+  // `cdk deploy -c collectionCadenceHours=6`: validated here, so a bad value fails synth naming the setting.
+  const cadence = opts.collectionCadenceHours ?? app.node.tryGetContext('collectionCadenceHours');
+  const pipeline =
+    cadence === undefined ? opts.pipeline : withCollectionCadence(opts.pipeline ?? PIPELINE, parseCollectionCadenceHours(cadence, 'collectionCadenceHours (CDK context)'));
   const stateful = new StatefulStack(app, 'CarbonPilotStateful', {
     env: opts.env,
     description: 'CarbonPilot stateful resources: footprint table and dead-letter queues (retained)',
@@ -43,7 +50,7 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
     eventTargetDlq: stateful.eventTargetDlq,
     lambdaFailureDlq: stateful.lambdaFailureDlq,
     footprintExport: stateful.footprintExport,
-    pipeline: opts.pipeline,
+    pipeline,
     repoRoot: opts.repoRoot,
     alarmEmail: opts.alarmEmail,
     monitoredRegions: regions.length ? [home!, ...regions] : undefined,

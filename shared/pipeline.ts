@@ -4,7 +4,7 @@
  * into in-process subscriptions on the local bus. A test compares both (test/infra/pipeline-parity.test.ts).
  */
 
-import type { EnvName } from './contracts/config';
+import type { CollectionCadenceHours, EnvName } from './contracts/config';
 
 /** Subset of the EventBridge pattern language we use (see shared/domain/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
@@ -322,3 +322,18 @@ export const forwardedServicePatterns = (pipeline: readonly PipelineFunction[] =
   }
   return [...seen.values()];
 };
+/** collect-dispatch's schedule for a collection cadence (PIPELINE holds the default, hourly). */
+export const collectionSchedule = (hours: CollectionCadenceHours): string => (hours === 1 ? 'rate(1 hour)' : `rate(${hours} hours)`);
+
+/**
+ * The pipeline with collect-dispatch on another cadence (COLLECTION_CADENCES_H): the CDK app and the local runtime
+ * both apply it to PIPELINE, so the synthesized rule and the local schedule stay the same. The trigger keeps its id
+ * (a renamed id would replace the deployed rule).
+ */
+export function withCollectionCadence(pipeline: readonly PipelineFunction[], hours: CollectionCadenceHours): readonly PipelineFunction[] {
+  return pipeline.map((f) =>
+    f.id !== 'collect-dispatch'
+      ? f
+      : { ...f, triggers: f.triggers.map((t) => (t.type === 'schedule' && t.id === 'HourlyCollection' ? { ...t, expression: collectionSchedule(hours) } : t)) },
+  );
+}

@@ -6,7 +6,7 @@
  */
 import type { AppConfig } from '../contracts/config';
 import { loadConfig } from '../contracts/config';
-import { PIPELINE, type PipelineFunction } from '../pipeline';
+import { PIPELINE, withCollectionCadence, type PipelineFunction } from '../pipeline';
 import type { EpochSec } from '../domain/time';
 import type { ResourceRef } from '../domain/types';
 import type { SchedulingDeps } from '../ports/scheduler-ports';
@@ -79,6 +79,8 @@ export interface LocalEnvironment {
   core: AppCore;
   stores: TableStores;
   root: CompositionRoot;
+  /** The pipeline definition as the local runtime runs it (collect-dispatch on the configured cadence). */
+  pipeline: readonly PipelineFunction[];
   bus: LocalBus;
   launcher: LocalTrainingLauncher;
   segments: LocalSegmentScheduler;
@@ -116,13 +118,15 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     exportWriter: () => writer,
     emitMetricLine: () => undefined,
   });
-  const handlers = bindHandlers(PIPELINE, root);
+  // The same pipeline definition as the CDK app, on the configured collection cadence (COLLECT_EVERY_HOURS).
+  const pipeline = withCollectionCadence(PIPELINE, config.collectEveryHours);
+  const handlers = bindHandlers(pipeline, root);
   const invoke = async (fnId: string, event: unknown) => {
     const h = handlers.get(fnId);
     if (!h) throw new Error(`no handler bound for ${fnId}`);
     await h(event);
   };
-  bus = new LocalBus(PIPELINE, invoke);
+  bus = new LocalBus(pipeline, invoke);
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations });
-  return { db, config, clock, core, stores, root, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
+  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
 }

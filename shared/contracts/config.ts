@@ -12,6 +12,26 @@ import { DEFAULT_MAX_PLAN_HORIZON_DAYS, PLAN_HORIZON_CEILING_DAYS } from '../dom
 const SIGNALS = ['average-lifecycle', 'average-direct', 'marginal'] as const;
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
 
+/**
+ * Hours between collection runs (collect-dispatch's schedule): divisors of 24, so every cadence covers whole days
+ * alike. The collector catches up from its cursors, so the cadence changes freshness and the GetMetricData bill
+ * (priced per metric per call), never what is accounted. Set with COLLECT_EVERY_HOURS (local runtime) or the CDK
+ * context `collectionCadenceHours` (deploy).
+ */
+export const COLLECTION_CADENCES_H = [1, 2, 3, 4, 6, 8, 12, 24] as const;
+export type CollectionCadenceHours = (typeof COLLECTION_CADENCES_H)[number];
+const CADENCE_MESSAGE = `must be one of ${COLLECTION_CADENCES_H.join(', ')} (hours)`;
+const CadenceHours = z.coerce
+  .number({ error: CADENCE_MESSAGE })
+  .refine((v): v is CollectionCadenceHours => (COLLECTION_CADENCES_H as readonly number[]).includes(v), CADENCE_MESSAGE);
+
+/** A collection cadence from a setting (CDK context, environment); a bad value is an error naming the setting. */
+export function parseCollectionCadenceHours(value: unknown, setting: string): CollectionCadenceHours {
+  const r = CadenceHours.safeParse(value);
+  if (!r.success) throw new Error(`configuration: ${setting}: ${r.error.issues.map((i) => i.message).join('; ')}, got ${JSON.stringify(value)}`);
+  return r.data as CollectionCadenceHours;
+}
+
 const Env = z.object({
   TABLE_NAME: z.string().min(1).default('carbonpilot'),
   EVENT_BUS_NAME: z.string().min(1).default('carbonpilot'),
@@ -54,6 +74,7 @@ const Env = z.object({
   MAX_PLAN_HORIZON_DAYS: z.coerce.number().int().min(1).max(PLAN_HORIZON_CEILING_DAYS).default(DEFAULT_MAX_PLAN_HORIZON_DAYS),
   /** Account of resources whose ARN gives none, for reconciliation with AWS's carbon export (12 digits). */
   CARBONPILOT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
+  COLLECT_EVERY_HOURS: CadenceHours.default(1),
 });
 
 /** Every environment variable CarbonPilot reads. */
@@ -98,6 +119,7 @@ export interface AppConfig {
   maxPlanHorizonDays: number;
   /** Default AWS account id for reconciliation (resources without one in their ARN); undefined = none configured. */
   accountId?: string;
+  collectEveryHours: CollectionCadenceHours;
 }
 
 /** A missing or invalid configuration variable: terminal, names the variable. */
@@ -146,6 +168,10 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
       throw new ConfigurationError([name], `${name}: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
+  // One run must be able to catch up a whole cadence, or the cursors fall behind for good.
+  if (e.MAX_CATCH_UP_SEC < e.COLLECT_EVERY_HOURS * 3600) {
+    throw new ConfigurationError(['MAX_CATCH_UP_SEC'], `MAX_CATCH_UP_SEC: must be at least COLLECT_EVERY_HOURS × 3600 = ${e.COLLECT_EVERY_HOURS * 3600}`);
+  }
   const regions = (e.MONITORED_REGIONS ?? e.AWS_REGION ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const extraSignals = (e.INTENSITY_SIGNALS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const s of extraSignals) {
@@ -182,5 +208,6 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     dynamodbEndpoint: e.DYNAMODB_ENDPOINT,
     maxPlanHorizonDays: e.MAX_PLAN_HORIZON_DAYS,
     ...(e.CARBONPILOT_ACCOUNT_ID ? { accountId: e.CARBONPILOT_ACCOUNT_ID } : {}),
+    collectEveryHours: e.COLLECT_EVERY_HOURS as CollectionCadenceHours,
   });
 }

@@ -4,7 +4,7 @@
  * `requested` by an interrupted POST, and start at once any job whose first start slipped (a missed schedule).
  * Jobs already running are never re-planned here (their pauses are fixed; a late resume runs to completion).
  */
-import { segmentsCo2eKg } from '../domain/scheduler/planner';
+import { replanDecision } from '../domain/scheduler/replan-rule';
 import { isoUtc, type EpochSec } from '../domain/time';
 import type { JobRecord, SchedulingDeps, SegmentRecord } from '../ports/scheduler-ports';
 import { createSchedules, deleteSchedules, finishScheduling, planOn, regionForecasts, schedulingConfig, segmentsOf } from './schedule-job';
@@ -37,9 +37,8 @@ export const makeReplanJobs = (d: SchedulingDeps) => {
     }
     const forecasts = await regionForecasts(d, job.inputs, now);
     const plan = planOn(job.inputs, now, forecasts);
-    const currentKg = segmentsCo2eKg(pending, forecasts, job.inputs.powerKw);
-    const gainPct = currentKg > 0 ? ((currentKg - plan.expectedCo2eKg.point) / currentKg) * 100 : 0;
-    if (!plan.feasible || !(gainPct > cfg.replanThresholdPct)) return 'kept';
+    const { replan, gainPct } = replanDecision({ pending, fresh: plan, forecasts, powerKw: job.inputs.powerKw, thresholdPct: cfg.replanThresholdPct });
+    if (!replan) return 'kept';
 
     const revision = job.planRevision + 1;
     const note = `re-planned: forecast issued ${isoUtc(plan.forecastIssuedAtSec)} moves the optimum ${gainPct.toFixed(1)} % below the current plan (threshold ${cfg.replanThresholdPct} %)`;

@@ -1,14 +1,18 @@
 /**
  * bench:scheduler end to end on a small synthetic data folder (laid out like ../shared/data, which a user's clone
- * does not have): the JSON the issue asks for, provider forecasts used where a CarbonCast-style file exists, and
- * bad arguments exit 2 naming the argument. Scores are not asserted here (they are the benchmark's job), only what
- * must hold for any data: no policy avoids more in total than the oracle (it plans on the actuals under the same
- * constraints; single cases may differ by a start off the hour), run-now avoids nothing, no deadline is missed.
+ * does not have): the JSON the issue asks for, plans made by the product (the plan reasons carry the production
+ * forecast source's provenance: our forecaster on the stored series, blended with the stored provider vintages where
+ * a CarbonCast-style file exists), and bad arguments exit 2 naming the argument. Scores are not asserted here (they
+ * are the benchmark's job), only what must hold for any data: no policy avoids more in total than the oracle (it
+ * plans on the actuals under the same constraints; single cases may differ by a start off the hour), run-now avoids
+ * nothing, no deadline is missed.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FORECASTER_VERSION } from '../../shared/domain/intensity/forecaster';
+import { STORED_PROVIDER_NAME } from '../../shared/adapters/intensity/stored-intensity-provider';
 
 jest.setTimeout(300_000);
 const ROOT = join(__dirname, '../..');
@@ -16,6 +20,7 @@ const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const bench = (...args: string[]) => spawnSync(process.execPath, [TSX, join(ROOT, 'bench/scheduler.ts'), ...args], { encoding: 'utf8', timeout: 280_000 });
 
 const H = 3600;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const FROM = Date.UTC(2021, 0, 1) / 1000; // one complete year, as the real files are
 const TO = Date.UTC(2022, 0, 1) / 1000;
 const iso = (t: number) => new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' ');
@@ -73,18 +78,44 @@ describe('bench:scheduler (e2e, synthetic data)', () => {
     expect(run.stdout).toMatch(/^scheduler: 324 cases/m);
   });
 
+  it('plans with the production forecast source: the reasons name our forecaster on the stored series, blended with the stored provider vintages', () => {
+    // Prepare: the provenance SeriesForecastSource writes into ZoneForecast.source, which the planner repeats in its reasons.
+    const ours = `${FORECASTER_VERSION} on ${STORED_PROVIDER_NAME}`;
+    // Assess: every zone was planned on it; only the zone with vintages, and only while they exist, on a blend.
+    expect(Object.keys(r.forecastSources).sort()).toEqual(['AA-ONE', 'US-TEX-ERCO', 'ZZ-TWO']);
+    for (const zone of ['AA-ONE', 'ZZ-TWO']) {
+      expect(r.forecastSources[zone].samples).toEqual([ours]);
+      expect(r.forecastSources[zone].blendedWithProvider).toBe(0);
+    }
+    const erco = r.forecastSources['US-TEX-ERCO'];
+    expect(erco.samples).toContain(ours); // submissions outside the vintages' month
+    const blendedErco = r.providerForecasts.blend.forecastSources['US-TEX-ERCO'];
+    expect(blendedErco.samples).toContainEqual(
+      expect.stringMatching(new RegExp(`^${escape(ours)} blended with carboncast:ERCO \\(issued 2021-0[78]-\\d\\dT00:00:00\\.000Z; \\d+ h, mean provider weight [0-9.]+ from \\d+ scored hours\\)$`)),
+    );
+    expect(r.providerForecasts.plansOnProviderBlend).toBe(blendedErco.blendedWithProvider);
+    expect(blendedErco.blendedWithProvider).toBeGreaterThan(0);
+    expect(blendedErco.blendedWithProvider).toBeLessThanOrEqual(r.providerForecasts.blend.policies.carbonpilot.cases);
+    expect(r.providerForecasts.providerFirst.plansOnProviderBlend).toBe(blendedErco.blendedWithProvider);
+    expect(r.providerForecasts.oursOnly.plansOnProviderBlend).toBe(0);
+    expect(r.config.forecastSource).toMatch(/^SeriesForecastSource /);
+    expect(r.config.replanRule).toMatch(/^replanDecision /);
+    expect(r.config.carbonpilotReplans).toEqual(expect.any(Number));
+  });
+
   it('holds what must hold for any data: oracle bounds the total, run-now avoids nothing, no missed deadline', () => {
-    expect(r.policies['run-now'].avoidedKg).toBe(0);
-    expect(r.policies.oracle.shareOfOracle).toBe(1);
-    expect(r.policies.carbonpilot.avoidedKg).toBeLessThanOrEqual(r.policies.oracle.avoidedKg + 1e-6);
-    expect(r.policies['carbon-aware-sdk'].avoidedKg).toBeLessThanOrEqual(r.policies.oracle.avoidedKg + 1e-6);
-    expect(r.policies.carbonpilot.missedDeadlines).toBe(0);
-    expect(r.policies.oracle.missedDeadlines).toBe(0);
+    const runs = { main: r, ...Object.fromEntries(['blend', 'providerFirst', 'oursOnly'].map((k) => [k, r.providerForecasts[k]])) };
+    for (const [name, run] of Object.entries<any>(runs)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const p = run.policies;
+      expect({ name, runNow: p['run-now'].avoidedKg, oracleShare: p.oracle.shareOfOracle }).toEqual({ name, runNow: 0, oracleShare: 1 });
+      expect(p.carbonpilot.avoidedKg).toBeLessThanOrEqual(p.oracle.avoidedKg + 1e-6);
+      expect(p['carbon-aware-sdk'].avoidedKg).toBeLessThanOrEqual(p.oracle.avoidedKg + 1e-6);
+      expect({ name, carbonpilot: p.carbonpilot.missedDeadlines, oracle: p.oracle.missedDeadlines }).toEqual({ name, carbonpilot: 0, oracle: 0 });
+    }
   });
 
   it('uses the provider vintages where present and compares blend, provider first and ours alone on the same cases', () => {
     expect(r.config.providerForecastZones).toEqual(['US-TEX-ERCO']);
-    expect(r.providerForecasts.decisionHoursOnProviderForecast).toBeGreaterThan(0);
     expect(r.providerForecasts.zones).toEqual({ 'US-TEX-ERCO': 'ERCO' });
     expect(r.providerForecasts.submissions).toBeGreaterThan(0);
     const n = r.providerForecasts.blend.policies.carbonpilot.cases;
@@ -94,9 +125,12 @@ describe('bench:scheduler (e2e, synthetic data)', () => {
     expect(run.stdout).toMatch(/scheduler on provider forecasts \(US-TEX-ERCO; \d+ submissions\): carbonpilot shareOfOracle blend [0-9.]+/);
   });
 
-  it('exits 2 naming a bad argument', () => {
-    const bad = bench('--data', dir, '--out', out, '--foresight-h', '-1');
+  it.each([
+    [['--foresight-h', '-1'], /--foresight-h/],
+    [['--refresh-h', '3'], /unknown argument "--refresh-h"/], // the product forecasts every hour: no refresh knob
+  ])('exits 2 naming a bad argument (%j)', (extra, message) => {
+    const bad = bench('--data', dir, '--out', out, ...extra);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--foresight-h/);
+    expect(bad.stderr).toMatch(message);
   });
 });

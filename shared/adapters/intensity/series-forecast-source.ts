@@ -42,11 +42,24 @@ const remember = <T>(m: Map<string, T>, key: string, v: T): void => {
   m.set(key, v);
 };
 
+export interface SeriesForecastSourceOptions {
+  /**
+   * Comparisons only (bench:scheduler's "provider first" baseline): this provider weight wherever the provider has
+   * a value, instead of the weights learned from the record. Production leaves it unset.
+   */
+  fixedProviderWeight?: number;
+}
+
 export class SeriesForecastSource implements ForecastSource {
   /** Our forecast by zone, signal, issue hour and horizon. */
   private readonly oursMemo = new Map<string, OursIssue>();
   /** Skill records by zone, signal and issue hour (the scored vintages change at most once an hour). */
   private readonly skillMemo = new Map<string, { provider: BandSkill[]; ours: BandSkill[]; scoredHours: number }>();
+  /**
+   * Our forecast re-issued at a past vintage's time, keyed by the exact history it was made from (a fingerprint of
+   * those hours): scoring re-issues ours at up to SKILL_DAYS vintages every hour, and those inputs rarely change.
+   */
+  private readonly scoredOursMemo = new Map<string, number[]>();
 
   /**
    * @param providers history sources, best first; the first with any history for the zone and signal is used.
@@ -56,6 +69,7 @@ export class SeriesForecastSource implements ForecastSource {
   constructor(
     private readonly providers: IntensityProvider[],
     private readonly forecastStore?: ProviderForecastStore,
+    private readonly options: SeriesForecastSourceOptions = {},
   ) {}
 
   async forecast(zone: string, signal: IntensitySignal, nowSec: EpochSec, horizonH: number): Promise<ZoneForecast> {
@@ -132,6 +146,7 @@ export class SeriesForecastSource implements ForecastSource {
       providerAgeH: Math.max(0, Math.floor((issued - alignDown(current.issuedAtSec, HOUR_SEC)) / HOUR_SEC)),
       providerSkill: skill.provider,
       oursSkill: skill.ours,
+      ...(this.options.fixedProviderWeight !== undefined ? { fixedProviderWeight: this.options.fixedProviderWeight } : {}),
     });
     const used = b.providerWeight.filter((w) => w > 0);
     const meanW = used.reduce((a, w) => a + w, 0) / Math.max(1, used.length);
@@ -156,7 +171,7 @@ export class SeriesForecastSource implements ForecastSource {
       const pts = await store.getVintage(zone, signal, v, { startSec: v0, endSec: Math.min(v0 + MAX_HORIZON_H * HOUR_SEC, issued) });
       if (!pts.length) continue;
       const i0 = (v0 - first) / HOUR_SEC;
-      const oursThen = forecastHourly(actuals.slice(0, i0), MAX_HORIZON_H, { firstHourSec: first }).point;
+      const oursThen = this.oursAt(zone, signal, v0, actuals, i0, first);
       for (const x of pts) {
         const k = (x.tSec - v0) / HOUR_SEC;
         const actual = actuals[i0 + k];
@@ -167,4 +182,35 @@ export class SeriesForecastSource implements ForecastSource {
     }
     return { provider: skillByBand(ps), ours: skillByBand(os), scoredHours: ps.length };
   }
+
+  /**
+   * Our forecaster issued at v0 from the actuals before it. It reads only the trailing FORECAST_HISTORY_H hours
+   * (its training window fits inside them: forecaster.ts), so those hours are all it is given and all the memo
+   * key fingerprints: a late actual or a corrected value among them re-issues the forecast.
+   */
+  private oursAt(zone: string, signal: IntensitySignal, v0: EpochSec, actuals: number[], i0: number, first: EpochSec): number[] {
+    const from = Math.max(0, i0 - FORECAST_HISTORY_H);
+    const history = actuals.slice(from, i0);
+    const key = `${zone}|${signal}|${v0}|${fingerprint(history)}`;
+    let f = this.scoredOursMemo.get(key);
+    if (!f) {
+      f = forecastHourly(history, MAX_HORIZON_H, { firstHourSec: first + from * HOUR_SEC }).point;
+      remember(this.scoredOursMemo, key, f);
+    }
+    return f;
+  }
 }
+
+/** Order-sensitive fingerprint of an hourly series (count, sum and position-weighted sum of the observed hours). */
+const fingerprint = (xs: readonly number[]): string => {
+  let n = 0;
+  let s = 0;
+  let w = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (!Number.isFinite(xs[i])) continue;
+    n++;
+    s += xs[i];
+    w += (i + 1) * xs[i];
+  }
+  return `${xs.length}:${n}:${s}:${w}`;
+};

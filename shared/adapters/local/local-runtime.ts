@@ -6,7 +6,6 @@
 import type { AppConfig } from '../../contracts/config';
 import { startLocalEnvironment, type LocalEnvironment } from '../../composition/local';
 import type { AppCore } from '../../composition/deps';
-import { PIPELINE } from '../../pipeline';
 import { alignDown, DAY_SEC, HOUR_SEC, type EpochSec } from '../../domain/time';
 import type { EmbeddedDynamo } from './embedded-dynamodb';
 import type { LocalBus } from './local-bus';
@@ -64,7 +63,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
   });
   const { db, clock, bus, launcher, segments, config, invoke } = env;
   const store = env.stores.store;
-  const dispatcherId = PIPELINE.find((f) => f.triggers.some((t) => t.type === 'one-time-schedules'))?.id;
+  const dispatcherId = env.pipeline.find((f) => f.triggers.some((t) => t.type === 'one-time-schedules'))?.id;
 
   /** EventBridge Scheduler stand-in: each due one-time schedule fires at its own time, straight to the dispatcher. */
   const fireOneTimeSchedules = async (upToSec: EpochSec) => {
