@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/adapters/local/embedded-dynamodb';
+import { ensureTable } from '../../shared/adapters/local/embedded-dynamodb';
 import { createTableInput } from '../../shared/adapters/aws/table-schema';
 import { DynamoFootprintStore } from '../../shared/adapters/aws/dynamodb-footprint-store';
 import { DemoMetricsSource } from '../../shared/adapters/local/demo-fleet';
@@ -38,6 +39,7 @@ afterAll(() => db.close());
 async function freshStore(): Promise<DynamoFootprintStore> {
   const name = `prop-${++tables}`;
   await db.client.send(new CreateTableCommand(createTableInput(name)));
+  await ensureTable(db.client, name); // dynalite activates a new table asynchronously: wait for ACTIVE
   const store = new DynamoFootprintStore(db.client, name);
   for (const r of FLEET) await store.putResource(r);
   return store;
@@ -217,5 +219,46 @@ describe('sliceTelemetry', () => {
   it('without a settled prefix the whole window stays provisional', () => {
     expect(sliceTelemetry(t, { startSec: T0, endSec: T0 + 3600 }).partial).toBe(true);
     expect(sliceTelemetry({ ...t, partial: false }, { startSec: T0, endSec: T0 + 3600 }).partial).toBe(false);
+  });
+});
+
+describe('an active resource with no telemetry at all', () => {
+  /** A metrics source that answers, but with no datapoint for anything (a missing agent, a misconfigured region). */
+  const silent: MetricsSource = {
+    fetch: async (resources, window, periodSec) => ({
+      telemetry: resources.map((r) => ({ resourceKey: resourceKey(r), window, hosts: [{ host: r.id, periodSec, samples: [] }], partial: false, issues: [] })),
+      skipped: [],
+      metricsRequested: 0,
+      apiCalls: 1,
+    }),
+  };
+  const GRACE = 6 * 3600;
+  const collectAt = (store: DynamoFootprintStore, nowSec: number) =>
+    makeCollectFootprint({
+      store, metrics: silent, clock: { nowSec: () => nowSec },
+      intensity: makeIntensityResolver([new DemoIntensityProvider()], 'average-lifecycle'),
+      lookupInstance, regionInfo: (r) => getRegionInfo(r), attributionKeys: DEFAULT_ATTRIBUTION_KEYS,
+      periodSec: 60, intervalSec: 3600, lagSec: 600, maxCatchUpSec: 86400, storeRawSamples: false, noTelemetryGraceSec: GRACE,
+    })([resourceKey(FLEET[2])]);
+
+  it('stays provisional and reported during the grace period, then becomes a final no-telemetry hour', async () => {
+    // Prepare: the EC2 instance runs from T0; it is one hour after its first hour ended.
+    const store = await freshStore();
+    const key = resourceKey(FLEET[2]);
+    // Act: within the grace period
+    const early = await collectAt(store, T0 + 3600 + 900);
+    const [first] = await store.queryResourceIntervals(key, { startSec: T0, endSec: T0 + 3600 });
+    // Assess: written, but provisional; cursor held; reported
+    expect(first).toMatchObject({ method: 'no-telemetry', coveragePct: 0, provisional: true });
+    expect(early.noTelemetry).toEqual([{ resourceKey: key, intervalStartSec: T0, final: false }]);
+    expect((await store.getCursor(key))?.collectedToSec ?? T0).toBe(T0);
+    // Act: after the grace period
+    const late = await collectAt(store, T0 + 3600 + GRACE);
+    const [again] = await store.queryResourceIntervals(key, { startSec: T0, endSec: T0 + 3600 });
+    // Assess: replaced by the final hour (a higher revision, never added), still reported, cursor moved on
+    expect(again).toMatchObject({ method: 'no-telemetry', coveragePct: 0, provisional: false });
+    expect(again.revision).toBeGreaterThan(first.revision);
+    expect(late.noTelemetry.filter((n) => n.intervalStartSec === T0)).toEqual([{ resourceKey: key, intervalStartSec: T0, final: true }]);
+    expect((await store.getCursor(key))!.collectedToSec).toBeGreaterThan(T0);
   });
 });
