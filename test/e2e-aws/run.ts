@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { matchesPattern } from '../../shared/domain/event-pattern';
-import { rateSeconds } from '../../shared/adapters/local/local-bus';
+import { rateSeconds, type BusEvent } from '../../shared/adapters/local/local-bus';
 import { bucketOf, ecrImageRegion, regionLocalRefs } from '../../shared/domain/scheduler/region-request';
 import { ACCOUNT, synthesizeDeployable, type FunctionArtifact, type RuleArtifact } from './assembly';
 import { AwsEmulator } from './aws-emulator';
@@ -27,17 +27,6 @@ import { H, MIN, World } from './world';
 const HOME = 'us-east-1';
 const OTHER = 'eu-north-1';
 
-interface BusEvent {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: unknown;
-}
 
 function usage(msg: string): never {
   console.error(`e2e:aws: ${msg}\nusage: npm run e2e:aws -- [--out FILE.json] [--hours N ≥ 48] [--dynamodb-endpoint URL]`);

@@ -12,19 +12,13 @@ import { lookupInstance } from '../../shared/domain/power/instance-catalog';
 import { getRegionInfo } from '../../shared/domain/regions/region-catalog';
 import type { HostSample, ResourceRef, ResourceTelemetry } from '../../shared/domain/types';
 import { ACCOUNT } from './assembly';
+import { fnv1a, u01 as demoU01 } from '../../shared/adapters/local/demo-fleet';
 
 export const MIN = 60;
 export const H = 3600;
 
-/** Deterministic uniform [0,1) per (seed, n). */
-const u01 = (seed: string, n: number): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193);
-  let x = (h ^ Math.imul(n | 0, 0x9e3779b1)) >>> 0;
-  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
-  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
-  return ((x ^ (x >>> 16)) >>> 0) / 4294967296;
-};
+/** Deterministic uniform [0,1) per (seed string, n): the demo fleet's generator. */
+const u01 = (seed: string, n: number): number => demoU01(fnv1a(seed), n);
 
 export interface StatusChange {
   atSec: number;

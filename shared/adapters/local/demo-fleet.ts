@@ -9,14 +9,14 @@ import { resourceKey } from '../../domain/types';
 import { alignDown, DAY_SEC, HOUR_SEC, overlapSec, type Window } from '../../domain/time';
 
 /** 32-bit FNV-1a of a string: the per-resource seed. */
-const fnv1a = (s: string): number => {
+export const fnv1a = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 };
 
 /** Deterministic uniform [0,1) from a seed and an integer (splitmix-style mixing). */
-const u01 = (seed: number, n: number): number => {
+export const u01 = (seed: number, n: number): number => {
   let x = (seed ^ Math.imul(n | 0, 0x9e3779b1)) >>> 0;
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
