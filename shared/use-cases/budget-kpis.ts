@@ -34,7 +34,7 @@ export function budgetUtilisationKpi(r: Pick<BudgetStatuses, 'statuses'>): Kpi {
   };
 }
 
-/** How many measurable reduction targets are on track, naming each target under its status. */
+/** Share of the measurable reduction targets that are on track, %, naming each target under its status. */
 export function targetStatusKpi(statuses: readonly TargetStatus[]): Kpi {
   const label = 'Reduction targets on track';
   if (!statuses.length) return na('target-status', label, 'targets', 'no reduction targets defined');
@@ -45,7 +45,7 @@ export function targetStatusKpi(statuses: readonly TargetStatus[]): Kpi {
   const detail = [`on-track: ${on.join(', ') || 'none'}`, `off-track: ${off.join(', ') || 'none'}`, ...(insufficient.length ? [`insufficient data: ${insufficient.join(', ')}`] : [])].join('; ');
   const measurable = on.length + off.length;
   if (!measurable) return { ...na('target-status', label, 'targets', `no target measurable yet (${statuses[0].current.reason})`), detail };
-  return { id: 'target-status', label, unit: `of ${measurable} measurable targets`, value: on.length, detail };
+  return { id: 'target-status', label, unit: `% of ${measurable} measurable targets`, value: (100 * on.length) / measurable, detail };
 }
 
 /** The contributor: both KPIs as of the window's end (or the data's watermark, whichever is earlier). */
