@@ -179,6 +179,6 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       signal: c.signal,
       log: core.log,
     }),
-    'budget-evaluate': async () => ({ ...makeBudgetingDeps(core, p), publisher: p.publisher, log: core.log }),
+    'budget-evaluate': async () => ({ store: core.store, budgets: p.budgets, jobs: p.jobs, publisher: p.publisher, clock: core.clock, attributionKeys: c.attributionKeys, log: core.log }),
   };
 }

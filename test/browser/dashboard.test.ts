@@ -18,6 +18,16 @@ const TOKEN = 'browser-test-token';
 /** The page's number format (web/src/main.ts fmt). */
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
+/** Non-transparent pixels of a canvas: a chart was drawn. */
+const paintedPixels = (page: Page, selector: string): Promise<number> =>
+  page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let k = 3; k < d.length; k += 4) if (d[k] > 0) n++;
+    return n;
+  });
+
 describe('dashboard in headless Chromium', () => {
   let seeded: SeededStore;
   let server: LocalHttpServer;
@@ -64,14 +74,7 @@ describe('dashboard in headless Chromium', () => {
   it('draws the stacked footprint-over-time chart with the same total', async () => {
     const totals = aggregate(seeded.intervals, 'team').totals;
     expect(await page.textContent('[data-testid=ts-note]')).toContain(`total ${fmt(totals.co2eKg)} kgCO₂e`);
-    const painted = await page.$eval('#ts-chart', (c) => {
-      const canvas = c as HTMLCanvasElement;
-      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let k = 3; k < d.length; k += 4) if (d[k] > 0) n++;
-      return n;
-    });
-    expect(painted).toBeGreaterThan(1000);
+    expect(await paintedPixels(page, '#ts-chart')).toBeGreaterThan(1000);
   });
 
   it('lists the top emitters in store order with their kgCO2e', async () => {
@@ -149,14 +152,7 @@ describe('dashboard in headless Chromium', () => {
     });
     // The seed's 2026 actual is the two seeded days: the store's own total.
     expect(total.current.actual).toBeCloseTo(aggregate(seeded.intervals, 'team').totals.co2eKg, 6);
-    const painted = await page.$eval('[data-testid=target-chart]', (c) => {
-      const canvas = c as HTMLCanvasElement;
-      const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let n = 0;
-      for (let k = 3; k < d.length; k += 4) if (d[k] > 0) n++;
-      return n;
-    });
-    expect(painted).toBeGreaterThan(1000);
+    expect(await paintedPixels(page, '[data-testid=target-chart]')).toBeGreaterThan(1000);
     const rows = await page.$$eval('[data-testid=targets-table] tbody tr', (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.target, tr.querySelector('[data-field=status] strong')!.textContent]));
     expect(rows).toEqual(expected.map((t) => [t.target.id, t.current.status]));
   });
