@@ -11,6 +11,8 @@ export interface CarbonPilotAppOptions {
   pipeline?: readonly PipelineFunction[];
   repoRoot?: string;
   alarmEmail?: string;
+  /** E-mail subscribed to the carbon budget alert topic (CDK context `budgetAlertEmail`). */
+  budgetAlertEmail?: string;
   /**
    * Other regions CarbonPilot monitors and may launch training jobs in (besides home, the stacks' region): each gets
    * a forwarder stack for its service events, and every function's MONITORED_REGIONS lists home + these.
@@ -53,6 +55,7 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
     pipeline,
     repoRoot: opts.repoRoot,
     alarmEmail: opts.alarmEmail,
+    budgetAlertEmail: opts.budgetAlertEmail ?? (app.node.tryGetContext('budgetAlertEmail') as string | undefined),
     monitoredRegions: regions.length ? [home!, ...regions] : undefined,
   });
   stateless.addStackDependency(stateful);

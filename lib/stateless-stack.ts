@@ -9,7 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { PIPELINE, type PipelineFunction } from '../shared/pipeline';
+import { NOTIFICATIONS, PIPELINE, type PipelineFunction } from '../shared/pipeline';
+import { BudgetAlerts } from './budget-alerts-construct';
 import { PipelineLambda, constructIdFor } from './pipeline-lambda';
 import type { FootprintExport } from './export-construct';
 import { ObservabilityDashboard } from './observability-construct';
@@ -30,6 +31,8 @@ export interface StatelessStackProps extends StackProps {
   repoRoot?: string;
   /** Optional e-mail address subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** Optional e-mail address subscribed to the carbon budget alert topic. */
+  budgetAlertEmail?: string;
   /** S3/Glue footprint export (stateful stack). */
   footprintExport?: FootprintExport;
   /** MONITORED_REGIONS of every function (home first); omitted = the function's own region. */
@@ -42,6 +45,8 @@ export class StatelessStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly functions: ReadonlyMap<string, PipelineLambda>;
   readonly dlqAlarms: cloudwatch.Alarm[];
+  /** SNS topics of the notification events (carbon budget alerts), by notification id. */
+  readonly notifications: ReadonlyMap<string, BudgetAlerts>;
   /** The IAM-authorised HTTP API (when the pipeline has an http-api function). */
   api?: import('aws-cdk-lib/aws-apigatewayv2').HttpApi;
 
@@ -122,6 +127,8 @@ export class StatelessStack extends Stack {
       const http = f.definition.triggers.find((t) => t.type === 'http-api');
       if (http) this.api = new JobsApi(this, http.id, { handler: f.fn }).api;
     }
+
+    this.notifications = new Map(NOTIFICATIONS.map((n) => [n.id, new BudgetAlerts(this, `Notify${n.id}`, { customBus: this.bus, notification: n, eventTargetDlq, email: props.budgetAlertEmail })]));
 
     new ObservabilityDashboard(this, 'Dashboard', {
       namespace: FOOTPRINT_NAMESPACE,

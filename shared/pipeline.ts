@@ -5,6 +5,7 @@
  */
 
 import type { CollectionCadenceHours, EnvName } from './contracts/config';
+import { BUDGET_THRESHOLD_CROSSED } from './contracts/budgets';
 
 /** Subset of the EventBridge pattern language we use (see shared/domain/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
@@ -71,6 +72,7 @@ export const DetailTypes = {
   collectionRequested: 'Footprint Collection Requested',
   intervalsWritten: 'Footprint Intervals Written',
   intensityActualsUpdated: 'Intensity Actuals Updated',
+  rollupsUpdated: 'Rollups Updated',
 } as const;
 
 /** Every function needs these in AWS (the infrastructure sets the first two; Lambda sets AWS_REGION). */
@@ -218,7 +220,8 @@ export const PIPELINE: readonly PipelineFunction[] = [
     ],
     environment: {},
     requiredEnv: [],
-    permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }],
+    // put-events: `Rollups Updated` (budget evaluation runs on fresh roll-ups).
+    permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }],
   },
   {
     id: 'export-footprints',
@@ -300,6 +303,47 @@ export const PIPELINE: readonly PipelineFunction[] = [
     environment: {},
     requiredEnv: [],
     permissions: [{ kind: 'table', actions: [...READ, ...WRITE] }, { kind: 'put-events' }],
+  },
+  {
+    id: 'budget-evaluate',
+    handlerPath: 'lambdas/budget-evaluate/handler.ts',
+    description: 'Evaluates carbon budgets after roll-ups and hourly; publishes Carbon Budget Threshold Crossed once per notification state change',
+    memoryMb: 512,
+    timeoutSec: 300,
+    triggers: [
+      // Hourly catches up whatever a lost or late roll-up event missed (and the day in progress, read from intervals).
+      { type: 'schedule', id: 'HourlyBudgetEvaluation', expression: 'rate(1 hour)' },
+      {
+        type: 'event',
+        id: 'RollupsUpdated',
+        bus: 'carbonpilot',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': [DetailTypes.rollupsUpdated] },
+      },
+    ],
+    environment: {},
+    requiredEnv: [],
+    // GetItem: cursors, definitions; Query: definitions, roll-ups, intervals, jobs, notification states; PutItem: notification states (compare-and-set).
+    permissions: [{ kind: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] }, { kind: 'put-events' }],
+  },
+];
+
+/**
+ * Events delivered to people rather than to functions: in AWS a rule on the bus sends them to an SNS topic (e-mail,
+ * AWS Chatbot; lib/budget-alerts-construct.ts), locally the runtime prints them (shared/composition/local.ts).
+ */
+export interface NotificationSubscription {
+  id: string;
+  bus: BusName;
+  pattern: EventPattern;
+  description: string;
+}
+
+export const NOTIFICATIONS: readonly NotificationSubscription[] = [
+  {
+    id: 'BudgetThresholdCrossed',
+    bus: 'carbonpilot',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [BUDGET_THRESHOLD_CROSSED] },
+    description: 'Carbon budget notifications (ACTUAL / FORECASTED threshold crossed or cleared)',
   },
 ];
 

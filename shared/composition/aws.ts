@@ -74,6 +74,8 @@ function buildContainer(env: Record<string, string | undefined>, required: reado
   return makeRoot({
     core,
     jobs: stores.jobs,
+    budgets: stores.budgets,
+    targets: stores.targets,
     publisher: eventBridgePublisher(events, config.eventBusName),
     inventory: () =>
       new AwsWorkloadInventory({

@@ -134,7 +134,7 @@ const EMPTY_JOBS = { getTemplate: async () => undefined, familyDurations: async 
  */
 export function cliSchedulingDeps(dataDir: string, opened: CliStore | undefined, clock: Clock, env: Record<string, string | undefined> = process.env): SchedulingDeps {
   const scheduler = new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json'));
-  if (opened) return makeSchedulingDeps(opened.core, opened.stores.jobs, forecastSourceOf(withDemo(opened.core)), { scheduler, launcher: NO_LAUNCHER });
+  if (opened) return makeSchedulingDeps(opened.core, opened.stores.jobs, forecastSourceOf(withDemo(opened.core)), { scheduler, launcher: NO_LAUNCHER }, opened.stores.budgets);
   const config = cliConfig(env);
   return {
     jobs: EMPTY_JOBS,

@@ -14,6 +14,7 @@ import type { LiveProvider } from '../adapters/intensity/live-providers';
 import type { ObjectWriter } from '../use-cases/export-footprints';
 import type { IntensitySignal } from '../domain/types';
 import type { ApiRouteDeps } from '../http/api-routes';
+import type { EvaluateBudgetsDeps } from '../use-cases/evaluate-budgets';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -46,6 +47,8 @@ export interface CollectFootprintDeps extends Logged {
 export interface RollupDeps extends Logged {
   store: FootprintStore;
   clock: Clock;
+  /** `Rollups Updated` after the writes (the budget evaluation listens). */
+  publisher: EventPublisher;
 }
 
 export interface ExportFootprintsDeps extends Logged {
@@ -91,6 +94,9 @@ export interface FootprintRecomputeDeps extends Logged {
   signal: IntensitySignal;
 }
 
+/** budget-evaluate: the evaluation's deps (budget store, footprint store, jobs, publisher, clock, attribution keys, logger). */
+export type BudgetEvaluateDeps = EvaluateBudgetsDeps & Logged;
+
 /** Deps of every pipeline function, by pipeline function id (shared/pipeline.ts). */
 export interface FunctionDepsMap {
   'inventory-sync': InventorySyncDeps;
@@ -102,6 +108,7 @@ export interface FunctionDepsMap {
   api: ApiDeps;
   'intensity-ingest': IntensityIngestDeps;
   'footprint-recompute': FootprintRecomputeDeps;
+  'budget-evaluate': BudgetEvaluateDeps;
 }
 export type FunctionId = keyof FunctionDepsMap;
 

@@ -23,6 +23,8 @@ import { lookupInstance } from '../domain/power/instance-catalog';
 import { getRegionInfo } from '../domain/regions/region-catalog';
 import { makeIntensityResolver } from '../use-cases/intensity-resolver';
 import type { ObjectWriter } from '../use-cases/export-footprints';
+import type { BudgetingDeps } from '../use-cases/targets-crud';
+import { loadKpiReport } from '../http/query-routes';
 import type { AppCore, CompositionRoot, InvocationContext, Log } from './deps';
 
 /**
@@ -65,6 +67,8 @@ export function makeCore(o: { config: Readonly<AppConfig>; stores: TableStores; 
 export interface EnvironmentParts {
   core: AppCore;
   jobs: TableStores['jobs'];
+  budgets: TableStores['budgets'];
+  targets: TableStores['targets'];
   publisher: EventPublisher;
   /** Per invocation (request budget). */
   inventory: () => WorkloadInventory;
@@ -77,12 +81,16 @@ export interface EnvironmentParts {
   emitMetricLine: (line: string) => void;
 }
 
-/** Scheduling deps over the core (one forecast source per root: its memo is per zone and hour). */
+/**
+ * Scheduling deps over the core (one forecast source per root: its memo is per zone and hour). `budgets`: every
+ * environment gates new plans against the same enforcing budgets (shared/use-cases/gate-job.ts).
+ */
 export const makeSchedulingDeps = (
   core: AppCore,
   jobs: TableStores['jobs'],
   forecasts: SeriesForecastSource,
   adapters: { scheduler: SegmentScheduler; launcher: TrainingLauncher; locations?: LocationVerifier },
+  budgets: TableStores['budgets'],
 ): SchedulingDeps => ({
   jobs,
   ...adapters,
@@ -92,6 +100,22 @@ export const makeSchedulingDeps = (
   lookupInstance: core.lookupInstance,
   log: core.log,
   config: { maxPlanHorizonDays: core.config.maxPlanHorizonDays },
+  budgetGate: { store: core.store, budgets, attributionKeys: core.config.attributionKeys },
+});
+
+/**
+ * Budgets and targets over the core (API routes, KPIs, CLI): the same stores, attribution keys and KPI loader in
+ * every environment. The KPI loader is the base report (no contributed KPIs), so target metrics never recurse.
+ */
+export const makeBudgetingDeps = (core: AppCore, stores: Pick<TableStores, 'jobs' | 'budgets' | 'targets'>): BudgetingDeps => ({
+  store: core.store,
+  jobs: stores.jobs,
+  budgets: stores.budgets,
+  targets: stores.targets,
+  attributionKeys: core.config.attributionKeys,
+  clock: core.clock,
+  lookupInstance: core.lookupInstance,
+  kpiReport: (w) => loadKpiReport({ store: core.store, intensityProviders: core.intensityProviders, signal: core.config.signal }, w),
 });
 
 export const forecastSourceOf = (core: AppCore): SeriesForecastSource => new SeriesForecastSource(core.intensityProviders, core.intensityStore);
@@ -101,7 +125,7 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
   const { core } = p;
   const c = core.config;
   const forecasts = forecastSourceOf(core);
-  const scheduling = (ctx: InvocationContext = {}) => makeSchedulingDeps(core, p.jobs, forecasts, p.scheduling(ctx));
+  const scheduling = (ctx: InvocationContext = {}) => makeSchedulingDeps(core, p.jobs, forecasts, p.scheduling(ctx), p.budgets);
   return {
     'inventory-sync': async () => ({
       inventory: p.inventory(),
@@ -132,10 +156,10 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       emitMetricLine: p.emitMetricLine,
       log: core.log,
     }),
-    rollup: async () => ({ store: core.store, clock: core.clock, log: core.log }),
+    rollup: async () => ({ store: core.store, clock: core.clock, publisher: p.publisher, log: core.log }),
     'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), log: core.log }),
     'job-dispatch': async (ctx) => ({ scheduling: scheduling(ctx), log: core.log }),
-    api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, log: core.log }),
+    api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, budgeting: makeBudgetingDeps(core, p), log: core.log }),
     'intensity-ingest': async () => ({
       intensityStore: core.intensityStore,
       liveProviders: p.liveProviders,
@@ -155,5 +179,6 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       signal: c.signal,
       log: core.log,
     }),
+    'budget-evaluate': async () => ({ store: core.store, budgets: p.budgets, jobs: p.jobs, publisher: p.publisher, clock: core.clock, attributionKeys: c.attributionKeys, log: core.log }),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { AppConfig } from '../contracts/config';
 import { loadConfig } from '../contracts/config';
-import { PIPELINE, withCollectionCadence, type PipelineFunction } from '../pipeline';
+import { NOTIFICATIONS, PIPELINE, withCollectionCadence, type PipelineFunction } from '../pipeline';
 import type { EpochSec } from '../domain/time';
 import type { ResourceRef } from '../domain/types';
 import type { SchedulingDeps } from '../ports/scheduler-ports';
@@ -21,7 +21,8 @@ import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import type { AppCore, CompositionRoot, FunctionId, InvocationContext, Log, QueryDeps } from './deps';
 import type { ApiRouteDeps } from '../http/api-routes';
-import { forecastSourceOf, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
+import { forecastSourceOf, makeBudgetingDeps, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
+import { notificationLine } from '../http/budget-views';
 
 /** The local configuration: the environment with the local defaults (no monitored-region list: the demo's regions). */
 export const localConfig = (env: Record<string, string | undefined>): Readonly<AppConfig> => loadConfig({ MONITORED_REGIONS: '', COLLECT_LAG_SEC: '600', ...env });
@@ -50,6 +51,7 @@ export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
   scheduling: env.scheduling,
   footprint: env.core.store,
   intensityProviders: env.core.intensityProviders,
+  budgeting: makeBudgetingDeps(env.core, env.stores),
 });
 
 /** The read-only query deps (dashboard, KPIs) of a core. */
@@ -70,6 +72,8 @@ export interface LocalEnvironmentOptions {
   startSec: EpochSec;
   env: Record<string, string | undefined>;
   log?: Log;
+  /** Where notification events (Carbon Budget Threshold Crossed) are printed; default stdout. */
+  print?: (line: string) => void;
 }
 
 export interface LocalEnvironment {
@@ -106,6 +110,8 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   const root = makeRoot({
     core,
     jobs: stores.jobs,
+    budgets: stores.budgets,
+    targets: stores.targets,
     publisher: { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) },
     inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources),
     metrics: () =>
@@ -127,6 +133,8 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     await h(event);
   };
   bus = new LocalBus(pipeline, invoke);
-  const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations });
+  // Notification subscriptions (SNS in AWS) are printed here, one line per event.
+  for (const n of NOTIFICATIONS) bus.subscribe(n.bus, n.pattern, (e) => (o.print ?? console.log)(notificationLine(e)));
+  const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations }, stores.budgets);
   return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
 }

@@ -23,6 +23,10 @@ export const IntervalsWritten = z.object({
 });
 export type IntervalsWritten = z.infer<typeof IntervalsWritten>;
 
+/** Detail of `Rollups Updated` (the rollup function recomputed these UTC days). */
+export const RollupsUpdated = IntervalsWritten;
+export type RollupsUpdated = IntervalsWritten;
+
 /** Thrown for an event that does not fit its contract: terminal (retrying cannot fix it), names the field. */
 export class MalformedEventError extends Error {
   readonly retryable = false;

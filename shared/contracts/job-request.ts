@@ -8,6 +8,7 @@ import { z } from 'zod';
 /** SageMaker execution roles CarbonPilot may pass: name prefix carbonpilot-training- (any path). */
 export const TRAINING_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*carbonpilot-training-[\w+=,.@-]+$/;
 import { parseIsoInstant } from '../domain/time';
+import { BudgetOverride } from './budgets';
 
 export const JOB_API_VERSION = 'carbonpilot/v1';
 
@@ -125,6 +126,8 @@ export const JobRequest = z
     ownerTags: z.record(z.string().regex(/^[\w.:/=+@-]{1,128}$/), z.string().max(256)).default({}),
     /** Demo jobs (npm start): every output derived from them is labelled demo. */
     demo: z.boolean().optional(),
+    /** Run even if the plan would break an enforcing carbon budget; the reason is recorded with the budget (shared/use-cases/gate-job.ts). */
+    budgetOverride: BudgetOverride.optional(),
   })
   .superRefine((r, ctx) => {
     if ((r.trainingJob === undefined) === (r.template === undefined)) {

@@ -18,7 +18,9 @@ export const KPI_IDS = [
   'low-carbon-training-share',
   'scheduler-savings',
 ] as const;
-export type KpiId = (typeof KPI_IDS)[number];
+/** KPIs other capabilities append where the report is assembled (budget utilisation, target status: shared/use-cases/budget-kpis.ts). */
+export const CONTRIBUTED_KPI_IDS = ['budget-utilisation', 'target-status'] as const;
+export type KpiId = (typeof KPI_IDS)[number] | (typeof CONTRIBUTED_KPI_IDS)[number];
 
 export interface KpiBreakdownRow {
   key: string;

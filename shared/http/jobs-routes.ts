@@ -13,7 +13,9 @@ import type { JobRecord, SchedulingDeps, SegmentRecord } from '../ports/schedule
 import { JobRequestError, makePreviewPlan } from '../use-cases/schedule-job';
 import { JobConflictError, JobNotFoundError, makeCancelJob, makeSubmitJob } from '../use-cases/dispatch-segment';
 import { makeJobOutcome } from '../use-cases/job-outcome';
+import { BudgetExceededError } from '../use-cases/gate-job';
 import { isoUtc } from '../domain/time';
+import { violationText } from '../domain/budgets/gate';
 
 export interface JobsRouteDeps {
   scheduling: SchedulingDeps;
@@ -31,6 +33,8 @@ const mapErrors = async <T>(f: () => Promise<T>): Promise<T> => {
     if (e instanceof JobRequestError) throw new HttpError(400, `invalid job request: ${e.message}`, [{ field: e.field, message: e.message.slice(e.field.length + 2) }]);
     if (e instanceof JobNotFoundError) throw new HttpError(404, e.message);
     if (e instanceof JobConflictError) throw new HttpError(409, e.message);
+    // Refused by an enforcing carbon budget: the message names each budget, its remaining kg and the plan's kg.
+    if (e instanceof BudgetExceededError) throw new HttpError(409, e.message, e.decision.violations.map((v) => ({ field: 'budgetOverride', message: violationText(v) })));
     if ((e as { name?: string }).name === 'NoForecastDataError') throw new HttpError(503, (e as Error).message);
     throw e;
   }

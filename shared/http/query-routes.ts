@@ -8,7 +8,7 @@ import type { QueryDeps } from '../composition/deps';
 import { aggregate, REPORT_DIMENSIONS } from '../domain/footprint/aggregate';
 import { BUCKETS, STACK_DIMENSIONS, stackedTimeseries } from '../domain/footprint/timeseries';
 import { fetchHourly } from '../use-cases/intensity-resolver';
-import { computeKpis, LOW_CARBON_TRAILING_SEC, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
+import { computeKpis, LOW_CARBON_TRAILING_SEC, type Kpi, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay, type Window } from '../domain/time';
 import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
@@ -24,6 +24,8 @@ export const MAX_TIMESERIES_BUCKETS = 2000;
 export interface QueryRouteOptions {
   /** Outcomes of the carbon-aware scheduler; undefined (or resolving to undefined) = no scheduler runs yet. */
   schedulerOutcomes?: () => Promise<SchedulerOutcomes | undefined>;
+  /** KPIs appended to /api/kpis (budget utilisation, target status). */
+  kpiContributors?: readonly KpiContributor[];
 }
 
 const instant = z.string().transform((s, ctx) => {
@@ -76,15 +78,19 @@ export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: s
 
 export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'>;
 
-/** Gather what the KPIs need (intervals, resources, 30 days of trailing hourly intensity) and compute them. */
-export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: SchedulerOutcomes): Promise<KpiReport> {
+/** KPIs a capability appends to the report for a window (e.g. budget utilisation and target status). */
+export type KpiContributor = (w: Window) => Promise<Kpi[]>;
+
+/** Gather what the KPIs need (intervals, resources, 30 days of trailing hourly intensity) and compute them, then the contributed ones. */
+export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: SchedulerOutcomes, contributors: readonly KpiContributor[] = []): Promise<KpiReport> {
   const [intervals, resources] = await Promise.all([d.store.queryIntervals(w), d.store.listAllResources()]);
   const zones = [...new Set(intervals.filter((i) => i.kind === 'training-job').map((i) => i.intensityZone))].sort();
   const zoneHourly = new Map<string, IntensityPoint[]>();
   for (const zone of zones) {
     zoneHourly.set(zone, await hourlyIntensity(d.intensityProviders, zone, d.signal, { startSec: w.startSec - LOW_CARBON_TRAILING_SEC, endSec: w.endSec }));
   }
-  return computeKpis({ window: w, intervals, resources, zoneHourly, scheduler });
+  const report = computeKpis({ window: w, intervals, resources, zoneHourly, scheduler });
+  return contributors.length ? { ...report, kpis: [...report.kpis, ...(await Promise.all(contributors.map((c) => c(w)))).flat()] } : report;
 }
 
 /** The query routes, bound to the app's dependencies. */
@@ -176,7 +182,7 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
       handle: async (req) => {
         const q = validate(KpisQuery, params(req.query), 'query');
         const w = await resolveWindow(store, q);
-        const r = await loadKpiReport(deps, w, await scheduler());
+        const r = await loadKpiReport(deps, w, await scheduler(), opts.kpiContributors);
         return ok({ ...windowBody(w), kpis: r.kpis, signals: r.signals, demo: r.demo });
       },
     },

@@ -4,7 +4,9 @@ import { DEFAULT_MAX_PLAN_HORIZON_DAYS, type Plan, type PlanSegment } from '../d
 import type { JobStatus, SegmentStatus } from '../domain/scheduler/job-state';
 import type { DispatchPayload, JobRequest, TrainingJobSpec } from '../contracts/job-request';
 import type { IntensitySignal } from '../domain/types';
-import type { Clock } from './index';
+import type { Clock, FootprintStore } from './index';
+import type { BudgetStore } from './budget-ports';
+import type { AttributionKeys } from '../domain/attribution';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
 import type { RegionInfo } from '../domain/regions/region-catalog';
 
@@ -194,4 +196,10 @@ export interface SchedulingDeps {
   locations?: LocationVerifier;
   config?: Partial<SchedulingConfig>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /**
+   * What the pre-flight carbon-budget gate reads (shared/use-cases/gate-job.ts): budgets and the footprint store.
+   * Every composition root sets it (factories.ts makeSchedulingDeps); absent only where no store exists (a CLI plan
+   * preview without a local store), where there is no budget to enforce.
+   */
+  budgetGate?: { store: FootprintStore; budgets: BudgetStore; attributionKeys: AttributionKeys };
 }

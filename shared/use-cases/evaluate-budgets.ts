@@ -58,12 +58,16 @@ async function inputsFor(d: BudgetStatusDeps, budgets: readonly StoredBudget[], 
   });
 }
 
-/** Every live budget's state at the store's watermark (or the given one), with its stored notification states. */
+/**
+ * Every live budget's state at the store's watermark (or the given one), with its stored notification states.
+ * `inputs`: already loaded inputs covering every budget's current period and the forecast history (reused as is);
+ * `ids`: only these budgets.
+ */
 export const makeBudgetStatuses = (d: BudgetStatusDeps) =>
-  async (opts: { watermarkSec?: EpochSec } = {}): Promise<BudgetStatuses> => {
-    const budgets = await d.budgets.listBudgets();
+  async (opts: { watermarkSec?: EpochSec; inputs?: LoadedBudgetInputs; ids?: readonly string[] } = {}): Promise<BudgetStatuses> => {
+    const budgets = (await d.budgets.listBudgets()).filter((b) => !opts.ids || opts.ids.includes(b.id));
     if (!budgets.length) return { watermarkSec: undefined, statuses: [], demo: false };
-    const inputs = await inputsFor(d, budgets, opts.watermarkSec);
+    const inputs = opts.inputs ?? (await inputsFor(d, budgets, opts.watermarkSec));
     if (!inputs) return { watermarkSec: undefined, statuses: [], demo: budgets.some((b) => b.demo === true) };
     const statuses = await Promise.all(
       budgets.map(async (b) => {

@@ -2,21 +2,19 @@
  * Use case: the pre-flight budget gate for a job plan (before POST /api/jobs schedules it, or for `carbonpilot plan`).
  * Evaluates the enforcing budgets the plan falls in (each period its segments touch), decides allow / refuse /
  * allow-with-override (pure: shared/domain/budgets/gate.ts), records overrides with their reason, and — when refused
- * and the caller can make alternatives (later start, other allowed region) — offers the cheapest plan that fits.
+ * and the caller can make alternatives (later start, other allowed region; `alternativePlans` in schedule-job.ts) —
+ * offers the cheapest plan that fits.
  */
 import type { BudgetOverride } from '../contracts/budgets';
 import { resolveAttribution } from '../domain/attribution';
 import { gateJob, pickFittingPlan, planText, violationText, type GateBudgetState, type GateDecision, type GateJob, type GatePlan } from '../domain/budgets/gate';
-import { nextPeriod, periodOf, periodsOverlapping } from '../domain/budgets/periods';
+import { periodOf, periodsOverlapping } from '../domain/budgets/periods';
 import { budgetStatus } from '../domain/budgets/status';
 import { DEFAULT_FORECAST_OPTIONS } from '../domain/budgets/forecast';
-import type { Plan } from '../domain/scheduler/planner';
-import { DAY_SEC, type EpochSec, type Window } from '../domain/time';
+import { DAY_SEC, type Window } from '../domain/time';
 import type { StoredBudget } from '../ports/budget-ports';
-import type { PlanInputs, SchedulingDeps } from '../ports/scheduler-ports';
 import { loadBudgetInputs, type LoadedBudgetInputs } from './budget-data';
 import type { BudgetStatusDeps } from './evaluate-budgets';
-import { planOn, regionForecasts } from './schedule-job';
 
 /** The plan would break an enforcing budget and the request carries no override: HTTP 409, CLI exit 3. Terminal. */
 export class BudgetExceededError extends Error {
@@ -28,7 +26,7 @@ export class BudgetExceededError extends Error {
     /** A plan that fits, when the scheduler could offer one. */
     readonly fittingPlan?: GatePlan,
   ) {
-    super(`${decision.message}${fittingPlan ? `; a plan that fits: ${planText(fittingPlan)}` : ''}; pass an override reason to run anyway`);
+    super(`${decision.message}${fittingPlan ? `; a plan that fits: ${planText(fittingPlan)}` : ''}; to run anyway, add budgetOverride: { reason } to the request (the reason is recorded)`);
     this.name = 'BudgetExceededError';
   }
 }
@@ -39,6 +37,8 @@ export interface GateRequest<P extends GatePlan = GatePlan> {
   ownerTags: Record<string, string>;
   plan: P;
   override?: BudgetOverride;
+  /** Record the override with the budget (default true); a plan preview stores nothing. */
+  recordOverride?: boolean;
   demo?: boolean;
   /** Alternative plans to offer when refused, given the refusal and the enforcing budgets (e.g. `alternativePlans` below). */
   alternatives?: (refused: Extract<GateDecision, { decision: 'refuse' }>, enforcing: readonly StoredBudget[]) => Promise<P[]>;
@@ -87,7 +87,7 @@ export const makeGateJob = (d: BudgetStatusDeps) =>
 
     const decision = gateJob(job(req.plan), await statesFor(req.plan), req.override);
     let overridesRecorded = 0;
-    if (decision.decision === 'allow-with-override') {
+    if (decision.decision === 'allow-with-override' && req.recordOverride !== false) {
       for (const v of decision.violations) {
         const r = await d.budgets.recordOverride({
           budgetId: v.budgetId, periodKey: v.periodKey, jobId: req.jobId, reason: req.override!.reason, approvedBy: req.override!.approvedBy,
@@ -116,31 +116,6 @@ function stateOf(b: StoredBudget, period: ReturnType<typeof periodOf>, inputs: L
 /** Throw BudgetExceededError for a refusal (the call sites map it to 409 / exit 3). */
 export function assertAllowed<P extends GatePlan>(r: GateResult<P>): void {
   if (r.decision.decision === 'refuse') throw new BudgetExceededError(r.decision, r.fittingPlan);
-}
-
-/**
- * Alternative plans the scheduler can offer when a plan is refused: the job alone in each allowed region, and
- * starting at the beginning of the next period of each violated budget (when that is before the deadline).
- */
-export async function alternativePlans(d: SchedulingDeps, inputs: PlanInputs, nowSec: EpochSec, refused: Extract<GateDecision, { decision: 'refuse' }>, budgets: readonly Pick<StoredBudget, 'id' | 'period'>[]): Promise<Plan[]> {
-  const regions = await regionForecasts(d, inputs, nowSec);
-  const out: Plan[] = [];
-  const tryPlan = (i: PlanInputs, rs: typeof regions) => {
-    try {
-      const p = planOn(i, nowSec, rs);
-      if (p.feasible) out.push(p);
-    } catch {
-      // not plannable with these constraints: no alternative
-    }
-  };
-  if (regions.length > 1) for (const r of regions) tryPlan({ ...inputs, regions: [r.region] }, [r]);
-  for (const v of refused.violations) {
-    const b = budgets.find((x) => x.id === v.budgetId);
-    if (!b) continue;
-    const start = nextPeriod(periodOf(b.period, Math.max(nowSec, inputs.earliestStartSec))).startSec;
-    if (start + inputs.durationSec < inputs.deadlineSec) tryPlan({ ...inputs, earliestStartSec: start }, regions);
-  }
-  return out;
 }
 
 /** The refusal lines, for logs and CLI output. */

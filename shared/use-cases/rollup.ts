@@ -1,9 +1,11 @@
 /** Use case: recompute the roll-ups of the given UTC days from their intervals (never incremented). */
-import type { FootprintStore } from '../ports';
+import type { EventPublisher, FootprintStore } from '../ports';
 import { rollupsForDay } from '../domain/footprint/aggregate';
 import { DAY_SEC, parseIsoInstant } from '../domain/time';
+import { DetailTypes, EVENT_SOURCE } from '../pipeline';
 
-export const makeRollup = (d: { store: FootprintStore }) =>
+/** With a publisher, `Rollups Updated` follows the writes (budget evaluation runs on fresh roll-ups). */
+export const makeRollup = (d: { store: FootprintStore; publisher?: EventPublisher }) =>
   async (days: string[]): Promise<{ days: number; rows: number }> => {
     let rows = 0;
     for (const day of days) {
@@ -14,5 +16,6 @@ export const makeRollup = (d: { store: FootprintStore }) =>
       await d.store.putRollups(out);
       rows += out.length;
     }
+    if (d.publisher && days.length) await d.publisher.publish([{ source: EVENT_SOURCE, detailType: DetailTypes.rollupsUpdated, detail: { days } }]);
     return { days: days.length, rows };
   };

@@ -13,6 +13,10 @@ import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalo
 import type { IntensitySignal } from '../domain/types';
 import type { JobRequest, TrainingJobSpec } from '../contracts/job-request';
 import { regionRequest } from '../domain/scheduler/region-request';
+import type { GateDecision } from '../domain/budgets/gate';
+import { nextPeriod, periodOf } from '../domain/budgets/periods';
+import type { StoredBudget } from '../ports/budget-ports';
+import { assertAllowed, makeGateJob } from './gate-job';
 import {
   DEFAULT_SCHEDULING_CONFIG,
   type JobRecord,
@@ -199,15 +203,19 @@ export interface PlanPreview {
   plan: Plan;
   inputs: PlanInputs;
   notes: string[];
+  /** The enforcing-budget checks of the plan (absent where no budgets are kept). */
+  budgetGate?: GateDecision;
 }
 
-/** POST /plans: the plan a request would get now; nothing is stored or dispatched. */
+/** POST /plans: the plan a request would get now; nothing is stored or dispatched (an override is checked, not recorded). */
 export const makePreviewPlan = (d: SchedulingDeps) =>
   async (req: JobRequest): Promise<PlanPreview> => {
     const now = d.clock.nowSec();
     const r = await resolveRequest(d, req, now);
     const plan = await planFor(d, r.inputs, now);
-    return { jobId: jobIdFor(req, req.clientToken), plan, inputs: r.inputs, notes: r.notes };
+    const jobId = jobIdFor(req, req.clientToken);
+    const budgetGate = await gatePlan(d, jobId, req, r.inputs, plan, now, false);
+    return { jobId, plan, inputs: r.inputs, notes: r.notes, ...(budgetGate ? { budgetGate } : {}) };
   };
 
 /** Segment records of a plan revision. */
@@ -261,7 +269,9 @@ export const makeScheduleJob = (d: SchedulingDeps, startNow: (jobId: string, seg
 
     const r = await resolveRequest(d, req, now);
     const plan = await planFor(d, r.inputs, now);
+    const gate = await gatePlan(d, jobId, req, r.inputs, plan, now, true);
     if (r.notes.length) plan.reasons.push(...r.notes);
+    if (gate?.decision === 'allow-with-override') plan.reasons.push(gate.message);
     const job: JobRecord = {
       jobId,
       status: 'requested',
@@ -305,5 +315,50 @@ export async function finishScheduling(
   let out: JobRecord = ok ? { ...job, ...patch, version: job.version + 1 } : ((await d.jobs.get(job.jobId)) ?? job);
   for (const n of due) await startNow(job.jobId, n, job.planRevision);
   if (due.length) out = (await d.jobs.get(job.jobId)) ?? out; // the starts moved the job on: read it once after them
+  return out;
+}
+
+/**
+ * The pre-flight carbon-budget gate of a new plan: a plan that would push an enforcing budget over its limit is
+ * refused (BudgetExceededError: HTTP 409, CLI exit 3) with the plan that fits, when one exists — unless the request
+ * carries `budgetOverride`, whose reason is then recorded with each budget it overrides (`record`).
+ */
+async function gatePlan(d: SchedulingDeps, jobId: string, req: JobRequest, inputs: PlanInputs, plan: Plan, nowSec: EpochSec, record: boolean): Promise<GateDecision | undefined> {
+  if (!d.budgetGate) return undefined;
+  const r = await makeGateJob({ ...d.budgetGate, jobs: d.jobs, clock: d.clock })({
+    jobId,
+    ownerTags: req.ownerTags,
+    plan,
+    override: req.budgetOverride,
+    recordOverride: record,
+    demo: req.demo,
+    alternatives: (refused, enforcing) => alternativePlans(d, inputs, nowSec, refused, enforcing),
+  });
+  assertAllowed(r);
+  return r.decision;
+}
+
+/**
+ * Alternative plans the scheduler can offer when a plan is refused: the job alone in each allowed region, and
+ * starting at the beginning of the next period of each violated budget (when that is before the deadline).
+ */
+export async function alternativePlans(d: SchedulingDeps, inputs: PlanInputs, nowSec: EpochSec, refused: Extract<GateDecision, { decision: 'refuse' }>, budgets: readonly Pick<StoredBudget, 'id' | 'period'>[]): Promise<Plan[]> {
+  const regions = await regionForecasts(d, inputs, nowSec);
+  const out: Plan[] = [];
+  const tryPlan = (i: PlanInputs, rs: typeof regions) => {
+    try {
+      const p = planOn(i, nowSec, rs);
+      if (p.feasible) out.push(p);
+    } catch {
+      // not plannable with these constraints: no alternative
+    }
+  };
+  if (regions.length > 1) for (const r of regions) tryPlan({ ...inputs, regions: [r.region] }, [r]);
+  for (const v of refused.violations) {
+    const b = budgets.find((x) => x.id === v.budgetId);
+    if (!b) continue;
+    const start = nextPeriod(periodOf(b.period, Math.max(nowSec, inputs.earliestStartSec))).startSec;
+    if (start + inputs.durationSec < inputs.deadlineSec) tryPlan({ ...inputs, earliestStartSec: start }, regions);
+  }
   return out;
 }

@@ -19,7 +19,7 @@ import { DAY_SEC, isoUtc, utcDay, type EpochSec, type Window } from '../domain/t
 import type { BudgetStore, StoredTarget, TargetBaseline, TargetStore } from '../ports/budget-ports';
 import { loadBudgetInputs, type BudgetDataDeps, type LoadedBudgetInputs } from './budget-data';
 import { deleteDefinition, VersionConflictError, type SetResult } from './budgets-crud';
-import { makeBudgetStatuses } from './evaluate-budgets';
+import { makeBudgetStatuses, type BudgetStatusDeps } from './evaluate-budgets';
 
 export interface TargetDeps extends BudgetDataDeps {
   targets: TargetStore;
@@ -29,6 +29,9 @@ export interface TargetDeps extends BudgetDataDeps {
   /** The KPI report over a window (the CLI and API pass the same loader the KPI panel uses). */
   kpiReport: (w: Window) => Promise<KpiReport>;
 }
+
+/** Budgets and targets together (API routes, KPIs, CLI): the budget store is required. */
+export type BudgetingDeps = TargetDeps & BudgetStatusDeps;
 
 /** Window the intensity and KPI targets are measured over (the recent value is carried forward). */
 export const RECENT_WINDOW_DAYS = 30;
@@ -62,7 +65,8 @@ async function metricOver(d: TargetDeps, t: TargetDef, w: Window, inputs: Loaded
   if (t.metric === 'gpu-hour-intensity') return gpuHourIntensity(await d.store.queryIntervals(w), inputs.resources, d.lookupInstance);
   if (t.metric === 'budget-utilisation') {
     if (!d.budgets) return { value: null, reason: 'budgets are not available here' };
-    const s = await makeBudgetStatuses({ ...d, budgets: d.budgets })({ watermarkSec: inputs.watermarkSec });
+    // The target's inputs already cover every budget period and the forecast history: no second load.
+    const s = await makeBudgetStatuses({ ...d, budgets: d.budgets })({ watermarkSec: inputs.watermarkSec, inputs });
     const fs = s.statuses.filter((x) => x.forecastUtilisationPct !== null).map((x) => x.forecastUtilisationPct!);
     if (!s.statuses.length) return { value: null, reason: 'no budgets defined' };
     if (!fs.length) return { value: null, reason: 'no budget has a forecast yet' };
@@ -105,11 +109,14 @@ function absoluteMeasurement(t: TargetDef, inputs: LoadedBudgetInputs): TargetMe
   return { period: year.key, actual: s.actualKgCo2e, forecast: s.forecast.p50KgCo2e, forecastMethod: 'year forecast P50' };
 }
 
-/** Progress of every live target at the store's watermark. */
-export const makeTargetStatuses = (d: TargetDeps) =>
-  async (opts: { watermarkSec?: EpochSec } = {}): Promise<{ watermarkSec: EpochSec | undefined; statuses: TargetStatus[]; demo: boolean }> => {
-    const targets = await d.targets.listTargets();
+/** Progress of every live target (or of `ids` only) at the store's watermark. */
+export const makeTargetStatuses = (deps: TargetDeps) =>
+  async (opts: { watermarkSec?: EpochSec; ids?: readonly string[] } = {}): Promise<{ watermarkSec: EpochSec | undefined; statuses: TargetStatus[]; demo: boolean }> => {
+    const targets = (await deps.targets.listTargets()).filter((t) => !opts.ids || opts.ids.includes(t.id));
     if (!targets.length) return { watermarkSec: undefined, statuses: [], demo: false };
+    // One KPI report per window for the whole listing: the KPI targets share the recent window, and each report
+    // reads every interval of it (the reason `targets list` once took ~10 s on the demo store).
+    const d: TargetDeps = { ...deps, kpiReport: memoByWindow(deps.kpiReport) };
     const minBase = Math.min(...targets.map((t) => yearWindow(t.baseYear).startSec));
     const inputs = await loadBudgetInputs(d, { watermarkSec: opts.watermarkSec, fromSec: (w) => Math.min(minBase, periodOf('year', w).startSec, w - 43 * DAY_SEC) });
     const statuses: TargetStatus[] = [];
@@ -146,6 +153,17 @@ export const makeTargetStatuses = (d: TargetDeps) =>
     }
     return { watermarkSec: inputs?.watermarkSec, statuses, demo: statuses.some((s) => s.demo) };
   };
+
+/** One call per distinct window (the promise is shared, so concurrent callers wait for the same read). */
+function memoByWindow<R>(f: (w: Window) => Promise<R>): (w: Window) => Promise<R> {
+  const seen = new Map<string, Promise<R>>();
+  return (w) => {
+    const k = `${w.startSec}|${w.endSec}`;
+    let p = seen.get(k);
+    if (!p) seen.set(k, (p = f(w)));
+    return p;
+  };
+}
 
 /** Create or replace a target, recording the base-year value it is set with. */
 export const makeSetTarget = (d: TargetDeps) =>

@@ -12,6 +12,11 @@ import { loadConfig } from '../../shared/contracts/config';
 import { rollupsForDay } from '../../shared/domain/footprint/aggregate';
 import { DAY_SEC, HOUR_SEC, utcDay } from '../../shared/domain/time';
 import { resourceKey, type FootprintInterval, type ResourceKind, type ResourceRef } from '../../shared/domain/types';
+import { makeBudgetingDeps } from '../../shared/composition/factories';
+import { parseBudgetDefinition, type BudgetDefinitionInput } from '../../shared/contracts/budgets';
+import { defaultTargets } from '../../shared/domain/targets/defaults';
+import { makeEvaluateBudgets } from '../../shared/use-cases/evaluate-budgets';
+import type { BudgetingDeps } from '../../shared/use-cases/targets-crud';
 
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
@@ -65,10 +70,25 @@ export function seedIntervals(): FootprintInterval[] {
   return out;
 }
 
+/**
+ * Budgets of the seed (November 2026, the seed's month): an account budget whose ACTUAL 15 % threshold
+ * the two seeded days cross, and an enforcing team budget for nlp. Limits are whole numbers, set against the fixture.
+ */
+export const SEED_BUDGETS: BudgetDefinitionInput[] = [
+  { id: 'seed-account', name: 'Seed: whole account', scope: { dimension: 'account' }, period: 'month', limitKgCo2e: 1500, demo: true, notifications: [{ type: 'ACTUAL', threshold: 15 }, { type: 'FORECASTED', threshold: 100 }] },
+  { id: 'seed-nlp', name: 'Seed: team nlp (enforcing)', scope: { dimension: 'team', value: 'nlp' }, period: 'month', limitKgCo2e: 400, mode: 'enforcing', demo: true, notifications: [{ type: 'ACTUAL', threshold: 90 }] },
+];
+/** Entered base-year (2025) emissions of the seed's total-emissions target, kgCO2e. */
+export const SEED_TARGET_BASE_KG = 60_000;
+/** The seed is two days long: the forecast may use two days of history (the product's default minimum is 7). */
+export const SEED_FORECAST = { minHistoryDays: 2 };
+
 export interface SeededStore {
   db: EmbeddedDynamo;
   store: DynamoFootprintStore;
   deps: QueryDeps;
+  /** Budgets and targets over the same store (the budgets/targets routes and KPIs). */
+  budgeting: BudgetingDeps;
   intervals: FootprintInterval[];
   close(): Promise<void>;
 }
@@ -87,7 +107,15 @@ export async function startSeededStore(): Promise<SeededStore> {
     const day = utcDay(SEED_START_SEC + d * DAY_SEC);
     await store.putRollups(rollupsForDay(day, intervals));
   }
-  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores: tableStores(db.client, db.tableName), clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
+  const stores = tableStores(db.client, db.tableName);
+  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores, clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
   const deps = queryDepsOf(core);
-  return { db, store, deps, intervals, close: () => db.close() };
+  const budgeting: BudgetingDeps = { ...makeBudgetingDeps(core, stores), forecast: SEED_FORECAST };
+  for (const b of SEED_BUDGETS) await stores.budgets.putBudget(parseBudgetDefinition(b), 0, SEED_END_SEC);
+  for (const t of defaultTargets(2026, { demo: true, totalBase: { value: SEED_TARGET_BASE_KG, basis: 'location-based', note: 'seed fixture' } })) {
+    await stores.targets.putTarget(t, { source: t.base ? 'entered' : 'store', recordedValue: t.base?.value, recordedAtSec: SEED_END_SEC }, 0, SEED_END_SEC);
+  }
+  // One evaluation, as the pipeline's hourly run would: notification states (and the alerts they published) stored.
+  await makeEvaluateBudgets({ ...budgeting, publisher: { publish: async () => undefined } })();
+  return { db, store, deps, budgeting, intervals, close: () => db.close() };
 }

@@ -35,7 +35,7 @@ export interface RuleArtifact {
   bus: string;
   schedule?: string;
   pattern?: Record<string, unknown>;
-  targets: { arn: string; input?: string; kind: 'lambda' | 'event-bus' }[];
+  targets: { arn: string; input?: string; kind: 'lambda' | 'event-bus' | 'sns-topic' }[];
 }
 
 export interface Assembly {
@@ -191,7 +191,8 @@ export function synthesizeDeployable(homeRegion: string, regions: string[]): Ass
           pattern: p.EventPattern,
           targets: (p.Targets ?? []).map((t: any) => {
             const arn = String(resolve(stack, t.Arn));
-            return { arn, input: t.Input, kind: arn.includes(':event-bus/') ? ('event-bus' as const) : ('lambda' as const) };
+            const kind = arn.includes(':event-bus/') ? ('event-bus' as const) : arn.startsWith('arn:aws:sns:') ? ('sns-topic' as const) : ('lambda' as const);
+            return { arn, input: t.Input, kind };
           }),
         });
       } else if (r.Type === 'AWS::DynamoDB::Table') {

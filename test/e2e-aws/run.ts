@@ -141,8 +141,14 @@ async function main(): Promise<number> {
     }
     return undefined;
   };
+  /** What EventBridge delivered to SNS topics (the budget alert topic): SNS itself is a delivery sink here. */
+  const snsDeliveries: { topicArn: string; rule: string; event: BusEvent }[] = [];
   const targetsOf = async (rule: RuleArtifact, event: BusEvent) => {
     for (const t of rule.targets) {
+      if (t.kind === 'sns-topic') {
+        snsDeliveries.push({ topicArn: t.arn, rule: rule.logicalId, event });
+        continue;
+      }
       if (t.kind === 'event-bus') {
         // Cross-region event-bus target: the event keeps its source, region and detail.
         const [, , , region, , busRes] = t.arn.split(':');
@@ -171,10 +177,16 @@ async function main(): Promise<number> {
   const scheduleRules = assembly.rules.filter((r) => r.schedule).map((r) => ({ rule: r, every: rateSeconds(r.schedule!), next: T0 }));
   const api = host.byId('api');
   const submissions: { clientToken: string; status?: number; body?: any }[] = [];
+  let budgetPut: number | undefined;
   for (; nowSec <= end; nowSec += STEP) {
     for (const e of world.dueEvents(nowSec)) putEvent(e.region, 'default', { 'detail-type': e.detailType, source: e.source, time: new Date(e.atSec * 1000).toISOString(), region: e.region, resources: e.resources, detail: e.detail });
     await drain();
     if (nowSec === T0 + H) {
+      // A budget through the deployed API; its ACTUAL threshold is crossed within hours, so budget-evaluate (hourly
+      // and on Rollups Updated) must publish exactly one ALARM, which the rule delivers to the alert topic.
+      const r = (await host.invoke(api, httpApiEvent('PUT', `/api/budgets/${E2E_BUDGET.id}`, E2E_BUDGET), 'HTTP API PUT /api/budgets/:id')) as any;
+      budgetPut = r.result?.statusCode;
+      if (!r.ok || r.result?.statusCode !== 201) errors.push(`PUT /api/budgets/${E2E_BUDGET.id}: ${r.error ?? `${r.result?.statusCode} ${r.result?.body}`}`);
       for (const token of ['e2e-shift-1', 'e2e-shift-lost']) {
         const r = (await host.invoke(api, httpApiEvent('POST', '/api/jobs', jobRequest(token, token === 'e2e-shift-1' ? 'e2e-shift' : 'e2e-shift-lost', nowSec)), 'HTTP API POST /api/jobs')) as any;
         submissions.push({ clientToken: token, status: r.result?.statusCode, body: r.result?.body ? JSON.parse(r.result.body) : r.error });
@@ -291,6 +303,16 @@ async function main(): Promise<number> {
     if (!i.ok) f.failed++;
   }
 
+  const alerts = snsDeliveries.filter((d) => d.event['detail-type'] === 'Carbon Budget Threshold Crossed').map((d) => d.event.detail as { eventId: string; budget: { id: string }; threshold: { index: number }; state: string; actualKgCo2e: number });
+  const alertIds = alerts.map((a) => a.eventId);
+  const budgetAlerts = {
+    putStatus: budgetPut ?? null,
+    topicDeliveries: snsDeliveries.length,
+    alarms: alerts.filter((a) => a.budget.id === E2E_BUDGET.id && a.state === 'ALARM').map((a) => ({ eventId: a.eventId, threshold: a.threshold.index, actualKgCo2e: round(a.actualKgCo2e) })),
+    duplicateEventIds: alertIds.filter((id, i) => alertIds.indexOf(id) !== i),
+    evaluations: host.invocations.filter((i) => i.functionId === 'budget-evaluate').length,
+  };
+
   const result = {
     regions: [HOME, OTHER],
     simulatedHours: hours,
@@ -309,6 +331,7 @@ async function main(): Promise<number> {
     perResource,
     wrongRegionCalls: wrong.slice(0, 20),
     submissions: submissions.map((s) => ({ clientToken: s.clientToken, status: s.status })),
+    budgetAlerts,
     invocationsByFunction,
     callsByService,
     apiCalls: emulator.calls.length,
@@ -326,6 +349,8 @@ async function main(): Promise<number> {
     endedResources.some((r) => !r.accountedExactly) && 'an ended or restarted resource is not accounted exactly',
     errors.length > 0 && `${errors.length} error(s)`,
     result.warmInvocations === 0 && 'no warm invocations',
+    budgetAlerts.alarms.length !== 1 && `${budgetAlerts.alarms.length} budget ALARM event(s) on the alert topic (expected exactly 1)`,
+    budgetAlerts.duplicateEventIds.length > 0 && `budget alert delivered twice: ${budgetAlerts.duplicateEventIds.join(', ')}`,
   ].filter(Boolean) as string[];
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({ ...result, ok: failures.length === 0, failures }, null, 2));
@@ -341,6 +366,9 @@ async function main(): Promise<number> {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** An advisory account budget whose ACTUAL > 2 kgCO2e notification the simulated fleet crosses within hours. */
+const E2E_BUDGET = { id: 'e2e-account', scope: { dimension: 'account' }, period: 'month', limitKgCo2e: 1_000_000, notifications: [{ type: 'ACTUAL', threshold: 2, thresholdType: 'ABSOLUTE_VALUE' }] };
 
 /** API Gateway HTTP API payload format 2.0 (IAM-authorised route), as the api function receives it. */
 function httpApiEvent(method: string, path: string, body: unknown) {

@@ -4,7 +4,7 @@
  * stored, set by flags and by file, delete.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedDynamo } from '../../shared/adapters/local/embedded-dynamodb';
@@ -98,6 +98,20 @@ describe('carbonpilot budgets / targets (e2e)', () => {
       expect(r.stderr).toMatch(message);
     }
     expect(listIds()).toEqual(before);
+  });
+
+  it('plan of a job that would break the enforcing demo budget exits 3 naming it; an override reason lets it through', () => {
+    // Prepare: the example request (team nlp, 20–22 November) at the store's watermark.
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples/job-request.json'), 'utf8'));
+    // Act
+    const refused = cli('plan', join(ROOT, 'examples/job-request.json'), '--now', '2026-11-20T01:00:00Z');
+    // Assess: exit 3, naming the budget, its remaining kg and the plan's kg.
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/enforcing budget demo-nlp-gated \(team=nlp, 2026-11\) has [\d.]+ kgCO2e remaining of \d+ .*the plan needs up to [\d.]+ kgCO2e/);
+    expect(refused.stderr).toMatch(/budgetOverride/);
+    const overridden = cli('plan', file('override.json', { ...example, budgetOverride: { reason: 'deadline for the search relaunch, approved by ops' } }), '--now', '2026-11-20T01:00:00Z');
+    expect(overridden.status).toBe(0);
+    expect(overridden.stdout).toMatch(/overridden: deadline for the search relaunch/);
   });
 
   it('sets a budget by flags and by file, then deletes it', () => {

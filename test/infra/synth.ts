@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type CarbonPilotAppOptions, type CarbonPilotStacks, addCarbonPilotStacks } from '../../lib/app';
 import { RULE_DESCRIPTION_PREFIX } from '../../lib/pipeline-lambda';
+import { NOTIFICATION_RULE_PREFIX } from '../../lib/budget-alerts-construct';
 import type { BusName, EventPattern } from '../../shared/pipeline';
 
 export interface SynthesizedApp extends CarbonPilotStacks {
@@ -50,7 +51,8 @@ export interface SynthesizedRule {
 export function synthesizedEventRules(template: Template): SynthesizedRule[] {
   const rules = template.findResources('AWS::Events::Rule');
   const buses = template.findResources('AWS::Events::EventBus');
-  return Object.entries(rules).map(([logicalId, r]) => {
+  // Notification rules (event → SNS topic, lib/budget-alerts-construct.ts) are not pipeline triggers.
+  return Object.entries(rules).filter(([, r]) => !String((r.Properties as Record<string, unknown>).Description).startsWith(NOTIFICATION_RULE_PREFIX)).map(([logicalId, r]) => {
     const p = r.Properties as Record<string, unknown>;
     const m = new RegExp(`^\\${RULE_DESCRIPTION_PREFIX} (\\S+) <- (\\S+)$`).exec(String(p.Description));
     if (!m) throw new Error(`Rule ${logicalId} has no pipeline description: ${String(p.Description)}`);

@@ -1,4 +1,9 @@
 /** The dashboard panels capabilities contribute (see panels.ts), in page order. ONE line per panel. */
 import type { Panel } from './panels';
+import { budgetsPanel } from './panels/budgets';
+import { targetsPanel } from './panels/targets';
 
-export const PANELS: readonly Panel[] = [];
+export const PANELS: readonly Panel[] = [
+  budgetsPanel,
+  targetsPanel,
+];

@@ -66,6 +66,7 @@ export class LocalBus {
   private readonly subs: LocalSubscription[];
   private readonly queue: { functionId: string; event: BusEvent }[] = [];
   private readonly nextFire = new Map<string, EpochSec>();
+  private readonly listeners: { bus: BusName; pattern: EventPattern; listener: (e: BusEvent) => void }[] = [];
   private seq = 0;
   readonly stats: BusStats = { delivered: 0, failed: [] };
 
@@ -81,12 +82,28 @@ export class LocalBus {
     return { version: '0', id: eventId(idSeed), 'detail-type': detailType, source, account: '000000000000', time: isoUtc(timeSec), region, resources, detail };
   }
 
+  /**
+   * A subscriber that is not a pipeline function (where AWS has another rule target, e.g. the SNS topic of
+   * notifications): called on publish for every matching event. A throwing listener never fails the publisher.
+   */
+  subscribe(bus: BusName, pattern: EventPattern, listener: (e: BusEvent) => void): void {
+    this.listeners.push({ bus, pattern, listener });
+  }
+
   /** PutEvents: route to every subscription whose pattern matches; delivery happens on drain(). */
   publish(bus: BusName, entries: { source: string; detailType: string; detail: unknown; timeSec: EpochSec; region?: string }[]): void {
     for (const e of entries) {
       const event = this.event(`${bus}|${e.source}|${e.detailType}|${this.seq++}|${JSON.stringify(e.detail)}`, e.source, e.detailType, e.timeSec, e.detail, e.region);
       for (const s of this.subs) {
         if (s.pattern && s.bus === bus && matchesPattern(s.pattern, event)) this.queue.push({ functionId: s.functionId, event });
+      }
+      for (const l of this.listeners) {
+        if (l.bus !== bus || !matchesPattern(l.pattern, event)) continue;
+        try {
+          l.listener(event);
+        } catch {
+          // a printing subscriber must not fail the function that published
+        }
       }
     }
   }

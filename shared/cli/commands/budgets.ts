@@ -14,6 +14,7 @@ import { scopeLabel } from '../../domain/budgets/emissions';
 import { isoUtc, type EpochSec } from '../../domain/time';
 import { DefinitionNotFoundError, makeDeleteBudget, makeSetBudget, VersionConflictError } from '../../use-cases/budgets-crud';
 import { makeBudgetStatuses, type BudgetStatusView } from '../../use-cases/evaluate-budgets';
+import { budgetsBody } from '../../http/budget-views';
 import type { BudgetDataDeps } from '../../use-cases/budget-data';
 import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns, type Format } from '../format';
@@ -109,63 +110,13 @@ function budgetFromFlags(a: ParsedArgs): unknown {
   };
 }
 
-/** One budget as `budgets list --format json` (and the API) show it. */
-export function budgetView(s: BudgetStatusView) {
-  const b = s.budget;
-  const f = s.forecast;
-  return {
-    id: b.id,
-    name: b.name,
-    scope: b.scope,
-    period: b.period,
-    mode: b.mode,
-    basis: b.basis,
-    includeEmbodied: b.includeEmbodied,
-    limitKgCo2e: b.limitKgCo2e,
-    currentPeriod: { key: s.period.key, from: isoUtc(s.period.startSec), to: isoUtc(s.period.endSec) },
-    available: s.available,
-    ...(s.reason ? { reason: s.reason } : {}),
-    actualKgCo2e: s.actualKgCo2e,
-    forecastKgCo2e: {
-      p50: f?.p50KgCo2e ?? null,
-      p90: f?.p90KgCo2e ?? null,
-      status: f?.status ?? 'not-available',
-      ...(f?.status === 'insufficient-data' ? { reason: f.reason } : {}),
-      method: f?.method ?? null,
-      components: f?.components ?? null,
-    },
-    utilisationPct: s.utilisationPct,
-    forecastUtilisationPct: s.forecastUtilisationPct,
-    remainingKgCo2e: s.remainingKgCo2e,
-    remainingBasis: s.remainingBasis,
-    notifications: s.notifications.map((n) => {
-      const stored = s.states.find((x) => x.index === n.index);
-      return {
-        index: n.index,
-        type: n.type,
-        threshold: n.threshold,
-        thresholdType: n.thresholdType,
-        thresholdKgCo2e: n.thresholdKgCo2e,
-        /** The condition now (null when it cannot be evaluated). */
-        state: n.condition,
-        /** What the budget evaluation last stored and published for this period (null before its first run). */
-        stored: stored ? { state: stored.state, asOf: isoUtc(stored.asOfSec), alarmPublishedAt: stored.alarmPublishedAtSec === undefined ? null : isoUtc(stored.alarmPublishedAtSec), clearPublishedAt: stored.clearPublishedAtSec === undefined ? null : isoUtc(stored.clearPublishedAtSec) } : null,
-      };
-    }),
-    topContributors: s.topContributors,
-    version: b.version,
-    updatedAt: isoUtc(b.updatedAtSec),
-    demo: s.demo,
-  };
-}
-
 const kg = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(1));
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${x.toFixed(0)} %`);
 const notifText = (n: { type: string; threshold: number; thresholdType: string; condition: string | null }) =>
   `${n.type}>${n.threshold}${n.thresholdType === 'PERCENTAGE' ? '%' : 'kg'}:${n.condition ?? 'n/a'}`;
 
 export function renderBudgets(r: { watermarkSec: EpochSec | undefined; statuses: BudgetStatusView[]; demo: boolean }, format: Format): string {
-  if (format === 'json') return JSON.stringify({ asOf: r.watermarkSec === undefined ? null : isoUtc(r.watermarkSec), demo: r.demo, budgets: r.statuses.map(budgetView) }, null, 2);
+  if (format === 'json') return JSON.stringify(budgetsBody(r), null, 2);
   if (format === 'csv') {
     const head = 'id,scope,period,periodKey,mode,basis,limitKgCo2e,actualKgCo2e,forecastP50KgCo2e,forecastP90KgCo2e,utilisationPct,forecastUtilisationPct,remainingKgCo2e,available,notifications,demo';
     return [head, ...r.statuses.map((s) => [

@@ -3,7 +3,9 @@ import type { Kpi, KpiReport } from '../../domain/kpis';
 import { isoUtc } from '../../domain/time';
 import type { Window } from '../../domain/time';
 import type { CliStore } from '../../composition/cli';
-import { loadKpiReport } from '../../http/query-routes';
+import { loadKpiReport, type KpiContributor } from '../../http/query-routes';
+import { makeBudgetKpis } from '../../use-cases/budget-kpis';
+import { makeBudgetingDeps } from '../../composition/factories';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
@@ -46,19 +48,19 @@ export async function kpisCommand(argv: string[], out: (s: string) => void): Pro
   const { core, stores, close } = await requireCliStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
     const w = await windowFromFlags(a, core.store);
-    out(renderKpis(await localKpiReport({ core, stores })(w), format));
+    out(renderKpis(await localKpiReport({ core, stores }, [makeBudgetKpis(makeBudgetingDeps(core, stores))])(w), format));
     return 0;
   } finally {
     await close();
   }
 }
 
-/** The KPI report of a window on the local store, with the scheduler's outcomes (also used by `targets`). */
-export function localKpiReport(cli: Pick<CliStore, 'core' | 'stores'>): (w: Window) => Promise<KpiReport> {
+/** The KPI report of a window on the local store, with the scheduler's outcomes and any contributed KPIs. */
+export function localKpiReport(cli: Pick<CliStore, 'core' | 'stores'>, contributors: readonly KpiContributor[] = []): (w: Window) => Promise<KpiReport> {
   // The same intensity chain and FOOTPRINT_SIGNAL the local runtime accounted with (composition/factories.ts).
   const { core, stores } = cli;
   return async (w) => {
     const scheduler = await makeSchedulerOutcomes({ jobs: stores.jobs, store: core.store, intensityProviders: core.intensityProviders, regionInfo: core.regionInfo })();
-    return loadKpiReport(queryDepsOf(core), w, scheduler.kpi);
+    return loadKpiReport(queryDepsOf(core), w, scheduler.kpi, contributors);
   };
 }

@@ -11,6 +11,7 @@ import { DEMO_PROVIDER_NAME } from '../../domain/intensity/demo-series';
 import { isoUtc } from '../../domain/time';
 import { scheduleName } from '../../domain/scheduler/job-name';
 import type { Plan } from '../../domain/scheduler/planner';
+import { gateSummary } from '../../domain/budgets/gate';
 import { systemClock } from '../../adapters/system-clock';
 import { JobRequestError, makePreviewPlan, makeScheduleJob } from '../../use-cases/schedule-job';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
@@ -58,7 +59,7 @@ async function run(kind: 'plan' | 'submit', argv: string[], out: (s: string) => 
     try {
       if (kind === 'plan') {
         const p = await makePreviewPlan(deps)(req);
-        out(format === 'json' ? JSON.stringify(p, null, 2) : `job ${p.jobId} (preview, nothing scheduled)\n${renderPlan(p.plan)}`);
+        out(format === 'json' ? JSON.stringify(p, null, 2) : `job ${p.jobId} (preview, nothing scheduled)\n${renderPlan(p.plan)}${p.budgetGate ? `\n  ${gateSummary(p.budgetGate)}` : ''}`);
         return 0;
       }
       // Segments already due get an immediate schedule: the running `npm start` dispatches them.

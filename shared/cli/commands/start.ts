@@ -9,6 +9,8 @@ import { signalZone } from '../../domain/regions/region-catalog';
 import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
 import { apiRoutes } from '../../http/api-routes';
 import { apiRouteDepsOf, queryDepsOf } from '../../composition/local';
+import { makeBudgetingDeps } from '../../composition/factories';
+import { makeBudgetKpis } from '../../use-cases/budget-kpis';
 import { makeSchedulerOutcomes, type SchedulerSummary } from '../../use-cases/scheduler-outcomes';
 import { buildDashboard } from '../../../web/build';
 import { flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
@@ -72,7 +74,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     if (token.length < 16) throw new UsageError('CARBONPILOT_API_TOKEN must be at least 16 characters');
     http = await startHttpServer({
       routes: [
-        ...queryRoutes(queryDepsOf(rt.core), { schedulerOutcomes: async () => (await outcomes()).kpi }),
+        ...queryRoutes(queryDepsOf(rt.core), { schedulerOutcomes: async () => (await outcomes()).kpi, kpiContributors: [makeBudgetKpis(makeBudgetingDeps(rt.core, rt.env.stores))] }),
         ...apiRoutes(apiRouteDepsOf(rt.env)),
       ],
       token,

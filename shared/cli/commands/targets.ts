@@ -8,17 +8,16 @@
  * A bad definition (e.g. a target year before its base year) exits 2 naming the field; nothing is stored.
  */
 import { parseTargetDefinition } from '../../contracts/targets';
-import { systemClock } from '../../adapters/system-clock';
 import { scopeLabel } from '../../domain/budgets/emissions';
-import { lookupInstance } from '../../domain/power/instance-catalog';
 import { METRIC_INFO } from '../../domain/targets/types';
 import { isoUtc, type EpochSec } from '../../domain/time';
-import { makeDeleteTarget, makeSetTarget, makeTargetStatuses, type TargetDeps, type TargetStatus } from '../../use-cases/targets-crud';
+import { makeDeleteTarget, makeSetTarget, makeTargetStatuses, type TargetStatus } from '../../use-cases/targets-crud';
 import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns, type Format } from '../format';
 import type { CliStore } from '../../composition/cli';
-import { asUsage, localBudgetData, numberOrRaw, openDefinitionsDb, parseScopeFlag, readJsonFile } from './budgets';
-import { localKpiReport } from './kpis';
+import { targetsBody } from '../../http/budget-views';
+import { asUsage, numberOrRaw, openDefinitionsDb, parseScopeFlag, readJsonFile } from './budgets';
+import { makeBudgetingDeps } from '../../composition/factories';
 
 const TARGET_FLAGS: Record<string, string> = {
   id: '--id', name: '--name', metric: '--metric', method: '--method', scope: '--scope', basis: '--basis', baseYear: '--base-year', base: '--base-value',
@@ -52,55 +51,13 @@ function targetFromFlags(a: ParsedArgs): unknown {
   };
 }
 
-function targetDeps(db: CliStore, atSec?: EpochSec): TargetDeps {
-  return {
-    ...localBudgetData(db, atSec),
-    targets: db.stores.targets,
-    budgets: db.stores.budgets,
-    lookupInstance,
-    kpiReport: localKpiReport(db),
-  };
-}
-
-/** One target as `targets list --format json` (and the API) show it. */
-export function targetView(s: TargetStatus) {
-  const t = s.target;
-  return {
-    id: t.id,
-    name: t.name,
-    metric: t.metric,
-    method: t.method,
-    unit: METRIC_INFO[t.metric].unit,
-    comparator: t.comparator,
-    ...(t.scope ? { scope: t.scope } : {}),
-    basis: t.basis,
-    baseYear: t.baseYear,
-    targetYear: t.targetYear,
-    ...(t.targetValue !== undefined ? { targetValue: t.targetValue } : {}),
-    ...(t.annualReductionPct !== undefined ? { annualReductionPct: t.annualReductionPct } : {}),
-    ...(t.targetReductionPct !== undefined ? { targetReductionPct: t.targetReductionPct } : {}),
-    base: { value: s.base.value ?? null, basis: s.base.basis, source: s.base.source, ...(t.base?.note ? { note: t.base.note } : {}), ...(s.base.reason ? { reason: s.base.reason } : {}) },
-    pathway: s.pathway ?? null,
-    current: {
-      period: s.current.period,
-      value: s.current.actual,
-      forecast: s.current.forecast,
-      forecastMethod: s.current.forecastMethod,
-      pathwayValue: s.current.pathwayValue,
-    },
-    status: s.current.status,
-    statusReason: s.current.reason,
-    recalculation: s.recalculation,
-    version: t.version,
-    updatedAt: isoUtc(t.updatedAtSec),
-    demo: s.demo,
-  };
-}
+/** The same budgeting deps as the API and the pipeline (composition/factories.ts), on the local store. */
+const targetDeps = (db: CliStore) => makeBudgetingDeps(db.core, db.stores);
 
 const num = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
 
 export function renderTargets(r: { watermarkSec: EpochSec | undefined; statuses: TargetStatus[]; demo: boolean }, format: Format): string {
-  if (format === 'json') return JSON.stringify({ asOf: r.watermarkSec === undefined ? null : isoUtc(r.watermarkSec), demo: r.demo, targets: r.statuses.map(targetView) }, null, 2);
+  if (format === 'json') return JSON.stringify(targetsBody(r), null, 2);
   if (format === 'csv') {
     const head = 'id,metric,method,unit,baseYear,targetYear,baseValue,period,value,forecast,pathwayValue,status,statusReason,recalculationRequired,demo';
     return [head, ...r.statuses.map((s) => [

@@ -110,3 +110,10 @@ export function pickFittingPlan<P extends GatePlan>(candidates: readonly P[], de
 /** A one-line description of a plan for refusal messages (`eu-north-1 from 2026-12-01T00:00:00Z, 4.1 kgCO2e`). */
 export const planText = (p: GatePlan): string =>
   p.segments.length ? `${[...new Set(p.segments.map((s) => s.region))].join('+')} from ${isoUtc(p.segments[0].startSec)}, up to ${kg(p.expectedCo2eKg.high)} kgCO2e` : 'an empty plan';
+
+/** One line on what the gate decided, for plan previews (`carbonpilot plan`). */
+export function gateSummary(d: GateDecision): string {
+  if (d.decision !== 'allow') return d.message;
+  if (!d.checks.length) return 'carbon budgets: no enforcing budget covers this plan';
+  return `carbon budgets: fits ${d.checks.map((c) => `${c.budgetId} (${c.periodKey}: up to ${kg(c.planKgCo2e)} of ${kg(Math.max(0, c.remainingKgCo2e ?? 0))} kgCO2e remaining)`).join(', ')}`;
+}

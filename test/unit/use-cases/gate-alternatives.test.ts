@@ -1,7 +1,6 @@
 /** The alternatives the scheduler offers a refused job: each allowed region alone, and a start in the next budget period. */
 import { JobRequest } from '../../../shared/contracts/job-request';
-import { alternativePlans } from '../../../shared/use-cases/gate-job';
-import { resolveRequest } from '../../../shared/use-cases/schedule-job';
+import { alternativePlans, resolveRequest } from '../../../shared/use-cases/schedule-job';
 import { HOUR_SEC, isoUtc, parseIsoInstant } from '../../../shared/domain/time';
 import type { GateDecision } from '../../../shared/domain/budgets/gate';
 import { request, startHarness, type Harness } from './scheduling-harness';
