@@ -53,6 +53,7 @@ export function makeCore(o: { config: Readonly<AppConfig>; stores: TableStores; 
     config: o.config,
     store: o.stores.store,
     intensityStore: o.stores.intensityStore,
+    instruments: o.stores.instruments,
     intensityProviders: intensityChain(o.stores.intensityStore, { clock: o.clock, demo: o.demo }),
     clock: o.clock,
     regionInfo: (region) => getRegionInfo(region, o.config.regionOverrides),

@@ -1,14 +1,15 @@
 /**
  * KPIs of the new scopes, in the shape of shared/domain/kpis.ts (`value: null` + `reason` when they cannot be
  * computed, never 0), ready to be appended to the KPI report: SCI per inference, embodied emissions, renewable share
- * (annual matching) and hourly CFE % (24/7 matching), the last two side by side. Pure.
+ * (annual matching) and hourly CFE % (24/7 matching), the last two side by side, and the market-based scope 2 total —
+ * a separate figure (GHG Protocol dual reporting), never added to or compared with the location-based totals. Pure.
  */
 import type { FootprintInterval } from '../types';
 import { sciReport } from '../footprint/sci';
 import { renewableShare, intervalKey, type MarketBasedResult } from './market-based';
 import type { CfeResult } from './cfe';
 
-export const SCOPE_KPI_IDS = ['sci-per-inference', 'embodied-emissions', 'renewable-share', 'cfe-hourly'] as const;
+export const SCOPE_KPI_IDS = ['sci-per-inference', 'embodied-emissions', 'renewable-share', 'cfe-hourly', 'market-based-emissions'] as const;
 export type ScopeKpiId = (typeof SCOPE_KPI_IDS)[number];
 
 export interface ScopeKpi {
@@ -85,5 +86,29 @@ export function scopeKpis(input: { intervals: readonly FootprintInterval[]; mark
       breakdown: input.cfe.byRegion.filter((r) => r.cfePct !== null).map((r) => ({ key: r.region, value: r.cfePct! })),
     });
   }
+  out.push(marketBasedTotal(intervals, input.market));
   return out;
+}
+
+/** Market-based scope 2 of the window's intervals (their share of the year-to-date allocation), by residual basis. */
+function marketBasedTotal(intervals: readonly FootprintInterval[], market: MarketBasedResult | undefined): ScopeKpi {
+  const id = 'market-based-emissions';
+  const label = 'Total emissions (market-based scope 2)';
+  if (!market) return na(id, label, 'kgCO2e', 'no contractual instruments registered');
+  const rows = intervals.map((i) => market.byInterval.get(intervalKey(i))).filter((r) => r !== undefined);
+  if (!rows.length) return na(id, label, 'kgCO2e', intervals.length ? 'the market-based allocation does not cover these intervals' : 'no footprint intervals in the window');
+  const sum = (f: (r: (typeof rows)[number]) => number) => rows.reduce((a, r) => a + f(r), 0);
+  const byBasis = new Map<string, number>();
+  for (const r of rows) {
+    const covered = r.marketBasedKgCo2e.point - (r.restKwh * (r.restGCo2ePerKwh ?? 0)) / 1000;
+    if (r.coveredKwh > 0) byBasis.set('instruments (PPAs, certificates)', (byBasis.get('instruments (PPAs, certificates)') ?? 0) + covered);
+    if (r.restKwh > 0) byBasis.set(r.restBasis, (byBasis.get(r.restBasis) ?? 0) + (r.restKwh * (r.restGCo2ePerKwh ?? 0)) / 1000);
+  }
+  return {
+    id, label, unit: 'kgCO2e',
+    value: sum((r) => r.marketBasedKgCo2e.point), low: sum((r) => r.marketBasedKgCo2e.low), high: sum((r) => r.marketBasedKgCo2e.high),
+    detail: `${market.modelVersion}: instruments first, then supplier rates, residual mix, grid average (GHG Protocol Scope 2 hierarchy); ` +
+      `${(sum((r) => r.coveredKwh) / Math.max(1e-12, sum((r) => r.energyKwh)) * 100).toFixed(0)} % of the energy covered by instruments; a separate figure, never added to location-based totals`,
+    breakdown: [...byBasis.entries()].map(([key, value]) => ({ key, value })).sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : 1)),
+  };
 }
