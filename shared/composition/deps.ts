@@ -53,6 +53,8 @@ export interface ExportFootprintsDeps extends Logged {
   clock: Clock;
   /** Undefined = export disabled (no EXPORT_BUCKET / EXPORT_DIR). */
   writer?: ObjectWriter;
+  /** The instrument registry, for the market-based table (written by the daily backstop run). */
+  instruments?: Pick<InstrumentStore, 'currentRegistry'>;
 }
 
 export interface JobDispatchDeps extends Logged {

@@ -134,7 +134,7 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       log: core.log,
     }),
     rollup: async () => ({ store: core.store, clock: core.clock, log: core.log }),
-    'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), log: core.log }),
+    'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), instruments: core.instruments, log: core.log }),
     'job-dispatch': async (ctx) => ({ scheduling: scheduling(ctx), log: core.log }),
     api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, log: core.log }),
     'intensity-ingest': async () => ({
