@@ -75,6 +75,8 @@ export interface LocalEnvironmentOptions {
 
 export interface LocalEnvironment {
   db: EmbeddedDynamo;
+  /** The embedded DynamoDB's directory (`<data dir>/db`); undefined = in memory. */
+  dbDir?: string;
   config: Readonly<AppConfig>;
   clock: ManualClock;
   core: AppCore;
@@ -129,5 +131,5 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   };
   bus = new LocalBus(pipeline, invoke);
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations });
-  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
+  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
 }

@@ -31,12 +31,16 @@ export function scopeKpis(input: { intervals: readonly FootprintInterval[]; mark
   const { intervals } = input;
   const out: ScopeKpi[] = [];
 
-  // SCI per inference over all endpoints with invocation metrics (ISO/IEC 21031, location-based).
-  const sci = sciReport(intervals).endpoints;
+  // SCI per inference over the endpoints whose SCI can be computed (ISO/IEC 21031, location-based); an endpoint
+  // without one (unmodelled type, embodied not computed, no invocations) is left out of numerator and denominator
+  // alike and named in the detail — never counted with M or E missing.
+  const all = sciReport(intervals).endpoints;
+  const sci = all.filter((r) => r.sci !== null);
+  const excluded = all.filter((r) => r.sci === null);
   const label = 'SCI per inference (E × I + M) / R';
   const unit = 'gCO2e/inference';
-  if (!sci.length) out.push(na('sci-per-inference', label, unit, intervals.some((i) => i.kind === 'endpoint') ? 'no invocation metrics' : 'no endpoints in the window'));
-  else if (sci.some((r) => r.sci === null)) out.push(na('sci-per-inference', label, unit, sci.find((r) => r.sci === null)!.reason!));
+  if (!all.length) out.push(na('sci-per-inference', label, unit, intervals.some((i) => i.kind === 'endpoint') ? 'no invocation metrics' : 'no endpoints in the window'));
+  else if (!sci.length) out.push(na('sci-per-inference', label, unit, excluded[0].reason!));
   else {
     const r = sci.reduce((a, x) => a + x.functionalUnits, 0);
     const sum = (f: (x: (typeof sci)[number]) => number) => sci.reduce((a, x) => a + f(x), 0);
@@ -45,7 +49,8 @@ export function scopeKpis(input: { intervals: readonly FootprintInterval[]; mark
       value: sum((x) => x.operationalG.point + x.embodiedG.point) / r,
       low: sum((x) => x.operationalG.low + x.embodiedG.low) / r,
       high: sum((x) => x.operationalG.high + x.embodiedG.high) / r,
-      detail: `E ${sum((x) => x.energyKwh.point).toFixed(1)} kWh × I (location-based) = ${sum((x) => x.operationalG.point).toFixed(0)} g; M ${sum((x) => x.embodiedG.point).toFixed(0)} g; R ${r} inferences`,
+      detail: `E ${sum((x) => x.energyKwh.point).toFixed(1)} kWh × I (location-based) = ${sum((x) => x.operationalG.point).toFixed(0)} g; M ${sum((x) => x.embodiedG.point).toFixed(0)} g; R ${r} inferences` +
+        (excluded.length ? `; excluded: ${excluded.map((x) => `${x.key} (${x.reason})`).join('; ')}` : ''),
       breakdown: sci.map((x) => ({ key: x.key, value: x.sci!.point, count: x.functionalUnits })).sort((a, b) => b.value - a.value),
     });
   }

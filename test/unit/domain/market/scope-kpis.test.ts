@@ -37,4 +37,13 @@ describe('scopeKpis', () => {
     const noGrid = scopeKpis({ intervals: [ep(0)], market: computeMarketBased([ep(0)], [rec]), cfe: hourlyCfe([ep(0)], [rec], () => undefined) });
     expect(kpi(noGrid, 'cfe-hourly')).toMatchObject({ value: null, reason: 'insufficient data in us-east-1' });
   });
+
+  it('SCI per inference leaves out (and names) an endpoint whose SCI cannot be computed, in numerator and denominator alike', () => {
+    const serverless = interval({ kind: 'endpoint', resourceId: 'sls/v', resourceKey: 'endpoint#us-east-1#sls/v', method: 'unmodelled', embodiedStatus: 'unmodelled', embodiedKgCo2e: undefined, invocations: 500 });
+    const ks = scopeKpis({ intervals: [ep(0), ep(1), serverless] });
+    const k = kpi(ks, 'sci-per-inference');
+    expect(k.value).toBeCloseTo((8000 + 200) / 2000, 12); // ep/v alone: its 500 serverless inferences are not in R
+    expect(k.detail).toMatch(/excluded: sls\/v \(1 interval\(s\) on an unmodelled instance type/);
+    expect(kpi(scopeKpis({ intervals: [serverless] }), 'sci-per-inference')).toMatchObject({ value: null, reason: expect.stringMatching(/unmodelled instance type/) });
+  });
 });
