@@ -85,7 +85,7 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
       homeRegion: home,
       description: "CarbonPilot: AWS's carbon emissions Data Export (us-east-1 only), delivered to the home region's bucket",
     });
-    carbonExport.addDependency(stateful); // the bucket and its policy exist before the export is created
+    carbonExport.addStackDependency(stateful); // the bucket and its policy exist before the export is created
   }
   return { stateful, stateless, forwarders, ...(carbonExport ? { carbonExport } : {}) };
 }
