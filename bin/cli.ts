@@ -23,7 +23,7 @@ const USAGE = `usage: carbonpilot <command> [options]
           | show --region R [--from ISO] [--to ISO] [--format …]      grid intensity series
   plan    FILE.json [--now ISO]                                preview a carbon-aware plan (nothing dispatched)
   submit  FILE.json [--data-dir DIR]                           plan and schedule a training job locally
-  reconcile --ccft FILE|DIR|demo [--format table|json|csv] [--account-id ID] [--now ISO] [--data-dir DIR]
+  reconcile --ccft FILE|DIR|s3://BUCKET/PREFIX|demo [--format table|json|csv] [--account-id ID] [--now ISO] [--data-dir DIR]
                                                                compare with AWS's carbon export (CCFT)
   instruments import FILE.json | demo | show [--data-dir DIR]  contractual instruments (market-based scope 2)
   budgets list [--format …] | set --file F | --id ID --scope S --period P --limit-kg N [--mode M] [--notify …] | delete ID

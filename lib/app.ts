@@ -4,6 +4,7 @@ import { parseCollectionCadenceHours } from '../shared/contracts/config';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 import { ForwarderStack } from './forwarder-stack';
+import { CarbonEmissionsExportStorage, CarbonExportStack } from './carbon-export-construct';
 
 export interface CarbonPilotAppOptions {
   /** Omit for environment-agnostic stacks (synth works offline with no credentials). */
@@ -22,12 +23,20 @@ export interface CarbonPilotAppOptions {
   homeRegion?: string;
   /** Hours between collection runs; default: CDK context `collectionCadenceHours`, else the pipeline's (hourly). */
   collectionCadenceHours?: number;
+  /**
+   * Also create AWS's carbon Data Export (`CARBON_EMISSIONS`) and its Glue table beside ours; default: CDK context
+   * `carbonEmissionsExport` (`-c carbonEmissionsExport=true`), else off. Needs the home region (the export itself is
+   * created in us-east-1, the only region CloudFormation supports it in).
+   */
+  carbonEmissionsExport?: boolean;
 }
 
 export interface CarbonPilotStacks {
   stateful: StatefulStack;
   stateless: StatelessStack;
   forwarders: ForwarderStack[];
+  /** Present only with `carbonEmissionsExport`. */
+  carbonExport?: CarbonExportStack;
 }
 
 /** Adds the CarbonPilot stacks to `app` (used by bin/carbonpilot.ts and by test/infra). */
@@ -68,5 +77,18 @@ export function addCarbonPilotStacks(app: App, opts: CarbonPilotAppOptions = {})
         description: `CarbonPilot: forwards SageMaker and EC2 state changes from ${region} to the home region ${home}`,
       }),
   );
-  return { stateful, stateless, forwarders };
+  const flag = opts.carbonEmissionsExport ?? app.node.tryGetContext('carbonEmissionsExport');
+  if (flag !== undefined && ![true, false, 'true', 'false'].includes(flag)) throw new Error(`carbonEmissionsExport (CDK context): expected true or false, got ${JSON.stringify(flag)}`);
+  let carbonExport: CarbonExportStack | undefined;
+  if (flag === true || flag === 'true') {
+    if (!home) throw new Error('carbonEmissionsExport: a home region is needed (deploy with CDK_DEFAULT_REGION set, or -c homeRegion=…)');
+    new CarbonEmissionsExportStorage(stateful, 'CarbonEmissionsExport', { footprintExport: stateful.footprintExport });
+    carbonExport = new CarbonExportStack(app, 'CarbonPilotCarbonExport', {
+      account: opts.env?.account,
+      homeRegion: home,
+      description: "CarbonPilot: AWS's carbon emissions Data Export (us-east-1 only), delivered to the home region's bucket",
+    });
+    carbonExport.addStackDependency(stateful); // the bucket and its policy exist before the export is created
+  }
+  return { stateful, stateless, forwarders, ...(carbonExport ? { carbonExport } : {}) };
 }

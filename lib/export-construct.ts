@@ -4,7 +4,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EXPORT_COLUMNS, EXPORT_PREFIX } from '../shared/use-cases/export-footprints';
+import { EXPORT_COLUMNS, EXPORT_PREFIX, MARKET_EXPORT_COLUMNS, MARKET_EXPORT_PREFIX } from '../shared/use-cases/export-footprints';
 
 /** Deterministic bucket name (account + region make it globally unique). */
 export const exportBucketName = (stack: Stack): string => `carbonpilot-footprints-${stack.account}-${stack.region}`;
@@ -13,6 +13,8 @@ export interface FootprintExportProps {
   /** Glue database name (lower-case, underscores). */
   databaseName?: string;
   tableName?: string;
+  /** Glue table of the market-based scope 2 export (one row per resource and month). */
+  marketTableName?: string;
   workgroupName?: string;
   /** First day the `day` partition projection covers. */
   projectionStartDay?: string;
@@ -28,6 +30,8 @@ export class FootprintExport extends Construct {
   readonly accessLogsBucket: s3.Bucket;
   readonly database: glue.CfnDatabase;
   readonly table: glue.CfnTable;
+  /** Market-based scope 2 per resource and month (`market-based/month=YYYY-MM/`), a table of its own. */
+  readonly marketTable: glue.CfnTable;
   readonly workgroup: athena.CfnWorkGroup;
   readonly databaseName: string;
   readonly tableName: string;
@@ -78,7 +82,7 @@ export class FootprintExport extends Construct {
       databaseName: this.databaseName,
       tableInput: {
         name: this.tableName,
-        description: 'Hourly footprint intervals (location-based kgCO2e, kWh incl. PUE) with provenance, one JSON object per line',
+        description: 'Hourly footprint intervals (location-based kgCO2e, kWh incl. PUE; embodied kgCO2e beside, never summed in) with provenance, one JSON object per line',
         tableType: 'EXTERNAL_TABLE',
         partitionKeys: [{ name: 'day', type: 'string' }],
         parameters: {
@@ -102,6 +106,37 @@ export class FootprintExport extends Construct {
     });
     this.table.addResourceDependency(this.database);
 
+    // Market-based scope 2: a separate table (never columns of the location-based rows), partition projection on month.
+    const marketLocation = `s3://${this.bucket.bucketName}/${MARKET_EXPORT_PREFIX}/`;
+    this.marketTable = new glue.CfnTable(this, 'MarketTable', {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: props.marketTableName ?? 'footprints_market_based',
+        description: 'Market-based scope 2 per resource and UTC month (GHG Protocol instrument hierarchy, year-to-date allocation), one JSON object per line',
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys: [{ name: 'month', type: 'string' }],
+        parameters: {
+          classification: 'json',
+          'projection.enabled': 'true',
+          'projection.month.type': 'date',
+          'projection.month.format': 'yyyy-MM',
+          'projection.month.range': `${(props.projectionStartDay ?? '2024-01-01').slice(0, 7)},NOW`,
+          'projection.month.interval': '1',
+          'projection.month.interval.unit': 'MONTHS',
+          'storage.location.template': `${marketLocation}month=\${month}/`,
+        },
+        storageDescriptor: {
+          location: marketLocation,
+          columns: MARKET_EXPORT_COLUMNS.map((c) => ({ name: c.name, type: c.type })),
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe', parameters: { 'ignore.malformed.json': 'false' } },
+        },
+      },
+    });
+    this.marketTable.addResourceDependency(this.database);
+
     this.workgroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: props.workgroupName ?? 'carbonpilot',
       description: 'CarbonPilot footprint queries (QuickSight data source)',
@@ -120,16 +155,21 @@ export class FootprintExport extends Construct {
     });
   }
 
-  /** Let a function write export parts (s3:PutObject on footprints/* only) and acknowledge the object wildcard. */
+  /** Let a function write export parts (s3:PutObject on footprints/* and market-based/* only) and acknowledge the object wildcards. */
   grantExportWrite(role: iam.IRole): void {
     // Built from the bucket's deterministic name so it reads the same in any stack (no cross-stack export token).
     const stack = Stack.of(role);
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`arn:${stack.partition}:s3:::${exportBucketName(stack)}/${EXPORT_PREFIX}/*`] }),
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [EXPORT_PREFIX, MARKET_EXPORT_PREFIX].map((p) => `arn:${stack.partition}:s3:::${exportBucketName(stack)}/${p}/*`),
+      }),
     );
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::carbonpilot-footprints-<AWS::AccountId>-<AWS::Region>/${EXPORT_PREFIX}/*]`,
-      reason: 'The exporter writes one object per UTC day under footprints/day=YYYY-MM-DD/; the keys are not known at deploy time.',
-    });
+    for (const [prefix, what] of [[EXPORT_PREFIX, 'one object per UTC day under footprints/day=YYYY-MM-DD/'], [MARKET_EXPORT_PREFIX, 'one object per UTC month under market-based/month=YYYY-MM/']]) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::carbonpilot-footprints-<AWS::AccountId>-<AWS::Region>/${prefix}/*]`,
+        reason: `The exporter writes ${what}; the keys are not known at deploy time.`,
+      });
+    }
   }
 }

@@ -4,7 +4,7 @@ import { BACKSTOP_DAYS, EventBridgeEnvelope, IntervalsWritten, parseOrThrow } fr
 import { recentDays } from '../../shared/domain/time';
 import type { DepsGetter } from '../../shared/composition/deps';
 import { awsDeps } from '../../shared/composition/aws';
-import { makeExportFootprints } from '../../shared/use-cases/export-footprints';
+import { makeExportFootprints, makeExportMarketBased, monthsOfDays } from '../../shared/use-cases/export-footprints';
 
 export const makeHandler = (getDeps: DepsGetter<'export-footprints'>) =>
   middy().handler(async (event: unknown) => {
@@ -20,6 +20,12 @@ export const makeHandler = (getDeps: DepsGetter<'export-footprints'>) =>
     }
     const result = await makeExportFootprints({ store: deps.store, writer: deps.writer })(days);
     deps.log('export-footprints', { written: result.written.length, rows: result.written.reduce((a, w) => a + w.rows, 0), empty: result.empty });
+    // Market-based figures need the year-to-date allocation: once a day (the backstop), for the months of its days.
+    if (!fromEvent && deps.instruments) {
+      const market = await makeExportMarketBased({ store: deps.store, instruments: deps.instruments, writer: deps.writer })(monthsOfDays(days));
+      deps.log('export-footprints market-based', { written: market.written.length, noInstruments: market.noInstruments });
+      return { ...result, marketBased: market };
+    }
     return result;
   });
 

@@ -23,6 +23,7 @@ import { makeLiveProvider, missingCredential, type LiveProvider, type LiveProvid
 import { UsageError } from '../cli/args';
 import { existsSync, readFileSync } from 'node:fs';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
 import { claimDataDir, dbDir, endpointFile } from '../cli/store-access';
 import type { AppCore } from './deps';
@@ -170,4 +171,22 @@ export function cliLiveProvider(id: LiveProviderId, env: Record<string, string |
   const missing = missingCredential(id, creds);
   if (missing) throw new UsageError(`backfill: missing credential ${missing} for --provider ${id} (set it in the environment)`);
   return makeLiveProvider(id, creds, o);
+}
+
+/**
+ * S3 clients for `reconcile --ccft s3://…`, with the user's AWS credentials (the SDK's default provider chain): one per
+ * region, the first (AWS_REGION, else us-east-1) following region redirects to find the bucket's own region.
+ */
+export function cliS3Clients(env: Record<string, string | undefined> = process.env): { clientFor: (region?: string) => S3Client; close(): void } {
+  const home = cliConfig(env).homeRegion ?? 'us-east-1';
+  const clients = new Map<string, S3Client>();
+  return {
+    clientFor: (region) => {
+      const r = region ?? home;
+      let c = clients.get(r);
+      if (!c) clients.set(r, (c = new S3Client({ region: r, followRegionRedirects: true })));
+      return c;
+    },
+    close: () => clients.forEach((c) => c.destroy()),
+  };
 }

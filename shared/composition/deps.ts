@@ -2,7 +2,7 @@
  * What each pipeline function receives: one deps type per function (not one grab-bag). The composition roots
  * (aws.ts, local.ts) build them from the same factories (factories.ts); handlers only adapt.
  */
-import type { Clock, EventPublisher, FootprintStore, IntensityProvider } from '../ports';
+import type { Clock, EventPublisher, FootprintStore, InstrumentStore, IntensityProvider } from '../ports';
 import type { AppConfig } from '../contracts/config';
 import type { InstanceSpec } from '../domain/power/instance-catalog';
 import type { RegionInfo } from '../domain/regions/region-catalog';
@@ -56,6 +56,8 @@ export interface ExportFootprintsDeps extends Logged {
   clock: Clock;
   /** Undefined = export disabled (no EXPORT_BUCKET / EXPORT_DIR). */
   writer?: ObjectWriter;
+  /** The instrument registry, for the market-based table (written by the daily backstop run). */
+  instruments?: Pick<InstrumentStore, 'currentRegistry'>;
 }
 
 export interface JobDispatchDeps extends Logged {
@@ -68,6 +70,8 @@ export interface QueryDeps {
   intensityProviders: IntensityProvider[];
   regionInfo: (region: string) => RegionInfo | undefined;
   signal: IntensitySignal;
+  /** The contractual-instruments registry (market-based scope 2, renewable share, hourly CFE); absent = not wired. */
+  instruments?: Pick<InstrumentStore, 'currentRegistry'>;
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */
@@ -121,6 +125,7 @@ export interface AppCore {
   config: Readonly<AppConfig>;
   store: FootprintStore;
   intensityStore: IntensityStore;
+  instruments: InstrumentStore;
   /** Intensity providers in priority order (best first): stored series, [demo], yearly averages. */
   intensityProviders: IntensityProvider[];
   clock: Clock;

@@ -55,6 +55,7 @@ export function makeCore(o: { config: Readonly<AppConfig>; stores: TableStores; 
     config: o.config,
     store: o.stores.store,
     intensityStore: o.stores.intensityStore,
+    instruments: o.stores.instruments,
     intensityProviders: intensityChain(o.stores.intensityStore, { clock: o.clock, demo: o.demo }),
     clock: o.clock,
     regionInfo: (region) => getRegionInfo(region, o.config.regionOverrides),
@@ -157,7 +158,7 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       log: core.log,
     }),
     rollup: async () => ({ store: core.store, clock: core.clock, publisher: p.publisher, log: core.log }),
-    'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), log: core.log }),
+    'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), instruments: core.instruments, log: core.log }),
     'job-dispatch': async (ctx) => ({ scheduling: scheduling(ctx), log: core.log }),
     api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, budgeting: makeBudgetingDeps(core, p), log: core.log }),
     'intensity-ingest': async () => ({

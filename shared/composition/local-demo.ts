@@ -9,6 +9,7 @@
 import type { EpochSec } from '../domain/time';
 import type { LocalEnvironment } from './local';
 import { budgetsDemoSeeder } from './local-demo-budgets';
+import { demoCcftExportSeeder, demoInstrumentsSeeder } from './demo-scopes-seeders';
 
 export interface DemoSeeder {
   id: string;
@@ -18,6 +19,8 @@ export interface DemoSeeder {
 
 export const DEMO_SEEDERS: readonly DemoSeeder[] = [
   budgetsDemoSeeder,
+  demoInstrumentsSeeder,
+  demoCcftExportSeeder,
 ];
 
 /** Run the seeders of one phase, in registry order. */

@@ -60,6 +60,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   intensityProviders: core.intensityProviders,
   regionInfo: core.regionInfo,
   signal: core.config.signal,
+  instruments: core.instruments,
 });
 
 export interface LocalEnvironmentOptions {
@@ -78,6 +79,8 @@ export interface LocalEnvironmentOptions {
 
 export interface LocalEnvironment {
   db: EmbeddedDynamo;
+  /** The embedded DynamoDB's directory (`<data dir>/db`); undefined = in memory. */
+  dbDir?: string;
   config: Readonly<AppConfig>;
   clock: ManualClock;
   core: AppCore;
@@ -136,5 +139,5 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   // Notification subscriptions (SNS in AWS) are printed here, one line per event.
   for (const n of NOTIFICATIONS) bus.subscribe(n.bus, n.pattern, (e) => (o.print ?? console.log)(notificationLine(e)));
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations }, stores.budgets);
-  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
+  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
 }

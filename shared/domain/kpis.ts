@@ -30,7 +30,8 @@ export interface KpiBreakdownRow {
 }
 
 export interface Kpi {
-  id: KpiId;
+  /** One of KPI_IDS, or the id of a contributed KPI (scope KPIs, budgets …: their own modules list theirs). */
+  id: KpiId | (string & {});
   label: string;
   unit: string;
   /** null = cannot be computed; `reason` says why. */

@@ -14,6 +14,7 @@ import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalo
 import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
 import type { FootprintStore, IntensityProvider } from '../ports';
 import { dataWindow } from '../use-cases/data-window';
+import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
 import { HttpError, validate, type Route } from './router';
 
 /** Longest window one request may aggregate (keeps a single query bounded). */
@@ -90,6 +91,7 @@ export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: Schedu
     zoneHourly.set(zone, await hourlyIntensity(d.intensityProviders, zone, d.signal, { startSec: w.startSec - LOW_CARBON_TRAILING_SEC, endSec: w.endSec }));
   }
   const report = computeKpis({ window: w, intervals, resources, zoneHourly, scheduler });
+  report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
   return contributors.length ? { ...report, kpis: [...report.kpis, ...(await Promise.all(contributors.map((c) => c(w)))).flat()] } : report;
 }
 

@@ -2,10 +2,23 @@
  * Exports each UTC day's footprint intervals to object storage as partitioned JSON lines
  * (`footprints/day=YYYY-MM-DD/part.json`) for Athena / Glue / QuickSight. One object per day, rewritten whole from the
  * store each time: deterministic (sorted rows, fixed key), so a duplicate or late event overwrites, never duplicates.
+ * Each row carries the interval's location-based operational emissions and, beside them (never summed in), its
+ * embodied hardware emissions with range, status (`computed`, `unmodelled`, or `not-computed` for intervals stored
+ * before embodied accounting) and factor-table version.
+ *
+ * Market-based scope 2 is a separate table (`market-based/month=YYYY-MM/part.json`, one row per resource and UTC
+ * month), never columns of the location-based rows: its allocation is chronological from 1 January
+ * (shared/domain/market/market-based.ts), so an interval's market-based figure depends on all consumption before it
+ * and on the instrument registry of the moment — it is not a fact of the interval. `makeExportMarketBased` rewrites
+ * whole months from the year-to-date allocation; the daily backstop run exports the months of its recent days, so a
+ * change of the registry or of earlier months reaches the export by the next day for those months (older months
+ * keep the figures of their last export until they are exported again).
  */
 import { DAY_SEC, isoUtc, parseIsoInstant } from '../domain/time';
 import type { FootprintInterval } from '../domain/types';
-import type { FootprintStore } from '../ports';
+import type { FootprintStore, InstrumentStore } from '../ports';
+import { intervalKey, type MarketIntervalResult } from '../domain/market/market-based';
+import { marketBasedFigures } from './market-based-figures';
 
 /** Where exported objects go (S3 in AWS, a folder locally). `put` overwrites. */
 export interface ObjectWriter {
@@ -51,6 +64,11 @@ export const EXPORT_COLUMNS = [
   { name: 'provisional', type: 'boolean' },
   { name: 'revision', type: 'int' },
   { name: 'demo', type: 'boolean' },
+  { name: 'embodied_kg_co2e', type: 'double' },
+  { name: 'embodied_kg_co2e_low', type: 'double' },
+  { name: 'embodied_kg_co2e_high', type: 'double' },
+  { name: 'embodied_status', type: 'string' },
+  { name: 'embodied_model_version', type: 'string' },
 ] as const;
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number]['name'];
 
@@ -91,6 +109,11 @@ export function exportRow(i: FootprintInterval): Record<ExportColumn, string | n
     provisional: i.provisional,
     revision: i.revision,
     demo: i.demo,
+    embodied_kg_co2e: i.embodiedKgCo2e?.point ?? null,
+    embodied_kg_co2e_low: i.embodiedKgCo2e?.low ?? null,
+    embodied_kg_co2e_high: i.embodiedKgCo2e?.high ?? null,
+    embodied_status: i.embodiedStatus ?? 'not-computed',
+    embodied_model_version: i.embodiedModelVersion ?? null,
   };
 }
 
@@ -121,3 +144,112 @@ export const makeExportFootprints = (d: { store: FootprintStore; writer: ObjectW
     }
     return result;
   };
+
+export const MARKET_EXPORT_PREFIX = 'market-based';
+export const marketExportKey = (month: string): string => `${MARKET_EXPORT_PREFIX}/month=${month}/part.json`;
+
+/** Glue/Athena columns of the market-based table (partition `month` from the key). lib/export-construct.ts builds it. */
+export const MARKET_EXPORT_COLUMNS = [
+  { name: 'resource_key', type: 'string' },
+  { name: 'kind', type: 'string' },
+  { name: 'resource_id', type: 'string' },
+  { name: 'region', type: 'string' },
+  { name: 'market', type: 'string' },
+  { name: 'team', type: 'string' },
+  { name: 'project', type: 'string' },
+  { name: 'model', type: 'string' },
+  { name: 'intervals', type: 'int' },
+  { name: 'energy_kwh', type: 'double' },
+  { name: 'market_based_kg_co2e', type: 'double' },
+  { name: 'market_based_kg_co2e_low', type: 'double' },
+  { name: 'market_based_kg_co2e_high', type: 'double' },
+  { name: 'instrument_kwh', type: 'double' },
+  { name: 'renewable_instrument_kwh', type: 'double' },
+  { name: 'residual_kwh', type: 'double' },
+  { name: 'residual_bases', type: 'string' },
+  { name: 'instrument_ids', type: 'string' },
+  { name: 'market_model_version', type: 'string' },
+  { name: 'registry_id', type: 'string' },
+  { name: 'demo', type: 'boolean' },
+] as const;
+export type MarketExportColumn = (typeof MARKET_EXPORT_COLUMNS)[number]['name'];
+
+const monthBounds = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return { startSec: Date.UTC(y, m - 1, 1) / 1000, endSec: Date.UTC(y, m, 1) / 1000 };
+};
+
+export interface MarketExportResult {
+  written: { month: string; key: string; rows: number }[];
+  /** Months with no intervals: nothing written. */
+  empty: string[];
+  /** No instruments registered: no market-based figure exists, nothing written. */
+  noInstruments: boolean;
+}
+
+/**
+ * Export the market-based allocation of the given UTC months (`YYYY-MM`): per month one object, one row per
+ * resource, rewritten whole (sorted, fixed key: a rerun overwrites byte-identically).
+ */
+export const makeExportMarketBased = (d: { store: FootprintStore; instruments: Pick<InstrumentStore, 'currentRegistry'>; writer: ObjectWriter }) =>
+  async (months: readonly string[]): Promise<MarketExportResult> => {
+    const result: MarketExportResult = { written: [], empty: [], noInstruments: false };
+    const reg = await d.instruments.currentRegistry();
+    if (!reg || !reg.instruments.length) return { ...result, noInstruments: true };
+    for (const month of [...new Set(months)].sort()) {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`export: "${month}" is not a YYYY-MM month`);
+      const w = monthBounds(month);
+      const intervals = await d.store.queryIntervals(w);
+      if (!intervals.length) {
+        result.empty.push(month);
+        continue;
+      }
+      const figures = await marketBasedFigures({ store: d.store, instruments: { currentRegistry: async () => reg } }, w, intervals);
+      if (!figures) return { ...result, noInstruments: true };
+      const byResource = new Map<string, { first: FootprintInterval; rows: MarketIntervalResult[]; demo: boolean }>();
+      for (const i of intervals) {
+        const r = figures.result.byInterval.get(intervalKey(i));
+        if (!r) continue;
+        const acc = byResource.get(i.resourceKey) ?? { first: i, rows: [], demo: false };
+        acc.rows.push(r);
+        acc.demo ||= i.demo;
+        byResource.set(i.resourceKey, acc);
+      }
+      const sum = (xs: readonly MarketIntervalResult[], f: (r: MarketIntervalResult) => number) => xs.reduce((a, r) => a + f(r), 0);
+      const lines = [...byResource.entries()]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([key, { first: i, rows, demo }]) => {
+          const row: Record<MarketExportColumn, string | number | boolean | null> = {
+            resource_key: key,
+            kind: i.kind,
+            resource_id: i.resourceId,
+            region: i.region,
+            market: rows[0].market ?? null,
+            team: i.attribution.team,
+            project: i.attribution.project,
+            model: i.attribution.model,
+            intervals: rows.length,
+            energy_kwh: sum(rows, (r) => r.energyKwh),
+            market_based_kg_co2e: sum(rows, (r) => r.marketBasedKgCo2e.point),
+            market_based_kg_co2e_low: sum(rows, (r) => r.marketBasedKgCo2e.low),
+            market_based_kg_co2e_high: sum(rows, (r) => r.marketBasedKgCo2e.high),
+            instrument_kwh: sum(rows, (r) => r.coveredKwh),
+            renewable_instrument_kwh: sum(rows, (r) => r.byInstrument.filter((b) => b.renewable).reduce((a, b) => a + b.kwh, 0)),
+            residual_kwh: sum(rows, (r) => r.restKwh),
+            residual_bases: [...new Set(rows.filter((r) => r.restKwh > 0).map((r) => r.restBasis))].sort().join(',') || null,
+            instrument_ids: [...new Set(rows.flatMap((r) => r.byInstrument.map((b) => b.id)))].sort().join(',') || null,
+            market_model_version: figures.result.modelVersion,
+            registry_id: reg.registryId,
+            demo: demo || reg.demo || reg.instruments.some((x) => x.demo === true),
+          };
+          return JSON.stringify(row);
+        });
+      const key = marketExportKey(month);
+      await d.writer.put(key, `${lines.join('\n')}\n`);
+      result.written.push({ month, key, rows: lines.length });
+    }
+    return result;
+  };
+
+/** UTC months (`YYYY-MM`) of the given days. */
+export const monthsOfDays = (days: readonly string[]): string[] => [...new Set(days.map((d) => d.slice(0, 7)))].sort();

@@ -1,6 +1,9 @@
 /**
  * A small, fully deterministic footprint store for API and browser tests: three resources of each kind in two
  * regions and three teams, hourly intervals over two UTC days, daily roll-ups. Numbers are arbitrary but exact.
+ * Every interval carries an embodied figure beside its operational one, and a small labelled test registry of
+ * contractual instruments (SEED_INSTRUMENTS) gives market-based, renewable-share and CFE figures; the grid's
+ * carbon-free share comes from the demo series the query deps fall back on.
  */
 import { DynamoFootprintStore } from '../../shared/adapters/aws/dynamodb-footprint-store';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/adapters/local/embedded-dynamodb';
@@ -17,6 +20,7 @@ import { parseBudgetDefinition, type BudgetDefinitionInput } from '../../shared/
 import { defaultTargets } from '../../shared/domain/targets/defaults';
 import { makeEvaluateBudgets } from '../../shared/use-cases/evaluate-budgets';
 import type { BudgetingDeps } from '../../shared/use-cases/targets-crud';
+import type { Instrument } from '../../shared/domain/market/instrument-types';
 
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
@@ -31,6 +35,15 @@ export const SEED_RESOURCES: Spec[] = [
   // Discovered but never reported telemetry (no intervals): lowers monitoring coverage to 4/5.
   { kind: 'ec2-instance', id: 'i-0silent', region: 'eu-west-1', team: 'recsys', model: 'untagged', kwhPerHour: 0, measured: 0 },
 ];
+/** Embodied kgCO2e per instance-hour of the fixture (arbitrary but exact; the real factors live in shared/domain/embodied). */
+export const SEED_EMBODIED_KG_PER_HOUR = { point: 0.08, low: 0.05, high: 0.12 };
+
+/** Test instruments (not real contracts): RECs for us-east-1 and Guarantees of Origin for eu-west-1, 2026 vintage. */
+export const SEED_INSTRUMENTS: Instrument[] = [
+  { id: 'test-rec-us-east-1', label: 'TEST RECs', demo: true, type: 'rec', region: 'us-east-1', generationCountry: 'US', technology: 'wind', vintageYear: 2026, mwh: 0.1, retired: true, gCo2ePerKwh: 0 },
+  { id: 'test-go-eu-west-1', label: 'TEST GOs', demo: true, type: 'go', region: 'eu-west-1', generationCountry: 'NO', technology: 'hydro', vintageYear: 2026, mwh: 0.2, retired: true, gCo2ePerKwh: 0 },
+];
+
 /** Intensity per region, g/kWh, varying by hour of day so trends are visible. */
 const intensity = (region: string, tSec: number) => (region === 'eu-west-1' ? 300 : 400) + 50 * Math.sin((2 * Math.PI * (tSec % DAY_SEC)) / DAY_SEC);
 
@@ -64,6 +77,8 @@ export function seedIntervals(): FootprintInterval[] {
         intensityProvider: 'demo (synthetic)', intensityQuality: 'demo',
         method: s.measured ? 'measured' : 'estimated', measuredShare: s.measured, coveragePct: 100,
         meanGpuUtilPct: s.util, invocations: s.invPerHour, modelVersion: 'test', provisional: false, revision: 1, issues: [], demo: true,
+        embodiedKgCo2e: { ...SEED_EMBODIED_KG_PER_HOUR }, embodiedStatus: 'computed', embodiedModelVersion: 'test',
+        embodiedBasis: { platform: 'p4d.24xlarge', allocation: 'accelerator-share', share: 1, lifetimeYears: 6, reservedInstanceHours: 1 },
       });
     }
   }
@@ -108,6 +123,7 @@ export async function startSeededStore(): Promise<SeededStore> {
     await store.putRollups(rollupsForDay(day, intervals));
   }
   const stores = tableStores(db.client, db.tableName);
+  await stores.instruments.importRegistry(SEED_INSTRUMENTS, { nowSec: SEED_END_SEC, demo: true });
   const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores, clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
   const deps = queryDepsOf(core);
   const budgeting: BudgetingDeps = { ...makeBudgetingDeps(core, stores), forecast: SEED_FORECAST };

@@ -214,7 +214,8 @@ describe('carbonpilot intensity (e2e)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/192 of 192 hours received, 192 new or changed, 0 missing/);
     expect(r.stderr).toMatch(/backfilling DE average-lifecycle from Electricity Maps \[#{20}\] 100 %/);
-    expect(urls.length).toBe(2); // 8 days in 7-day chunks
+    expect(urls.filter((u) => u.includes('/v3/carbon-intensity/')).length).toBe(2); // 8 days in 7-day chunks
+    expect(urls.filter((u) => u.includes('/v3/power-breakdown/')).length).toBe(2); // the grid's carbon-free share, same chunks
     expect(`${r.stdout}\n${r.stderr}`).not.toContain(token);
 
     // A provider error is reported without the token, exit 1.

@@ -3,7 +3,8 @@
  * are imported — market-based emissions; `instruments import` is all-or-nothing; `reconcile` compares an export in
  * AWS's documented format with the store, and a bad export exits 2 naming the line and field.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { computeInterval } from '../../shared/domain/footprint/compute-interval'
 import { lookupInstance } from '../../shared/domain/power/instance-catalog';
 import { resourceKey, type ResourceRef } from '../../shared/domain/types';
 import { minuteSamples, telemetryOf } from '../helpers/fixtures';
+import { startS3Stub } from '../helpers/s3-stub-server';
 
 const CLI = join(__dirname, '../../bin/carbonpilot-cli.js');
 const FIXTURE = join(__dirname, '../fixtures/ccft/carbon-emissions-v3.csv');
@@ -121,15 +123,41 @@ describe('emission scopes through the CLI (e2e)', () => {
     expect(doc.cells.filter((c: { region: string }) => c.region === 'eu-west-1').map((c: { service: string }) => c.service).sort()).toEqual(['AmazonEC2', 'AmazonSageMaker']);
   });
 
-  it('the real CLI exits 2 on a bad export, naming the line and field, and on an s3:// source it cannot read yet', () => {
+  it('the real CLI exits 2 on a bad export, naming the line and field, and on a malformed s3:// URI', () => {
     const bad = join(dir, 'bad-export.csv');
     writeFileSync(bad, readFileSync(FIXTURE, 'utf8').replace(',0.004,', ',lots,'));
     const r = spawnSync(process.execPath, [CLI, 'reconcile', '--ccft', bad, '--data-dir', dir], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad-export\.csv line 3: total_lbm_emissions_value: expected a non-negative number/);
     expect(r.stderr).toMatch(/nothing imported/);
-    const s3 = spawnSync(process.execPath, [CLI, 'reconcile', '--ccft', 's3://bucket/carbon/', '--data-dir', dir], { encoding: 'utf8' });
+    const s3 = spawnSync(process.execPath, [CLI, 'reconcile', '--ccft', 's3://Not_A_Bucket/carbon/', '--data-dir', dir], { encoding: 'utf8' });
     expect(s3.status).toBe(2);
-    expect(s3.stderr).toMatch(/not yet supported from the CLI/);
+    expect(s3.stderr).toMatch(/--ccft: "s3:\/\/Not_A_Bucket\/carbon\/" is not an s3:\/\/bucket\/prefix URI/);
+  });
+
+  it('the real CLI reads --ccft s3://… with the AWS credentials of the environment (loopback S3), and exits 2 on a missing bucket', async () => {
+    // Prepare: the export as Data Exports delivers it, behind a loopback S3 the SDK reaches through AWS_ENDPOINT_URL_S3.
+    const bucket = 'carbonpilot-ccft-111122223333-eu-west-1';
+    const s3 = await startS3Stub({ bucket, region: 'eu-west-1', objects: { 'ccft/carbonpilot-carbon-emissions/data/model_version=v3.0.0/usage_period=2026-10/carbonpilot-carbon-emissions-00001.csv.gz': gzipSync(readFileSync(FIXTURE)) } });
+    const env = { ...process.env, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((ok) => {
+        execFile(process.execPath, [CLI, ...args], { env, encoding: 'utf8' }, (err, stdout, stderr) => ok({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr }));
+      });
+    try {
+      // Act
+      const r = await run(['reconcile', '--ccft', `s3://${bucket}/ccft/carbonpilot-carbon-emissions/`, '--format', 'json', '--now', '2026-12-01T00:00:00Z', '--data-dir', dir]);
+      // Assess
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.source).toBe(`1 file(s) under s3://${bucket}/ccft/carbonpilot-carbon-emissions/ (eu-west-1)`);
+      expect(doc.cells.find((c: { region: string; service: string }) => c.region === 'us-east-1' && c.service === 'AmazonSageMaker')).toMatchObject({ month: '2026-10', ccft: { scope2LbmT: 0.011, scope3T: 0.0014 } });
+      const missing = await run(['reconcile', '--ccft', 's3://no-such-bucket-here/ccft/', '--data-dir', dir]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/--ccft: s3:\/\/no-such-bucket-here: not found/);
+    } finally {
+      await s3.close();
+    }
   });
 });

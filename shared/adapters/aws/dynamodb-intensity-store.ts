@@ -8,6 +8,9 @@
  *
  * Zero-padded epoch seconds make lexical order = time order, so a window is one key-range Query.
  * Actuals: a re-fetch overwrites the same key (a value, never a sum), conditional on the value having changed.
+ * `cfePct` (the grid's carbon-free share of the hour, 0–100, where the source gives it) is stored with the point and
+ * counts as part of its value: a re-fetch that adds or changes it overwrites; one without it never erases it by itself
+ * (an identical intensity without a share is a no-op).
  * Forecasts: every vintage kept, written once (`attribute_not_exists`: "already exists" is success).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -43,6 +46,8 @@ const FORECAST_RANK: Record<string, number> = { 'provider-forecast': 0, 'own-for
 
 
 const ATTR_NAMES = { '#g': 'gPerKwh', '#p': 'provider', '#ps': 'periodSec' };
+/** With a carbon-free share: also overwrite when the stored item has none or a different one. */
+const CFE_CHANGED = ' OR attribute_not_exists(#c) OR #c <> :c';
 
 export class DynamoIntensityStore implements IntensityStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -139,6 +144,7 @@ export class DynamoIntensityStore implements IntensityStore {
       fetchedAtSec: p.fetchedAtSec,
       lowGPerKwh: p.lowGPerKwh,
       highGPerKwh: p.highGPerKwh,
+      cfePct: p.cfePct,
       [TABLE_KEYS.ttl]: isActual ? undefined : p.tSec + FORECAST_VINTAGE_TTL_SEC,
     };
     try {
@@ -149,9 +155,9 @@ export class DynamoIntensityStore implements IntensityStore {
                 TableName: this.tableName,
                 Item: item,
                 // Overwrite only a different value: an identical re-fetch is a no-op, so `written` counts real changes.
-                ConditionExpression: 'attribute_not_exists(pk) OR #g <> :g OR #p <> :p OR #ps <> :ps',
-                ExpressionAttributeNames: ATTR_NAMES,
-                ExpressionAttributeValues: { ':g': p.gPerKwh, ':p': p.provider, ':ps': p.periodSec },
+                ConditionExpression: `attribute_not_exists(pk) OR #g <> :g OR #p <> :p OR #ps <> :ps${p.cfePct === undefined ? '' : CFE_CHANGED}`,
+                ExpressionAttributeNames: p.cfePct === undefined ? ATTR_NAMES : { ...ATTR_NAMES, '#c': 'cfePct' },
+                ExpressionAttributeValues: { ':g': p.gPerKwh, ':p': p.provider, ':ps': p.periodSec, ...(p.cfePct === undefined ? {} : { ':c': p.cfePct }) },
               }
             : { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
         ),
@@ -265,6 +271,7 @@ const toPoint = (it: Record<string, unknown>): StoredIntensityPoint => {
   if (it.fetchedAtSec !== undefined) p.fetchedAtSec = it.fetchedAtSec as number;
   if (it.lowGPerKwh !== undefined) p.lowGPerKwh = it.lowGPerKwh as number;
   if (it.highGPerKwh !== undefined) p.highGPerKwh = it.highGPerKwh as number;
+  if (it.cfePct !== undefined) p.cfePct = it.cfePct as number;
   return p;
 };
 
@@ -279,6 +286,9 @@ function validate(p: StoredIntensityPoint, i: number): void {
   if (!Number.isInteger(p.tSec) || p.tSec < 0) throw new InvalidIntensityPointError(`${where}: tSec must be a non-negative integer`);
   if (!Number.isInteger(p.periodSec) || p.periodSec <= 0) throw new InvalidIntensityPointError(`${where}: periodSec must be a positive integer`);
   if (!Number.isFinite(p.gPerKwh) || p.gPerKwh < 0) throw new InvalidIntensityPointError(`${where}: gPerKwh must be finite and ≥ 0`);
+  if (p.cfePct !== undefined && !(Number.isFinite(p.cfePct) && p.cfePct >= 0 && p.cfePct <= 100)) {
+    throw new InvalidIntensityPointError(`${where}: cfePct must be a share between 0 and 100`);
+  }
   if (p.quality !== 'actual' && !(Number.isInteger(p.issuedAtSec) && (p.issuedAtSec as number) >= 0)) {
     throw new InvalidIntensityPointError(`${where}: a forecast needs its issue time (issuedAtSec)`);
   }

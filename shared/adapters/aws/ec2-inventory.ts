@@ -26,12 +26,24 @@ export const parseTransitionTimeSec = (reason: string | undefined): number | und
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 };
 
+/**
+ * The AWS account of an ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`, IAM user guide "ARN format"),
+ * or undefined when it has none (12 digits) — for reconciling with AWS's per-account carbon export.
+ */
+export const accountOfArn = (arn: string | undefined): string | undefined => {
+  const account = arn?.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+};
+
 const ENDED_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
 
 export type Ec2Mapping = { ref: ResourceRef } | { reason: string; /** true when the data is bad (reported), false when merely inactive */ report: boolean };
 
-/** Map one DescribeInstances instance to a ResourceRef if it was running at some time in `window`; otherwise says why not. */
-export const ec2InstanceToRef = (inst: Instance, region: string, window: Window): Ec2Mapping => {
+/**
+ * Map one DescribeInstances instance to a ResourceRef if it was running at some time in `window`; otherwise says why
+ * not. `ownerId`: the reservation's `OwnerId` (the instance's account; EC2 API reference, Reservation).
+ */
+export const ec2InstanceToRef = (inst: Instance, region: string, window: Window, ownerId?: string): Ec2Mapping => {
   const id = inst.InstanceId;
   const type = inst.InstanceType;
   const launchSec = toSec(inst.LaunchTime);
@@ -56,6 +68,7 @@ export const ec2InstanceToRef = (inst: Instance, region: string, window: Window)
     ...(endSec !== undefined ? { endSec } : {}),
     status: state,
     tags,
+    ...(ownerId && /^\d{12}$/.test(ownerId) ? { accountId: ownerId } : {}),
   };
   return { ref };
 };
@@ -93,7 +106,7 @@ export const listEc2GpuInstances = async (
     for (const res of page.Reservations ?? []) {
       for (const inst of res.Instances ?? []) {
         if (inst.InstanceId) present?.add(resourceKey({ kind: 'ec2-instance', region, id: inst.InstanceId }));
-        const r = ec2InstanceToRef(inst, region, window);
+        const r = ec2InstanceToRef(inst, region, window, res.OwnerId);
         if ('ref' in r) out.push(r.ref);
         else if (r.report) onIssue(`${region}: ${r.reason}`);
       }

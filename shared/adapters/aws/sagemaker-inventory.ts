@@ -17,7 +17,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { Window } from '../../domain/time';
 import { resourceKey, type ResourceKind, type ResourceRef } from '../../domain/types';
 import type { RegionListing, WorkloadInventory } from '../../ports';
-import { listEc2GpuInstances, toSec, type AwsCall } from './ec2-inventory';
+import { accountOfArn, listEc2GpuInstances, toSec, type AwsCall } from './ec2-inventory';
 import { defaultBackoff, withBackoff, type BackoffOptions, type RequestBudget } from './retry';
 
 export { parseStateChangeEvent, MalformedEventError, type StateChange } from './state-change-event';
@@ -178,6 +178,7 @@ export class AwsWorkloadInventory implements WorkloadInventory {
         ...(endSec !== undefined ? { endSec } : {}),
         status: d.TrainingJobStatus ?? 'Unknown',
         tags: await this.tags(sm, d.TrainingJobArn),
+        ...(accountOfArn(d.TrainingJobArn) ? { accountId: accountOfArn(d.TrainingJobArn) } : {}),
       });
     }
     return out;
@@ -249,6 +250,7 @@ export class AwsWorkloadInventory implements WorkloadInventory {
           status: ep.EndpointStatus ?? 'Unknown',
           tags,
           ...(serverless ? { serverless: true } : {}),
+          ...(accountOfArn(ep.EndpointArn) ? { accountId: accountOfArn(ep.EndpointArn) } : {}),
         });
       }
     }

@@ -11,6 +11,12 @@
  *   marginal signal: a `marginal` request returns no points.
  * - Values are consumption-based (flow-traced) gCO2eq/kWh. `isEstimated` points are still the provider's
  *   best actual for that hour (quality 'actual'); `carbonIntensity: null` hours are left missing.
+ * - With `carbonFreeShare`, the grid's carbon-free share of each hour comes from `/v3/power-breakdown/history` or
+ *   `/past-range` (same window, same chunks): `fossilFreePercentage`, the share of consumption (flow-traced) from
+ *   non-fossil sources — renewables and nuclear, i.e. what hourly 24/7 matching counts as carbon-free (Electricity
+ *   Maps API v3 docs, power breakdown; the data portal's "Carbon-free energy percentage"). It lands on each point as
+ *   `cfePct`; `null` hours stay unknown. A plan without that endpoint (401/403) or any failure of it only loses the
+ *   share, with a note — the intensity series is returned as fetched.
  */
 import { z } from 'zod';
 import { alignDown, HOUR_SEC, parseIsoInstant, type EpochSec, type Window } from '../../domain/time';
@@ -21,6 +27,7 @@ import {
   fetchJson,
   forecastWindow,
   isoMinuteUtc,
+  ProviderError,
   ProviderResponseError,
   type RawSample,
   type SeriesReport,
@@ -53,6 +60,14 @@ export const EmPointSchema = z.object({
 export const EmHistorySchema = z.object({ zone: z.string(), history: z.array(EmPointSchema) });
 export const EmPastRangeSchema = z.object({ zone: z.string(), data: z.array(EmPointSchema) });
 export const EmLatestSchema = EmPointSchema.extend({ zone: z.string() });
+/** One hour of `/v3/power-breakdown/*` (only the field read here; the breakdowns themselves are not used). */
+const EmBreakdownPointSchema = z.object({
+  zone: z.string().optional(),
+  datetime: zIsoInstant,
+  fossilFreePercentage: z.number().min(0).max(100).nullable().optional(),
+});
+export const EmBreakdownHistorySchema = z.object({ zone: z.string(), history: z.array(EmBreakdownPointSchema) });
+export const EmBreakdownPastRangeSchema = z.object({ zone: z.string(), data: z.array(EmBreakdownPointSchema) });
 export const EmForecastSchema = z.object({
   zone: z.string(),
   forecast: z.array(
@@ -65,6 +80,8 @@ type EmPoint = z.infer<typeof EmPointSchema>;
 
 export interface ElectricityMapsProviderOptions extends HttpProviderOptions {
   credentials: { token: string };
+  /** Also read the grid's carbon-free share per hour (power breakdown `fossilFreePercentage`) onto the points as `cfePct`. */
+  carbonFreeShare?: boolean;
 }
 
 const SIGNAL_TO_EFT: Partial<Record<IntensitySignal, 'lifecycle' | 'direct'>> = { 'average-lifecycle': 'lifecycle', 'average-direct': 'direct' };
@@ -124,7 +141,52 @@ export class ElectricityMapsProvider extends HttpIntensityProvider<ElectricityMa
     const estimated = raw.filter((p) => p.isEstimated).length;
     if (estimated) notes.push(`${estimated} of ${raw.length} values flagged isEstimated by Electricity Maps`);
     const { points, report } = alignHourly(samples, window, { zone, signal, provider: this.name, fetchedAtSec });
+    if (this.o.carbonFreeShare && points.length) {
+      const cfe = await this.carbonFreeShares(zone, window, field === 'history');
+      apiCalls += cfe.apiCalls;
+      notes.push(...cfe.notes);
+      for (const p of points) {
+        const v = cfe.byHour.get(p.tSec);
+        if (v !== undefined) p.cfePct = v;
+      }
+    }
     return { points, report: { ...report, apiCalls, notes } };
+  }
+
+  /** Carbon-free share per UTC hour (mean of the hour's values), from the power breakdown over the same window. */
+  private async carbonFreeShares(zone: string, window: Window, recent: boolean): Promise<{ byHour: Map<EpochSec, number>; apiCalls: number; notes: string[] }> {
+    const raw: z.infer<typeof EmBreakdownPointSchema>[] = [];
+    let apiCalls = 0;
+    try {
+      if (recent) {
+        const body = await this.get('/v3/power-breakdown/history', { zone }, EmBreakdownHistorySchema);
+        apiCalls++;
+        this.checkZone(body.zone, zone, 'zone');
+        for (const p of body.history) raw.push(p);
+      } else {
+        for (const c of chunkWindow({ startSec: alignDown(window.startSec, HOUR_SEC), endSec: window.endSec }, PAST_RANGE_MAX_SEC)) {
+          const body = await this.get('/v3/power-breakdown/past-range', { zone, start: isoMinuteUtc(c.startSec), end: isoMinuteUtc(c.endSec) }, EmBreakdownPastRangeSchema);
+          apiCalls++;
+          this.checkZone(body.zone, zone, 'zone');
+          for (const p of body.data) raw.push(p);
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+      // The intensity is what the footprint needs; without the share, hourly CFE says "insufficient data" for those hours.
+      return { byHour: new Map(), apiCalls, notes: [`carbon-free share unavailable (/v3/power-breakdown): ${e.message}`] };
+    }
+    const acc = new Map<EpochSec, { sum: number; n: number }>();
+    for (const p of raw) {
+      if (p.fossilFreePercentage === null || p.fossilFreePercentage === undefined) continue;
+      const h = alignDown(parseIsoInstant(p.datetime), HOUR_SEC);
+      const a = acc.get(h) ?? { sum: 0, n: 0 };
+      a.sum += p.fossilFreePercentage;
+      a.n++;
+      acc.set(h, a);
+    }
+    const byHour = new Map([...acc].map(([h, a]) => [h, a.sum / a.n] as [EpochSec, number]));
+    return { byHour, apiCalls, notes: [`carbon-free share: /v3/power-breakdown fossilFreePercentage for ${byHour.size} hour(s)`] };
   }
 
   /** Provider forecast issued at or before `issuedNowSec`, hourly from the hour containing it. */

@@ -103,7 +103,8 @@ export function makeLiveProvider(id: LiveProviderId, c: ProviderCredentials, o: 
   const fetch = o.fetch ?? globalThis.fetch;
   const common = { fetch, clock: o.clock, baseUrl: o.baseUrls?.[id] };
   if (id === 'electricitymaps') {
-    return live(id, new ElectricityMapsProvider({ ...common, credentials: { token: c.electricityMapsToken! } }), () => true);
+    // The carbon-free share rides along for hourly CFE matching (scope KPIs); a plan without it only loses the share.
+    return live(id, new ElectricityMapsProvider({ ...common, credentials: { token: c.electricityMapsToken! }, carbonFreeShare: true }), () => true);
   }
   if (id === 'watttime') return live(id, new WattTimeProvider({ ...common, credentials: c.wattTime! }), () => true);
   return live(id, new NesoProvider(common), (zone) => GB_ZONE.test(zone));

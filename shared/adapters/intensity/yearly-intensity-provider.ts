@@ -20,6 +20,7 @@ const em = require('@tgwf/co2/data/electricity-maps') as Record<string, { data: 
 interface EmZoneYear {
   carbonIntensity?: { value?: number | null };
   renewableEnergy?: { value?: number | null };
+  carbonFreeEnergy?: { value?: number | null };
 }
 
 /** Years present in the embedded data, ascending (discovered, so a package update adds years by itself). */
@@ -42,6 +43,8 @@ export interface YearlyZoneSummary {
   gPerKwh: number;
   /** Renewable share of consumption, 0–100 (undefined when the data has none). */
   renewablePct: number | undefined;
+  /** Carbon-free share of consumption (renewables + nuclear), 0–100 (undefined when the data has none). */
+  carbonFreePct?: number;
   /** The data year actually used (latest available at or before the requested year; earliest for older years). */
   year: number;
 }
@@ -65,7 +68,8 @@ export function yearlyZoneSummary(zone: string, year: number): YearlyZoneSummary
   const used = atOrBefore.length ? atOrBefore[atOrBefore.length - 1] : withData[0];
   const e = entry(zone, used)!;
   const rp = e.renewableEnergy?.value;
-  return { gPerKwh: e.carbonIntensity!.value as number, renewablePct: typeof rp === 'number' ? rp : undefined, year: used };
+  const cf = e.carbonFreeEnergy?.value;
+  return { gPerKwh: e.carbonIntensity!.value as number, renewablePct: typeof rp === 'number' ? rp : undefined, ...(typeof cf === 'number' ? { carbonFreePct: cf } : {}), year: used };
 }
 
 const utcYear = (tSec: EpochSec): number => new Date(tSec * 1000).getUTCFullYear();

@@ -78,7 +78,8 @@ export async function decodeCcftExport(bytes: Uint8Array, name: string, partitio
   return parseCcftRecords(records, { file, columns, rowLabel: (i) => `line ${lines[i]}`, partition });
 }
 
-const EXPORT_FILE = /\.(csv|csv\.gz|gz|parquet)$/i;
+/** Export data files (the export's manifests and metadata JSON are not data). */
+export const EXPORT_FILE = /\.(csv|csv\.gz|gz|parquet)$/i;
 
 const walk = (dir: string): string[] =>
   readdirSync(dir)

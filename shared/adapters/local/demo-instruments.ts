@@ -15,6 +15,7 @@ import type { Instrument } from '../../domain/market/instrument-types';
 import type { GridCfeLookup } from '../../domain/market/cfe';
 import { demoHourlySeries } from '../../domain/intensity/demo-series';
 import { getRegionInfo } from '../../domain/regions/region-catalog';
+import { demoCfePct } from '../intensity/demo-intensity-provider';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const em = require('@tgwf/co2/data/electricity-maps') as Record<string, { data: Record<string, { carbonIntensity?: { value?: number | null }; renewableEnergy?: { value?: number | null }; carbonFreeEnergy?: { value?: number | null } }> } | undefined>;
@@ -62,7 +63,8 @@ export function buildDemoInstruments(nowSec: EpochSec, days = 14): Instrument[] 
 }
 
 /**
- * DEMO: synthetic hourly grid carbon-free share per region, consistent with the demo intensity series:
+ * DEMO: synthetic hourly grid carbon-free share per region, the one the demo intensity series carries as `cfePct`
+ * (shared/adapters/intensity/demo-intensity-provider.ts):
  * clean_h = clamp(1 − (1 − CFE_year) × g_h ÷ ḡ_year, 0, 1), where CFE_year and ḡ_year are the zone's yearly
  * carbon-free share and mean intensity (Electricity Maps yearly data in @tgwf/co2) and g_h the demo series' hour.
  * Its mean is the real yearly share; its hourly shape is invented for the demo and labelled so.
@@ -86,6 +88,6 @@ export function demoGridCfe(): GridCfeLookup {
     }
     const g = m.get(alignDown(hourSec, HOUR_SEC));
     if (g === undefined) return undefined;
-    return Math.min(1, Math.max(0, 1 - (1 - cfe / 100) * (g / mean)));
+    return demoCfePct(g, mean, cfe)! / 100;
   };
 }

@@ -1,9 +1,10 @@
 /**
- * `carbonpilot reconcile --ccft FILE|DIR|demo [--format table|json|csv] [--data-dir DIR] [--account-id ID] [--now ISO]`
+ * `carbonpilot reconcile --ccft FILE|DIR|s3://BUCKET/PREFIX|demo [--format table|json|csv] [--data-dir DIR] [--account-id ID] [--now ISO]`
  *
- * Compares AWS's Data Exports `CARBON_EMISSIONS` table (CSV, gzip CSV or Parquet; a file or a folder laid out like
- * the S3 export) with the local footprint store, per month × account × region × service. `--ccft demo` builds the
- * labelled demo export from the store's demo fleet. A bad export exits 2 naming file, row and field; nothing is used.
+ * Compares AWS's Data Exports `CARBON_EMISSIONS` table (CSV, gzip CSV or Parquet; a file, a folder laid out like
+ * the S3 export, or the export's S3 prefix read with the caller's AWS credentials) with the local footprint store,
+ * per month × account × region × service. `--ccft demo` builds the labelled demo export from the store's demo fleet.
+ * A bad export exits 2 naming file, row and field; nothing is used.
  */
 import { CcftExportError } from '../../contracts/ccft';
 import { decodeCcftExport, readCcftExportPath } from '../../adapters/local/ccft-export-reader';
@@ -15,7 +16,8 @@ import { makeReconcileCcft, MissingAccountIdError } from '../../use-cases/reconc
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
-import { cliConfig, requireCliStore } from '../../composition/cli';
+import { cliConfig, cliS3Clients, requireCliStore } from '../../composition/cli';
+import { parseS3Uri, readCcftExportS3, S3ExportReadError } from '../../adapters/aws/s3-ccft-export-reader';
 
 const t = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '–' : x.toFixed(d));
 
@@ -72,10 +74,9 @@ export async function reconcileCommand(argv: string[], out: (s: string) => void)
   const a = parseArgs(argv, ['ccft', 'format', 'data-dir', 'account-id', 'now']);
   if (a.positionals.length) throw new UsageError(`reconcile: unexpected argument "${a.positionals[0]}"`);
   const ccft = flagString(a, 'ccft');
-  if (!ccft) throw new UsageError('reconcile: --ccft FILE|DIR|demo is required (the Data Exports CARBON_EMISSIONS file or folder)');
-  if (/^s3:\/\//i.test(ccft)) {
-    throw new UsageError(`--ccft: reading ${ccft} from S3 is not yet supported from the CLI; copy it locally (aws s3 cp --recursive ${ccft} ./ccft) and pass the folder`);
-  }
+  if (!ccft) throw new UsageError('reconcile: --ccft FILE|DIR|s3://BUCKET/PREFIX|demo is required (the Data Exports CARBON_EMISSIONS export)');
+  const fromS3 = /^s3:\/\//i.test(ccft);
+  if (fromS3 && !parseS3Uri(ccft)) throw new UsageError(`--ccft: "${ccft}" is not an s3://bucket/prefix URI`);
   const format = flagEnum(a, 'format', FORMATS, 'table');
   const configured = cliConfig().accountId;
   const accountId = flagString(a, 'account-id') ?? configured;
@@ -95,6 +96,15 @@ export async function reconcileCommand(argv: string[], out: (s: string) => void)
         const csv = buildDemoCcftExportCsv(w ? await store.queryIntervals(w) : [], { nowSec });
         rows = await decodeCcftExport(new TextEncoder().encode(csv), 'ccft-carbon-emissions-DEMO.csv');
         source = 'DEMO export generated from the local demo fleet (not AWS data)';
+      } else if (fromS3) {
+        const s3 = cliS3Clients();
+        try {
+          const read = await readCcftExportS3({ clientFor: s3.clientFor }, ccft);
+          rows = read.rows;
+          source = `${read.files.length} file(s) under ${ccft} (${read.region})`;
+        } finally {
+          s3.close();
+        }
       } else {
         const read = await readCcftExportPath(ccft);
         rows = read.rows;
@@ -102,6 +112,10 @@ export async function reconcileCommand(argv: string[], out: (s: string) => void)
       }
     } catch (e) {
       if (e instanceof CcftExportError) throw new UsageError(`--ccft: ${e.message}`);
+      if (e instanceof S3ExportReadError && e.kind !== 'other') {
+        if (e.kind === 'access-denied') throw e; // exit 1: the argument is fine, the credentials are not
+        throw new UsageError(`--ccft: ${e.message}`);
+      }
       if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') throw new UsageError(`--ccft: ${ccft} does not exist`);
       throw e;
     }

@@ -9,7 +9,12 @@
  *   that states a unit (`gCO₂eq/kWh`, `lbs/MWh`) sets it; a name that states a signal (`LCA`/`lifecycle`,
  *   `direct`, `moer`/`marginal`) sets it; two columns for direct and life-cycle give both signals;
  * - optionally a zone column (`Zone Id`, `zone`) that must agree with `--zone` or its alias, and a per-row signal
- *   column (`emissionFactorType`: lifecycle | direct).
+ *   column (`emissionFactorType`: lifecycle | direct);
+ * - optionally the grid's carbon-free share of the hour, 0–100, stored with each point as `cfePct` for hourly CFE
+ *   matching: `Carbon-free Energy Percentage (CFE%)` (Electricity Maps exports since 2024), `Low Carbon Percentage`
+ *   (earlier exports; the same quantity: renewables + nuclear), `fossilFreePercentage`/`carbonFreePercentage` (API
+ *   fields), or `fossilFuelPercentage` (older API dumps: the share is 100 − it, Electricity Maps' own definition of
+ *   fossil-free). An empty cell leaves that hour's share unknown (never guessed); a bad one rejects the row.
  * Recognised layouts: the Electricity Maps data-portal export (format `electricitymaps`), Electricity Maps API
  * results written to CSV (`electricitymaps-api`; signal average-lifecycle unless the file or `--signal` says
  * otherwise — the API's default emission factor type), WattTime API v3 data (`watttime-api`, `point_time,value`;
@@ -163,6 +168,9 @@ export interface ImportLayout {
   /** Signals the file yields after `--signal` filtering. */
   signals: IntensitySignal[];
   signalFrom: 'column name' | 'per-row column' | '--signal' | 'Electricity Maps API default';
+  /** Column giving the grid's carbon-free share, if any; `complement`: the column is the fossil share (CFE = 100 − it). */
+  cfeColumn?: string;
+  cfeFrom?: 'share' | 'complement';
 }
 
 export interface HourAveraging {
@@ -291,6 +299,16 @@ const impliedSignal = (name: string): IntensitySignal | undefined => {
   return undefined;
 };
 
+/** A carbon-free share column (see the module comment); 'complement' = a fossil share, CFE = 100 − it. */
+const cfeKind = (name: string): 'share' | 'complement' | undefined => {
+  const w = words(name);
+  if (/\brenewable\b/.test(w)) return undefined; // renewable ≠ carbon-free (nuclear): never taken for it
+  const pct = /\b(percent\w*|pct|share)\b|%/.test(w);
+  if (pct && /\b(carbon free|low carbon|fossil free|cfe)\b/.test(w)) return 'share';
+  if (pct && /\bfossil fuel\b/.test(w)) return 'complement';
+  return undefined;
+};
+
 const ZONE_COLUMN_WORDS = new Set(['zone id', 'zone', 'zone key', 'zoneid', 'zone code']);
 const SIGNAL_COLUMN_WORDS = new Set(['emission factor type', 'emissionfactortype', 'signal type', 'signal']);
 /** Field names of the Electricity Maps API (v3 `carbonIntensity`, `emissionFactorType`; older research dumps `zone_datetime`, `carbon_intensity_avg`, `fossilFuelPercentage`). */
@@ -314,6 +332,7 @@ const rowSignal = (cell: string): IntensitySignal | undefined => {
 interface ColumnIndexes {
   count: number;
   time: number;
+  cfe?: { index: number; label: string; complement: boolean };
   values: { index: number; label: string; signal?: IntensitySignal }[];
   signal?: number;
   zone?: number;
@@ -435,6 +454,14 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
   };
   if (signalCol >= 0 && signalFrom === 'per-row column') layout.signalColumn = cols[signalCol];
   if (zone >= 0) layout.zoneColumn = cols[zone];
+  const cfeCandidates = cols.flatMap((c, i) => (i !== time && !values.some((v) => v.index === i) && cfeKind(c) ? [i] : []));
+  // A direct share beats a complement (an export with both); two direct shares are ambiguous: neither is taken.
+  const direct = cfeCandidates.filter((i) => cfeKind(cols[i]) === 'share');
+  const cfeIndex = direct.length === 1 ? direct[0] : direct.length === 0 && cfeCandidates.length === 1 ? cfeCandidates[0] : undefined;
+  if (cfeIndex !== undefined) {
+    layout.cfeColumn = cols[cfeIndex];
+    layout.cfeFrom = cfeKind(cols[cfeIndex]);
+  }
   const label = (c: string) => /\(([^)]+)\)\s*$/.exec(c)?.[1] ?? c; // "… (direct)" → "direct"
   return {
     layout,
@@ -444,6 +471,7 @@ function detectLayout(headerLine: string, lineNo: number, opts: IntensityCsvOpti
       values: values.map((v) => ({ index: v.index, label: label(cols[v.index]), signal: v.signal })),
       signal: layout.signalColumn ? signalCol : undefined,
       zone: zone >= 0 ? zone : undefined,
+      cfe: cfeIndex === undefined ? undefined : { index: cfeIndex, label: cols[cfeIndex], complement: layout.cfeFrom === 'complement' },
       hourly: isEmExport,
     },
   };
@@ -456,6 +484,8 @@ interface Sample {
   line: number;
   raw: string;
   values: [IntensitySignal, number][];
+  /** Grid carbon-free share of the row, 0–100; undefined = not given. */
+  cfePct?: number;
 }
 
 interface PendingRow {
@@ -463,6 +493,7 @@ interface PendingRow {
   raw: string;
   dupKey: string;
   values: [IntensitySignal, number][];
+  cfePct?: number;
 }
 
 /**
@@ -621,6 +652,17 @@ export class IntensityCsvParser {
       if (n < 0) return this.reject(this.lineNo, 'negative-value', `${v.label}: negative value ${n}`);
       values.push([rowSig ?? v.signal!, n * factor]);
     }
+    let cfePct: number | undefined;
+    if (idx.cfe) {
+      const raw = f[idx.cfe.index].trim();
+      const num = layout.delimiter === ';' ? raw.replace(',', '.') : raw;
+      if (raw !== '') {
+        if (!NUMBER_RE.test(num)) return this.reject(this.lineNo, 'bad-value', `${idx.cfe.label}: value '${raw}' is not a number`);
+        const n = Number(num);
+        if (!(n >= 0 && n <= 100)) return this.reject(this.lineNo, 'bad-value', `${idx.cfe.label}: ${n} is not a percentage between 0 and 100`);
+        cfePct = idx.cfe.complement ? 100 - n : n;
+      }
+    }
 
     const raw = f[idx.time].trim();
     const dupKey = rowSig ?? '*';
@@ -632,7 +674,7 @@ export class IntensityCsvParser {
       throw new IntensityCsvFormatError(`timestamps have no zone (line ${this.lineNo}: '${raw}', column '${layout.timeColumn}'): ${NAIVE_HINT}`);
     }
     if (reading.kind === 'order-unknown') {
-      this.pending.push({ line: this.lineNo, raw, dupKey, values });
+      this.pending.push({ line: this.lineNo, raw, dupKey, values, cfePct });
       return;
     }
     if (reading.kind !== 'bad' && reading.impliedOrder && !this.order) {
@@ -640,17 +682,17 @@ export class IntensityCsvParser {
       this.orderDecidedAt = this.lineNo;
       this.replayPending();
     }
-    this.place(this.lineNo, raw, dupKey, values, reading);
+    this.place(this.lineNo, raw, dupKey, values, reading, cfePct);
   }
 
   /** Rows whose `a/b/YYYY` date waited for the file's day/month order. */
   private replayPending(): void {
     const rows = this.pending.splice(0);
-    for (const p of rows) this.place(p.line, p.raw, p.dupKey, p.values, readTimestamp(p.raw, this.order));
+    for (const p of rows) this.place(p.line, p.raw, p.dupKey, p.values, readTimestamp(p.raw, this.order), p.cfePct);
   }
 
   /** Turn a timestamp reading into an instant and keep the sample (or reject the row). */
-  private place(line: number, raw: string, dupKey: string, values: [IntensitySignal, number][], reading: TimestampReading): void {
+  private place(line: number, raw: string, dupKey: string, values: [IntensitySignal, number][], reading: TimestampReading, cfePct?: number): void {
     let tSec: EpochSec;
     if (reading.kind === 'bad') {
       const why = reading.orderConflict && this.orderDecidedAt ? `${reading.why}, the order line ${this.orderDecidedAt} set` : reading.why;
@@ -671,7 +713,7 @@ export class IntensityCsvParser {
     const firstAt = this.seen.get(key);
     if (firstAt !== undefined) return this.reject(line, 'duplicate', `duplicate timestamp ${isoUtc(tSec)} (first at line ${firstAt})`);
     this.seen.set(key, line);
-    this.samples.push({ tSec, line, raw, values });
+    this.samples.push({ tSec, line, raw, values, ...(cfePct === undefined ? {} : { cfePct }) });
   }
 
   /** Hourly series → one point per sample; sub-hourly or off-hour series → time-weighted hour means. */
@@ -689,7 +731,7 @@ export class IntensityCsvParser {
       }
       this.refuseCoarse(distinctSorted(s.map((x) => x.tSec)));
       const points: IntensityPoint[] = [];
-      for (const x of s) for (const [signal, g] of x.values) points.push(this.point(x.tSec, signal, g));
+      for (const x of s) for (const [signal, g] of x.values) points.push(this.point(x.tSec, signal, g, x.cfePct));
       return { points };
     }
     return this.average();
@@ -706,8 +748,8 @@ export class IntensityCsvParser {
 
   private average(): { points: IntensityPoint[]; averaged: HourAveraging } {
     const minCov = this.opts.minHourCoverage ?? 0.5;
-    const bySignal = new Map<IntensitySignal, { tSec: EpochSec; g: number }[]>();
-    for (const x of this.samples) for (const [signal, g] of x.values) (bySignal.get(signal) ?? bySignal.set(signal, []).get(signal)!).push({ tSec: x.tSec, g });
+    const bySignal = new Map<IntensitySignal, { tSec: EpochSec; g: number; cfePct?: number }[]>();
+    for (const x of this.samples) for (const [signal, g] of x.values) (bySignal.get(signal) ?? bySignal.set(signal, []).get(signal)!).push({ tSec: x.tSec, g, cfePct: x.cfePct });
     const allTimes = distinctSorted(this.samples.map((x) => x.tSec));
     this.refuseCoarse(allTimes);
     const points: IntensityPoint[] = [];
@@ -718,20 +760,26 @@ export class IntensityCsvParser {
     for (const [signal, series] of bySignal) {
       series.sort((a, b) => a.tSec - b.tSec);
       values = Math.max(values, series.length);
-      const acc = new Map<EpochSec, { sum: number; cov: number }>();
+      // The carbon-free share is averaged with the same weights; an hour whose share is not known for all of its
+      // covered time gets none (a partial share would be a guess).
+      const acc = new Map<EpochSec, { sum: number; cov: number; cfeSum: number; cfeCov: number }>();
       for (let i = 0; i < series.length; i++) {
         const d = holdSec(series, i);
         for (let t = series[i].tSec; t < series[i].tSec + d; ) {
           const hour = Math.floor(t / HOUR_SEC) * HOUR_SEC;
           const until = Math.min(hour + HOUR_SEC, series[i].tSec + d);
-          const a = acc.get(hour) ?? acc.set(hour, { sum: 0, cov: 0 }).get(hour)!;
+          const a = acc.get(hour) ?? acc.set(hour, { sum: 0, cov: 0, cfeSum: 0, cfeCov: 0 }).get(hour)!;
           a.sum += series[i].g * (until - t);
           a.cov += until - t;
+          if (series[i].cfePct !== undefined) {
+            a.cfeSum += series[i].cfePct! * (until - t);
+            a.cfeCov += until - t;
+          }
           t = until;
         }
         if (d === 0) {
           const hour = Math.floor(series[i].tSec / HOUR_SEC) * HOUR_SEC;
-          if (!acc.has(hour)) acc.set(hour, { sum: 0, cov: 0 });
+          if (!acc.has(hour)) acc.set(hour, { sum: 0, cov: 0, cfeSum: 0, cfeCov: 0 });
         }
       }
       for (const [hour, a] of acc) {
@@ -741,7 +789,7 @@ export class IntensityCsvParser {
         }
         if (a.cov < HOUR_SEC) partial++;
         hoursKept.add(hour);
-        points.push(this.point(hour, signal, a.sum / a.cov));
+        points.push(this.point(hour, signal, a.sum / a.cov, a.cfeCov === a.cov ? a.cfeSum / a.cfeCov : undefined));
       }
     }
     const stepsSec = commonSteps(allTimes);
@@ -751,8 +799,10 @@ export class IntensityCsvParser {
     };
   }
 
-  private point(tSec: EpochSec, signal: IntensitySignal, gPerKwh: number): IntensityPoint {
-    return { tSec, periodSec: HOUR_SEC, gPerKwh, zone: this.zone!.zone, signal, provider: this.provider, quality: 'actual' };
+  private point(tSec: EpochSec, signal: IntensitySignal, gPerKwh: number, cfePct?: number): IntensityPoint {
+    const p: IntensityPoint = { tSec, periodSec: HOUR_SEC, gPerKwh, zone: this.zone!.zone, signal, provider: this.provider, quality: 'actual' };
+    if (cfePct !== undefined) p.cfePct = cfePct;
+    return p;
   }
 }
 

@@ -143,6 +143,8 @@ export function resolveHourly(window: Window, candidates: IntensityPoint[][]): R
       quality: twm.quality,
     };
     if (twm.issuedAtSec !== undefined) p.issuedAtSec = twm.issuedAtSec;
+    const cfe = carbonFreeShare(best.used, slot);
+    if (cfe !== undefined) p.cfePct = cfe;
     const fetched = best.used.map((x) => x.fetchedAtSec).filter((x): x is number => x !== undefined);
     if (fetched.length) p.fetchedAtSec = Math.min(...fetched);
     points.push(p);
@@ -164,6 +166,19 @@ export function resolveHourly(window: Window, candidates: IntensityPoint[][]): R
     return a.issuedAtSec > b.issuedAtSec;
   }
 }
+
+/** Time-weighted carbon-free share of the points used for a slot; undefined unless every one of them has it (never a partial guess). */
+const carbonFreeShare = (used: readonly IntensityPoint[], slot: Window): number | undefined => {
+  let w = 0;
+  let cw = 0;
+  for (const p of used) {
+    if (p.cfePct === undefined) return undefined;
+    const sec = overlapSec(pointWindow(p), slot);
+    w += sec;
+    cw += sec * p.cfePct;
+  }
+  return w > 0 ? cw / w : undefined;
+};
 
 export interface TimeWeightedIntensity {
   gPerKwh: number;

@@ -14,6 +14,19 @@ describe('DemoIntensityProvider', () => {
     expect(Math.abs(m / yearlyZoneSummary('US-MIDA-PJM', 2024).gPerKwh - 1)).toBeLessThan(0.08);
   });
 
+  it('carries a synthetic carbon-free share per hour whose mean is near the zone’s yearly share and that falls as intensity rises', async () => {
+    // Prepare: US-MIDA-PJM 2024 (@tgwf/co2 Electricity Maps yearly data: carbonFreeEnergy)
+    const pts = await provider.getSeries('US-MIDA-PJM', 'average-lifecycle', w);
+    const yearly = yearlyZoneSummary('US-MIDA-PJM', 2024);
+    // Assess
+    expect(yearly.carbonFreePct).toBeGreaterThan(0);
+    expect(pts.every((p) => p.cfePct !== undefined && p.cfePct >= 0 && p.cfePct <= 100)).toBe(true);
+    const mean = pts.reduce((a, p) => a + p.cfePct!, 0) / pts.length;
+    expect(Math.abs(mean - yearly.carbonFreePct!)).toBeLessThan(5);
+    const sorted = [...pts].sort((a, b) => a.gPerKwh - b.gPerKwh);
+    expect(sorted[0].cfePct!).toBeGreaterThan(sorted[sorted.length - 1].cfePct!);
+  });
+
   it('offers no marginal series (the underlying data is life-cycle average)', async () => {
     expect(await provider.getSeries('DE', 'marginal', w)).toEqual([]);
   });
