@@ -1,5 +1,5 @@
 /**
- * `npm run test:crash -- [--seed N] [--kills N] [--chains N] [--now ISO] [--days N] [--step-hours N] [--chain C] [--keep] [--out FILE.json]`
+ * `npm run test:crash -- [--seed N] [--kills N] [--chains N] [--now ISO] [--days N] [--step-hours N] [--chain C] [--parallel N] [--keep] [--out FILE.json]`
  *
  * The crash test of the local runtime. A clean `npm start -- --once --now T --days N` is dumped (every item of the
  * local store: intervals, raw samples, roll-ups, resources, cursors, jobs and segments, launched training jobs, the
@@ -16,7 +16,7 @@
 import './quiet-sdk';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -144,7 +144,7 @@ interface KillResult {
 }
 
 async function main(): Promise<number> {
-  const a = parseArgs(process.argv.slice(2), ['seed', 'kills', 'chains', 'now', 'days', 'step-hours', 'chain', 'out'], ['keep']);
+  const a = parseArgs(process.argv.slice(2), ['seed', 'kills', 'chains', 'now', 'days', 'step-hours', 'chain', 'parallel', 'out'], ['keep']);
   const seed = flagInt(a, 'seed', 0, 2 ** 31 - 1) ?? DEFAULTS.seed;
   const kills = flagInt(a, 'kills', 1, 500) ?? DEFAULTS.kills;
   const chains = flagInt(a, 'chains', 1, 50) ?? DEFAULTS.chains;
@@ -152,6 +152,8 @@ async function main(): Promise<number> {
   const days = flagInt(a, 'days', 1, 14) ?? DEFAULTS.days;
   const stepHours = flagInt(a, 'step-hours', 1, 24) ?? DEFAULTS.stepHours;
   const onlyChain = flagInt(a, 'chain', 1, 50);
+  // Runs at once: the chain's own run plus copies being completed (2 by default: the copies then cost little extra time).
+  const parallel = flagInt(a, 'parallel', 1, 8) ?? Math.min(2, Math.max(1, availableParallelism()));
   const outFile = flagString(a, 'out');
   const keep = a.flags.has('keep');
   const nowSec = parseIsoInstant(nowIso);
@@ -164,7 +166,7 @@ async function main(): Promise<number> {
   const log = (s: string) => process.stdout.write(`${s}\n`);
 
   try {
-    log(`crash test: seed ${seed} (replay a chain with --seed ${seed} --chain C --keep), ${kills} kills in ${chains} chains, replay ${days} day(s) to ${isoUtc(nowSec)}, step ${stepHours} h`);
+    log(`crash test: seed ${seed} (replay a chain with --seed ${seed} --chain C --keep), ${kills} kills in ${chains} chains, replay ${days} day(s) to ${isoUtc(nowSec)}, step ${stepHours} h, ${parallel} run(s) at once`);
 
     // 1. The clean run, timed: spawn → replay start (the endpoint is published), and the wall time per step.
     const cleanDir = join(work, 'clean');
@@ -215,6 +217,14 @@ async function main(): Promise<number> {
       };
     };
 
+    const background = new Set<Promise<void>>();
+    const inBackground = async (f: () => Promise<void>) => {
+      if (parallel <= 1) return f();
+      while (background.size >= parallel - 1) await Promise.race(background);
+      const p: Promise<void> = f().finally(() => background.delete(p));
+      background.add(p);
+    };
+
     for (const [ci, chain] of dealt.entries()) {
       const c = ci + 1;
       if (onlyChain !== undefined && c !== onlyChain) continue;
@@ -242,46 +252,53 @@ async function main(): Promise<number> {
         const state = await inspectKilled(dir, replayId);
         const atSec = state.progress?.submitted ? state.progress.atSec : undefined;
         const phase = !state.progress?.submitted
-          ? 'start-up (demo jobs being submitted)'
+          ? 'start-up (before the replay: environment, demo job submissions)'
           : state.progress.stepToSec !== undefined
             ? 'bus phase of the step'
             : 'one-time schedules of the step';
         const last = ki === chain.length - 1;
-        let outcome: Awaited<ReturnType<typeof complete>>;
-        if (last) outcome = await complete(dir);
+        const record = (outcome: Awaited<ReturnType<typeof complete>>) => {
+          const res: KillResult = {
+            target,
+            chain: c,
+            killed,
+            killedAfterMs,
+            ...(atSec !== undefined ? { atSec } : {}),
+            phase,
+            duringJobs: atSec !== undefined && duringJobs(atSec, stepSec, launches),
+            pendingDeliveries: state.pending,
+            ...outcome,
+          };
+          results.push(res);
+          const where = atSec !== undefined ? `replay ${isoUtc(atSec)} (+${(atSec - replay.startSec) / HOUR_SEC} h), ${phase}` : phase;
+          const verdict =
+            res.rerun.code !== 0
+              ? `RERUN FAILED (exit ${res.rerun.code}): ${res.rerun.stderrTail?.trim().split('\n').slice(-3).join(' | ')}`
+              : `${res.differences.length} difference(s)${res.reportDiffers ? ', report differs' : ''}${res.rerun.failedHandlers ? `, ${res.rerun.failedHandlers}` : ''}`;
+          log(
+            `kill ${String(target.n).padStart(2)} (chain ${c}.${ki + 1}, ${target.kind}) ${killed ? `SIGKILL after ${(killedAfterMs / 1000).toFixed(1)} s` : 'NOT KILLED (the run ended first)'} at ${where}` +
+              `${res.duringJobs ? ', demo jobs launched/running' : ''}, ${state.pending} bus deliveries pending → rerun ${(res.rerun.wallMs / 1000).toFixed(1)} s: ${verdict}`,
+          );
+          for (const d of res.differences.slice(0, 8)) log(`    ${d.kind} ${d.key}${d.attributes ? ` (${d.attributes.join(', ')})` : ''}`);
+          if (res.differences.length > 8) log(`    … ${res.differences.length - 8} more`);
+        };
+        if (last || !killed) record(await complete(dir));
         else {
+          // The copy is completed (and compared) while the chain goes on to its next kill, up to --parallel at once.
           const copy = `${dir}-kill-${target.n}`;
           cpSync(dir, copy, { recursive: true });
-          outcome = await complete(copy);
-          if (!keep) rmSync(copy, { recursive: true, force: true });
+          await inBackground(async () => {
+            record(await complete(copy));
+            if (!keep) rmSync(copy, { recursive: true, force: true });
+          });
         }
-        const res: KillResult = {
-          target,
-          chain: c,
-          killed,
-          killedAfterMs,
-          ...(atSec !== undefined ? { atSec } : {}),
-          phase,
-          duringJobs: atSec !== undefined && duringJobs(atSec, stepSec, launches),
-          pendingDeliveries: state.pending,
-          ...outcome,
-        };
-        results.push(res);
-        const where = atSec !== undefined ? `replay ${isoUtc(atSec)} (+${(atSec - replay.startSec) / HOUR_SEC} h), ${phase}` : phase;
-        const verdict =
-          res.rerun.code !== 0
-            ? `RERUN FAILED (exit ${res.rerun.code}): ${res.rerun.stderrTail?.trim().split('\n').slice(-3).join(' | ')}`
-            : `${res.differences.length} difference(s)${res.reportDiffers ? ', report differs' : ''}${res.rerun.failedHandlers ? `, ${res.rerun.failedHandlers}` : ''}`;
-        log(
-          `kill ${String(target.n).padStart(2)} (chain ${c}.${ki + 1}, ${target.kind}) ${killed ? `SIGKILL after ${(killedAfterMs / 1000).toFixed(1)} s` : 'NOT KILLED (the run ended first)'} at ${where}` +
-            `${res.duringJobs ? ', demo jobs launched/running' : ''}, ${state.pending} bus deliveries pending → rerun ${(res.rerun.wallMs / 1000).toFixed(1)} s: ${verdict}`,
-        );
-        for (const d of res.differences.slice(0, 8)) log(`    ${d.kind} ${d.key}${d.attributes ? ` (${d.attributes.join(', ')})` : ''}`);
-        if (res.differences.length > 8) log(`    … ${res.differences.length - 8} more`);
         if (!killed) break; // the chain's run finished: its later instants cannot be reached
       }
       if (!keep) rmSync(dir, { recursive: true, force: true });
     }
+
+    await Promise.all(background);
+    results.sort((x, y) => x.chain - y.chain || x.target.n - y.target.n);
 
     // 3. Verdict.
     const killedN = results.filter((r) => r.killed).length;
