@@ -57,7 +57,7 @@ export function makeKillPlan(p: KillPlanInput): KillTarget[] {
   const out: KillTarget[] = [];
   for (let n = 1; n <= p.kills; n++) {
     const delayMs = Math.round(rnd() * p.stepWallMs);
-    if (n <= p.startupKills) out.push({ n, kind: 'startup', afterSpawnMs: Math.round(p.startupMs * (0.5 + 0.55 * rnd())) });
+    if (n <= p.startupKills) out.push({ n, kind: 'startup', afterSpawnMs: Math.round(p.startupMs * (0.3 + 0.65 * rnd())) });
     else if (n <= p.startupKills + p.minDuringJobs && jobSec > 0) out.push({ n, kind: 'demo-jobs', replaySec: inJobs(), delayMs });
     else out.push({ n, kind: 'replay', replaySec: align(p.replay.startSec + rnd() * (lastStep - p.replay.startSec)), delayMs });
   }

@@ -28,7 +28,7 @@ import { diffDumps, dumpCounts, dumpDataDir, inspectKilled, type DumpDifference,
 import { dealIntoChains, duringJobs, makeKillPlan, type KillTarget } from './kill-plan';
 
 const ROOT = resolve(__dirname, '../..');
-const DEFAULTS = { seed: 20250610, kills: 24, chains: 4, now: '2025-06-10T00:00:00Z', days: 2, stepHours: 1, minDuringJobs: 8, startupKills: 3 };
+const DEFAULTS = { seed: 20250610, kills: 22, chains: 4, now: '2025-06-10T00:00:00Z', days: 2, stepHours: 1, minDuringJobs: 8, startupKills: 3 };
 /** The bar: ≥ 20 kills, ≥ 5 of them while demo training jobs are launched or running. */
 const REQUIRED = { kills: 20, duringJobs: 5 };
 

@@ -171,7 +171,7 @@ async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCl
 /** The text summary: what was read and how, what was stored, the first rejections, then counts by reason. */
 function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signals: IntensitySignal[], written: number, replaced: number, incomplete = false): void {
   const L = r.layout;
-  out(`${incomplete ? 'Read' : 'Imported'} ${file} (${r.format} format) for zone ${r.zone.zone}: ${r.accepted} rows accepted, ${r.rejected} rejected.`);
+  out(`${incomplete ? 'Read (import incomplete, see below)' : 'Imported'} ${file} (${r.format} format) into zone ${r.zone.zone}: ${r.accepted} rows accepted, ${r.rejected} rejected.`);
   if (r.zone.aliasOf) out(`  zone: --zone ${r.zone.aliasOf.given} is stored as ${r.zone.zone} (${r.zone.aliasOf.source}).`);
   const cols = L.valueColumns.map((v) => `'${v.column}'${v.signal ? ` → ${v.signal}` : ''}`).join(', ');
   const time = `time '${L.timeColumn}'${L.timeDeclaredUtc ? ' (UTC by its name)' : ''}`;
