@@ -4,6 +4,7 @@
  * launcher — and the very handler modules Lambda runs, bound to per-function deps built by the same factories as
  * in AWS (factories.ts). The runtime (shared/adapters/local/local-runtime.ts) only drives the clock.
  */
+import { createHash } from 'node:crypto';
 import type { AppConfig } from '../contracts/config';
 import { loadConfig } from '../contracts/config';
 import { NOTIFICATIONS, PIPELINE, withCollectionCadence, type PipelineFunction } from '../pipeline';
@@ -12,7 +13,8 @@ import type { ResourceRef } from '../domain/types';
 import type { SchedulingDeps } from '../ports/scheduler-ports';
 import { DemoInventory, DemoMetricsSource } from '../adapters/local/demo-fleet';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
-import { LocalBus } from '../adapters/local/local-bus';
+import { LocalBus, type BusEvent } from '../adapters/local/local-bus';
+import { DynamoLocalState } from '../adapters/local/local-durable-state';
 import { ManualClock } from '../adapters/local/manual-clock';
 import { DemoLocationVerifier, LocalTrainingLauncher } from '../adapters/local/local-training-launcher';
 import { LocalSegmentScheduler } from '../adapters/local/local-segment-scheduler';
@@ -38,13 +40,19 @@ export function bindHandlers(pipeline: readonly PipelineFunction[], root: Compos
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(`../../${fn.handlerPath.replace(/\.ts$/, '')}`) as HandlerModule;
     const h = mod.makeHandler(getDeps as (ctx?: InvocationContext) => Promise<unknown>);
-    let n = 0;
+    // Deterministic request ids (from the event, as an async retry of the same event keeps its id): a rerun after a
+    // crash sees the same ids, not a counter that restarted.
     handlers.set(fn.id, (event) =>
-      h(event, { functionName: fn.id, awsRequestId: `${fn.id}-${++n}`, invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.id}` }),
+      h(event, { functionName: fn.id, awsRequestId: `${fn.id}-${requestIdOf(event)}`, invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${fn.id}` }),
     );
   }
   return handlers;
 }
+
+const requestIdOf = (event: unknown): string => {
+  const id = (event as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' ? id : createHash('sha256').update(JSON.stringify(event ?? null)).digest('hex').slice(0, 32);
+};
 
 /** The API routes' deps in the local runtime (the same adapters the dispatcher gets). */
 export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
@@ -91,6 +99,8 @@ export interface LocalEnvironment {
   bus: LocalBus;
   launcher: LocalTrainingLauncher;
   segments: LocalSegmentScheduler;
+  /** What the local stand-ins remember across a crash (launched jobs, the bus's outbox, the replay's progress). */
+  localState: DynamoLocalState;
   /** Scheduling deps for the local jobs API and the demo submissions (same adapters the dispatcher gets). */
   scheduling: SchedulingDeps;
   invoke(functionId: string, event: unknown): Promise<void>;
@@ -104,7 +114,9 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   const stores = tableStores(db.client, db.tableName);
   const clock = new ManualClock(o.startSec);
   const core = makeCore({ config, stores, clock, demo: true, log: o.log ?? (() => undefined) });
-  const launcher = new LocalTrainingLauncher(clock);
+  // The stand-ins for durable AWS services keep their state in the local store (local-durable-state.ts).
+  const localState = new DynamoLocalState(db.client, db.tableName);
+  const launcher = new LocalTrainingLauncher(clock, localState.launchedJobs);
   const segments = new LocalSegmentScheduler(o.schedulesFile);
   const locations = new DemoLocationVerifier();
   const writer = config.exportDir ? new FsObjectWriter(config.exportDir) : undefined;
@@ -135,9 +147,9 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     if (!h) throw new Error(`no handler bound for ${fnId}`);
     await h(event);
   };
-  bus = new LocalBus(pipeline, invoke);
+  bus = new LocalBus(pipeline, invoke, 'local', localState.outbox<BusEvent>());
   // Notification subscriptions (SNS in AWS) are printed here, one line per event.
   for (const n of NOTIFICATIONS) bus.subscribe(n.bus, n.pattern, (e) => (o.print ?? console.log)(notificationLine(e)));
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations }, stores.budgets);
-  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
+  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, localState, scheduling, invoke, close: () => db.close() };
 }

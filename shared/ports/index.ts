@@ -100,8 +100,11 @@ export interface FootprintStore {
   queryResourceIntervals(resourceKey: string, window: Window): Promise<FootprintInterval[]>;
   /** All intervals whose start lies in `window` (by UTC-day index). */
   queryIntervals(window: Window): Promise<FootprintInterval[]>;
-  /** Raw telemetry of one interval, kept for audit, expired by TTL. */
-  putRawSamples(resourceKey: string, intervalStartSec: EpochSec, hosts: HostSeries[]): Promise<void>;
+  /**
+   * Raw telemetry of one interval, kept for audit, expired by TTL. With `revision` (the interval's), kept by the
+   * interval's own rule: written when absent or of a lower revision, so the samples stay those of the stored interval.
+   */
+  putRawSamples(resourceKey: string, intervalStartSec: EpochSec, hosts: HostSeries[], revision?: number): Promise<void>;
   /** Replace roll-up rows (deterministic keys: day + dimension + key). */
   putRollups(rows: RollupRow[]): Promise<void>;
   getRollups(day: string): Promise<RollupRow[]>;

@@ -178,18 +178,20 @@ async function collectOne(d: CollectorDeps, p: Plan, t: ResourceTelemetry, days:
         interval = { ...interval, provisional: true, revision: intervalRevision(true, interval.intensityQuality), issues: [...interval.issues, `no telemetry yet: provisional until ${(d.noTelemetryGraceSec ?? 0) / 3600} h after the hour`] };
       }
     }
-    const outcome: PutOutcome = await d.store.putInterval(interval);
-    counts[outcome]++;
-    days.add(utcDay(slot.startSec)); // also when unchanged: a retry must announce the days again
-    if (outcome !== 'unchanged' && !interval.provisional) res.finalIntervals.push(interval);
-    if (d.storeRawSamples && outcome !== 'unchanged' && input.telemetry) {
-      // Raw samples are an audit aid: failing to keep them must not hold the accounting back.
+    if (d.storeRawSamples && input.telemetry) {
+      // Raw samples first, under the interval's revision rule: the interval write is the commit point, so a crash
+      // between the two leaves the hour to be collected again, never an interval whose samples are lost. Raw samples
+      // are an audit aid: failing to keep them must not hold the accounting back.
       try {
-        await d.store.putRawSamples(p.key, slot.startSec, input.telemetry.hosts);
+        await d.store.putRawSamples(p.key, slot.startSec, input.telemetry.hosts, interval.revision);
       } catch (e) {
         res.skipped.push({ resourceKey: p.key, reason: `raw samples of ${utcDay(slot.startSec)}@${slot.startSec} not stored: ${errorText(e)}` });
       }
     }
+    const outcome: PutOutcome = await d.store.putInterval(interval);
+    counts[outcome]++;
+    days.add(utcDay(slot.startSec)); // also when unchanged: a retry must announce the days again
+    if (outcome !== 'unchanged' && !interval.provisional) res.finalIntervals.push(interval);
     if (interval.provisional) contiguousFinal = false;
     if (contiguousFinal) finalTo = slot.endSec;
   }

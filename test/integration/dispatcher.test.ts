@@ -25,7 +25,7 @@ const fire = async (toSec: number, times = 1) => {
 };
 const complete = async (toSec: number) => {
   h.clock.set(toSec);
-  for (const c of h.launcher.stateChangesUpTo(toSec)) await makeDispatchSegment(h.deps).onStateChange(c);
+  for (const c of await h.launcher.stateChangesUpTo(toSec)) await makeDispatchSegment(h.deps).onStateChange(c);
 };
 
 describe('scheduling a job', () => {

@@ -140,19 +140,28 @@ export class DynamoFootprintStore implements FootprintStore {
   }
 
   /** Raw samples of one interval, kept for audit and expired by TTL. */
-  async putRawSamples(resourceKey: string, intervalStartSec: EpochSec, hosts: HostSeries[]): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: resPk(resourceKey),
-          sk: `RAW#${padSec(intervalStartSec)}`,
-          type: 'raw',
-          ttl: intervalStartSec + RAW_SAMPLES_TTL_SEC,
-          ...rawPayload(hosts),
-        },
-      }),
-    );
+  async putRawSamples(resourceKey: string, intervalStartSec: EpochSec, hosts: HostSeries[], revision?: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: resPk(resourceKey),
+            sk: `RAW#${padSec(intervalStartSec)}`,
+            type: 'raw',
+            ttl: intervalStartSec + RAW_SAMPLES_TTL_SEC,
+            ...(revision !== undefined ? { revision } : {}),
+            ...rawPayload(hosts),
+          },
+          // The interval's rule (absent or a lower revision; items from before revisions were kept count as lower).
+          ...(revision !== undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk) OR attribute_not_exists(revision) OR revision < :rev', ExpressionAttributeValues: { ':rev': revision } }
+            : {}),
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e; // already the samples of this revision (or a later one)
+    }
   }
 
   async getCursor(resourceKey: string): Promise<Cursor | undefined> {

@@ -1,9 +1,13 @@
 /**
- * Local stand-in for EventBridge Scheduler one-time schedules: the local runtime asks `dueUpTo(clock.nowSec())`
- * each replay step and delivers the payloads to the same dispatch handler Lambda runs. Optionally persisted to a
- * JSON file so `carbonpilot submit` and a running `npm start` share schedules.
+ * Local stand-in for EventBridge Scheduler one-time schedules: the local runtime asks `due(clock.nowSec())` each
+ * replay step, delivers the payloads to the same dispatch handler Lambda runs, and deletes each schedule only after
+ * its delivery returned (EventBridge Scheduler keeps a schedule until it fired, then ActionAfterCompletion DELETE
+ * removes it): a crash in between fires it again (at least once), never loses it. Optionally persisted to a JSON
+ * file so `carbonpilot submit` and a running `npm start` share schedules; the file is replaced atomically (written
+ * to a temporary file, fsynced, renamed over the old one, owner-only 0600), so a crash never leaves it torn.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { DispatchPayload } from '../../contracts/job-request';
 import type { SegmentScheduler } from '../../ports/scheduler-ports';
 import type { EpochSec } from '../../domain/time';
@@ -13,6 +17,37 @@ export interface LocalSchedule {
   atSec: EpochSec;
   payload: DispatchPayload;
 }
+
+/** Replace `file` with `content` atomically: temp file in the same directory, fsync, rename, fsync the directory. */
+export function writeFileAtomic(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  // The rename itself is durable once the directory is synced (POSIX; a no-op where directories cannot be opened).
+  try {
+    const dfd = openSync(dirname(file), 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // best effort: not every platform can fsync a directory
+  }
+}
+
+const bySoonest = (a: LocalSchedule, b: LocalSchedule) => a.atSec - b.atSec || a.name.localeCompare(b.name);
 
 export class LocalSegmentScheduler implements SegmentScheduler {
   private mem = new Map<string, LocalSchedule>();
@@ -28,7 +63,7 @@ export class LocalSegmentScheduler implements SegmentScheduler {
 
   private save(m: Map<string, LocalSchedule>): void {
     if (!this.file) this.mem = m;
-    else writeFileSync(this.file, JSON.stringify([...m.values()], null, 1));
+    else writeFileAtomic(this.file, JSON.stringify([...m.values()], null, 1));
   }
 
   async createOneTime(name: string, atSec: EpochSec, payload: DispatchPayload): Promise<void> {
@@ -45,13 +80,21 @@ export class LocalSegmentScheduler implements SegmentScheduler {
 
   /** Pending schedules, soonest first. */
   pending(): LocalSchedule[] {
-    return [...this.load().values()].sort((a, b) => a.atSec - b.atSec || a.name.localeCompare(b.name));
+    return [...this.load().values()].sort(bySoonest);
   }
 
-  /** Remove and return every schedule due at or before `nowSec` (ActionAfterCompletion: DELETE), soonest first. */
+  /** Schedules due at or before `nowSec`, soonest first; each stays until `delete` after its delivery returned. */
+  due(nowSec: EpochSec): LocalSchedule[] {
+    return [...this.load().values()].filter((s) => s.atSec <= nowSec).sort(bySoonest);
+  }
+
+  /**
+   * Remove and return every schedule due at or before `nowSec`, soonest first. For tests that deliver by hand (or
+   * simulate a lost delivery); the runtime uses `due` and deletes after delivery.
+   */
   dueUpTo(nowSec: EpochSec): LocalSchedule[] {
     const m = this.load();
-    const due = [...m.values()].filter((s) => s.atSec <= nowSec).sort((a, b) => a.atSec - b.atSec || a.name.localeCompare(b.name));
+    const due = [...m.values()].filter((s) => s.atSec <= nowSec).sort(bySoonest);
     for (const s of due) m.delete(s.name);
     if (due.length) this.save(m);
     return due;

@@ -3,6 +3,9 @@
  * calling SageMaker. `DemoInventory`'s `extra` hook lists them, so the footprint pipeline measures them with the
  * demo telemetry like any other job. A job completes after its remaining work (tag carbonpilot:remaining-work-sec);
  * `stateChangesUpTo(now)` returns the SageMaker state changes the runtime should deliver to the dispatcher.
+ *
+ * Like SageMaker, it remembers what it launched: `npm start` keeps the jobs in the local store (LaunchedJobRepo in
+ * local-durable-state.ts), so after a crash a launched job is still running or has finished, never forgotten.
  */
 import type { ResourceRef } from '../../domain/types';
 import type { Clock } from '../../ports';
@@ -10,31 +13,40 @@ import { CapacityError, type LocationVerifier, type TrainingJobStatusReport, typ
 import { bucketOf, ecrImageRegion, type RegionLocalRefs } from '../../domain/scheduler/region-request';
 import type { EpochSec } from '../../domain/time';
 import { JOB_API_VERSION, JobRequest, type TrainingJobStateChange } from '../../contracts/job-request';
+import { InMemoryLaunchedJobs, type LaunchedJob, type LaunchedJobRepo } from './local-durable-state';
 
-interface Launched {
-  ref: ResourceRef;
-  completesAtSec: EpochSec;
-  reported: boolean;
-}
+export type LocalStateChange = TrainingJobStateChange & { region: string; atSec: EpochSec };
+
+/** The job as SageMaker would describe it at `now`: running, stopped by the dispatcher, or completed after its work. */
+const refAt = (j: LaunchedJob, now: EpochSec): ResourceRef => {
+  if (j.stoppedAtSec !== undefined) return { ...j.ref, endSec: j.stoppedAtSec, status: 'Stopped' };
+  if (j.completesAtSec <= now) return { ...j.ref, endSec: j.completesAtSec, status: 'Completed' };
+  return j.ref;
+};
 
 export class LocalTrainingLauncher implements TrainingLauncher {
-  private readonly jobs = new Map<string, Launched>();
   /** Regions that answer with a capacity error (tests and demos of the failover path). */
   readonly noCapacity = new Set<string>();
+  /** Calls made by this process (test hook; not durable). */
   readonly calls: { op: 'create' | 'stop'; region: string; jobName: string; atSec: EpochSec; request?: Record<string, unknown> }[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly jobs: LaunchedJobRepo = new InMemoryLaunchedJobs(),
+  ) {}
 
   async create(region: string, jobName: string, request: Record<string, unknown>): Promise<'created' | 'exists'> {
     const now = this.clock.nowSec();
     this.calls.push({ op: 'create', region, jobName, atSec: now, request });
-    const key = `${region}#${jobName}`;
-    if (this.jobs.has(key)) return 'exists';
+    // CreateTrainingJob with a name in use fails (ResourceInUse) before any capacity check.
+    if ((await this.jobs.list()).some((j) => j.region === region && j.jobName === jobName)) return 'exists';
     if (this.noCapacity.has(region)) throw new CapacityError(region, 'InsufficientCapacityError (local demo)');
     const rc = request.ResourceConfig as { InstanceType: string; InstanceCount: number };
     const tags = Object.fromEntries(((request.Tags as { Key: string; Value: string }[]) ?? []).map((t) => [t.Key, t.Value]));
     const workSec = Number(tags['carbonpilot:remaining-work-sec'] ?? 3600);
-    this.jobs.set(key, {
+    const created = await this.jobs.putIfAbsent({
+      region,
+      jobName,
       ref: {
         kind: 'training-job',
         id: jobName,
@@ -49,51 +61,46 @@ export class LocalTrainingLauncher implements TrainingLauncher {
       completesAtSec: now + (Number.isFinite(workSec) && workSec > 0 ? workSec : 3600),
       reported: false,
     });
-    return 'created';
+    return created ? 'created' : 'exists';
   }
 
   async stop(region: string, jobName: string): Promise<void> {
     const now = this.clock.nowSec();
     this.calls.push({ op: 'stop', region, jobName, atSec: now });
-    const j = this.jobs.get(`${region}#${jobName}`);
-    if (!j || j.ref.endSec !== undefined) return;
-    j.ref = { ...j.ref, endSec: now, status: 'Stopped' };
-    j.reported = true; // the dispatcher stopped it and already knows
+    // A job whose work is done has completed and cannot be stopped; the dispatcher stopped it and already knows.
+    await this.jobs.stop(region, jobName, now);
   }
 
   async describe(region: string, jobName: string): Promise<TrainingJobStatusReport | undefined> {
-    this.settle(this.clock.nowSec());
-    const j = this.jobs.get(`${region}#${jobName}`);
+    const j = (await this.jobs.list()).find((x) => x.region === region && x.jobName === jobName);
     if (!j) return undefined;
-    const status = j.ref.status as TrainingJobStatusReport['status'];
-    return { status, ...(j.ref.endSec !== undefined ? { endSec: j.ref.endSec } : {}) };
+    const ref = refAt(j, this.clock.nowSec());
+    return { status: ref.status as TrainingJobStatusReport['status'], ...(ref.endSec !== undefined ? { endSec: ref.endSec } : {}) };
   }
 
   /** Launched jobs as the SageMaker inventory would list them (for DemoInventory's `extra`). */
   async resources(): Promise<ResourceRef[]> {
-    this.settle(this.clock.nowSec());
-    return [...this.jobs.values()].map((j) => j.ref);
+    const now = this.clock.nowSec();
+    return (await this.jobs.list()).map((j) => refAt(j, now));
   }
 
-  private settle(now: EpochSec): Launched[] {
-    const done: Launched[] = [];
-    for (const j of this.jobs.values()) {
-      if (j.ref.endSec === undefined && j.completesAtSec <= now) {
-        j.ref = { ...j.ref, endSec: j.completesAtSec, status: 'Completed' };
-        done.push(j);
-      }
-    }
-    return done;
+  /** Completions not yet reported by `nowSec`, oldest first; `markReported` them once they were published. */
+  async unreportedStateChanges(nowSec: EpochSec): Promise<LocalStateChange[]> {
+    return (await this.jobs.list())
+      .filter((j) => !j.reported && j.stoppedAtSec === undefined && j.completesAtSec <= nowSec)
+      .sort((a, b) => a.completesAtSec - b.completesAtSec || a.region.localeCompare(b.region) || a.jobName.localeCompare(b.jobName))
+      .map((j) => ({ TrainingJobName: j.jobName, TrainingJobStatus: 'Completed' as const, region: j.region, atSec: j.completesAtSec }));
   }
 
-  /** State changes not yet reported (Completed at the end of the work), oldest first. */
-  stateChangesUpTo(nowSec: EpochSec): (TrainingJobStateChange & { region: string; atSec: EpochSec })[] {
-    this.settle(nowSec);
-    const out = [...this.jobs.values()].filter((j) => !j.reported && j.ref.endSec !== undefined);
-    for (const j of out) j.reported = true;
-    return out
-      .sort((a, b) => a.ref.endSec! - b.ref.endSec!)
-      .map((j) => ({ TrainingJobName: j.ref.id, TrainingJobStatus: 'Completed' as const, region: j.ref.region, atSec: j.ref.endSec! }));
+  async markReported(changes: readonly LocalStateChange[]): Promise<void> {
+    for (const c of changes) await this.jobs.markReported(c.region, c.TrainingJobName);
+  }
+
+  /** State changes not yet reported (Completed at the end of the work), oldest first; marks them reported. */
+  async stateChangesUpTo(nowSec: EpochSec): Promise<LocalStateChange[]> {
+    const out = await this.unreportedStateChanges(nowSec);
+    await this.markReported(out);
+    return out;
   }
 }
 

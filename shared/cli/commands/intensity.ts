@@ -7,7 +7,10 @@
  *   show --region R [--from ISO] [--to ISO] [--signal S] [--format table|csv|json] [--data-dir DIR]
  *
  * Imports and backfills also recompute the local footprint intervals of that zone and signal whose intensity they
- * improve (demo / yearly / forecast → actual), replacing them, never adding. Exit codes: 0 ok, 1 failure, 2 bad arguments.
+ * improve (demo / yearly / forecast → actual), replacing them, never adding. One that fails part-way (a provider or
+ * store error) still recomputes the footprints of what it stored, says exactly which hours were stored and which
+ * were not, and exits 1; rerunning the same command completes the rest (stored hours are rewritten only if changed).
+ * Exit codes: 0 ok, 1 failure, 2 bad arguments.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IntensityStore } from '../../ports/intensity-store';
@@ -54,6 +57,8 @@ export interface IntensityCliIo {
   env?: Record<string, string | undefined>;
   fetch?: FetchFn;
   nowSec?: () => EpochSec;
+  /** Wraps the local intensity store (tests inject write failures). */
+  wrapStore?: (s: IntensityStore) => IntensityStore;
 }
 
 type Out = (s: string) => void;
@@ -142,12 +147,21 @@ async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCl
   const parsed = await parseFile(file, opts, progressBar(err, 'reading'));
   const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, env, true);
   try {
-    const written = await storeInChunks(session.stores.intensityStore, parsed.points, progressBar(err, 'storing'));
+    const store = io.wrapStore ? io.wrapStore(session.stores.intensityStore) : session.stores.intensityStore;
     const signals = [...new Set(parsed.points.map((p) => p.signal))].sort();
-    const stored = parsed.zone.zone;
-    const replaced = await recomputeLocal(session, stored, signals, parsed.points);
-    if (format === 'json') out(JSON.stringify(importJson(file, zone, parsed, signals, written, replaced), null, 2));
-    else printImportSummary(out, file, parsed, signals, written, replaced);
+    const res = await storeInChunks(store, parsed.points, progressBar(err, 'storing'));
+    // Footprints are recomputed for what was stored, also when storing failed part-way.
+    const recomputed = await recomputeStored(session, parsed.zone.zone, signals, res.stored);
+    const partial = res.failure || recomputed.error ? partialReport(parsed.points, res.stored, res.failure, recomputed, `intensity import ${file} --zone ${zone}`) : undefined;
+    if (format === 'json') out(JSON.stringify({ ...importJson(file, zone, parsed, signals, res.written, recomputed.replaced), ...(partial ? { incomplete: partial.json } : {}) }, null, 2));
+    else {
+      printImportSummary(out, file, parsed, signals, res.written, recomputed.replaced, partial !== undefined);
+      for (const l of partial?.lines ?? []) out(l);
+    }
+    if (partial) {
+      err(`carbonpilot intensity: import incomplete: ${partial.reason}`);
+      return 1;
+    }
     return parsed.accepted > 0 || parsed.rejected === 0 ? 0 : 1;
   } finally {
     await session.close();
@@ -155,9 +169,9 @@ async function importCommand(argv: string[], out: Out, err: Out, io: IntensityCl
 }
 
 /** The text summary: what was read and how, what was stored, the first rejections, then counts by reason. */
-function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signals: IntensitySignal[], written: number, replaced: number): void {
+function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signals: IntensitySignal[], written: number, replaced: number, incomplete = false): void {
   const L = r.layout;
-  out(`Imported ${file} (${r.format} format) into zone ${r.zone.zone}: ${r.accepted} rows accepted, ${r.rejected} rejected.`);
+  out(`${incomplete ? 'Read (import incomplete, see below)' : 'Imported'} ${file} (${r.format} format) into zone ${r.zone.zone}: ${r.accepted} rows accepted, ${r.rejected} rejected.`);
   if (r.zone.aliasOf) out(`  zone: --zone ${r.zone.aliasOf.given} is stored as ${r.zone.zone} (${r.zone.aliasOf.source}).`);
   const cols = L.valueColumns.map((v) => `'${v.column}'${v.signal ? ` → ${v.signal}` : ''}`).join(', ');
   const time = `time '${L.timeColumn}'${L.timeDeclaredUtc ? ' (UTC by its name)' : ''}`;
@@ -176,7 +190,7 @@ function printImportSummary(out: Out, file: string, r: IntensityCsvResult, signa
         `${v.partialHoursKept} partial hour(s) kept, ${v.hoursDropped} dropped).`,
     );
   }
-  out(`Stored ${r.points.length} hourly actuals (${written} new or changed); signals: ${signals.join(', ') || 'none'}.`);
+  if (!incomplete) out(`Stored ${r.points.length} hourly actuals (${written} new or changed); signals: ${signals.join(', ') || 'none'}.`);
   if (r.rejected) {
     out(`Rejected rows (first ${Math.min(LISTED_REJECTIONS, r.rejections.length)} of ${r.rejected}):`);
     for (const x of r.rejections.slice(0, LISTED_REJECTIONS)) out(`  line ${x.line}: ${x.message}`);
@@ -259,22 +273,44 @@ async function backfillCommand(argv: string[], out: Out, err: Out, io: Intensity
   if (window.endSec <= window.startSec) throw new UsageError('backfill: the window lies in the future (actuals only)');
   const session = await openIntensitySession(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR, env, true);
   const progress = progressBar(err, `backfilling ${zone} ${signal} from ${provider.name}`);
-  const all: StoredIntensityPoint[] = [];
+  const store = io.wrapStore ? io.wrapStore(session.stores.intensityStore) : session.stores.intensityStore;
+  const stored: StoredIntensityPoint[] = [];
   let written = 0;
+  let failure: StoreFailure | undefined;
   try {
     const totalSec = window.endSec - window.startSec;
     progress(0, totalSec);
-    for (let s = window.startSec; s < window.endSec; s += BACKFILL_CHUNK_SEC) {
+    for (let s = window.startSec; s < window.endSec && !failure; s += BACKFILL_CHUNK_SEC) {
       const chunk = { startSec: s, endSec: Math.min(window.endSec, s + BACKFILL_CHUNK_SEC) };
-      const points = (await provider.getSeries(zone, signal, chunk)).filter((p) => p.zone === zone && p.signal === signal && p.quality === 'actual');
-      written += (await session.stores.intensityStore.putPoints(points)).written;
-      all.push(...points);
+      let points: StoredIntensityPoint[];
+      try {
+        points = (await provider.getSeries(zone, signal, chunk)).filter((p) => p.zone === zone && p.signal === signal && p.quality === 'actual');
+      } catch (e) {
+        // A provider that fails stays down for a while (or rate-limits): stop here, keep what is stored.
+        failure = { stage: `fetching ${isoUtc(chunk.startSec)} → ${isoUtc(chunk.endSec)} from ${provider.name}`, error: errorText(e) };
+        break;
+      }
+      const r = await storeChunk(store, points);
+      written += r.written;
+      stored.push(...r.stored);
+      failure = r.failure;
       progress(chunk.endSec - window.startSec, totalSec);
     }
+    const recomputed = await recomputeStored(session, zone, [signal], stored);
     const hours = totalSec / HOUR_SEC;
-    out(`Backfilled ${zone} (${signal}) from ${provider.name}, ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)}: ${all.length} of ${hours} hours received, ${written} new or changed, ${hours - all.length} missing.`);
-    printRecomputed(out, await recomputeLocal(session, zone, [signal], all));
-    return 0;
+    if (!failure && !recomputed.error) {
+      out(`Backfilled ${zone} (${signal}) from ${provider.name}, ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)}: ${stored.length} of ${hours} hours received, ${written} new or changed, ${hours - stored.length} missing.`);
+      printRecomputed(out, recomputed.replaced);
+      return 0;
+    }
+    // Every hour of the window that is not stored is listed (not fetched, not received, or its write failed).
+    const wanted: StoredIntensityPoint[] = [];
+    for (let t = window.startSec; t < window.endSec; t += HOUR_SEC) wanted.push({ zone, signal, tSec: t, periodSec: HOUR_SEC, gPerKwh: 0, provider: provider.name, quality: 'actual' });
+    const partial = partialReport(wanted, stored, failure, recomputed, `intensity backfill --zone ${zone} --signal ${signal} --provider ${providerId}`, { from: window.startSec, to: window.endSec });
+    out(`Backfill of ${zone} (${signal}) from ${provider.name}, ${isoUtc(window.startSec)} → ${isoUtc(window.endSec)} incomplete: ${stored.length} of ${hours} hours stored (${written} new or changed).`);
+    for (const l of partial.lines) out(l);
+    err(`carbonpilot intensity: backfill incomplete: ${partial.reason}`);
+    return 1;
   } finally {
     await session.close();
   }
@@ -376,19 +412,152 @@ async function recomputeLocal(session: IntensitySession, zone: string, signals: 
   return replaced;
 }
 
+/** recomputeLocal for the points stored, reporting a failure instead of throwing (the points stay stored either way). */
+async function recomputeStored(session: IntensitySession, zone: string, signals: IntensitySignal[], stored: readonly IntensityPoint[]): Promise<{ replaced: number; error?: string }> {
+  try {
+    return { replaced: await recomputeLocal(session, zone, signals, stored) };
+  } catch (e) {
+    return { replaced: 0, error: errorText(e) };
+  }
+}
+
 const printRecomputed = (out: Out, replaced: number) => {
   if (replaced) out(`Recomputed the carbon of ${replaced} footprint interval(s) with the new actuals (energy unchanged).`);
 };
 
-async function storeInChunks(store: IntensityStore, points: readonly StoredIntensityPoint[], progress: Progress): Promise<number> {
+/** Where storing stopped, and why. */
+interface StoreFailure {
+  stage: string;
+  error: string;
+}
+
+const pointKey = (p: Pick<IntensityPoint, 'zone' | 'signal' | 'tSec'>) => `${p.zone}|${p.signal}|${p.tSec}`;
+
+/**
+ * Write one chunk. If the write fails part-way (the store writes points concurrently, so any subset may be stored),
+ * read the chunk back and count as stored exactly the points whose stored value and provider are the ones written.
+ */
+async function storeChunk(store: IntensityStore, points: readonly StoredIntensityPoint[]): Promise<{ written: number; stored: StoredIntensityPoint[]; failure?: StoreFailure }> {
+  if (!points.length) return { written: 0, stored: [] };
+  try {
+    return { written: (await store.putPoints(points)).written, stored: [...points] };
+  } catch (e) {
+    const stage = `storing ${points.length} hour(s) from ${isoUtc(Math.min(...points.map((p) => p.tSec)))}`;
+    try {
+      const present = new Map<string, StoredIntensityPoint>();
+      for (const [k, group] of groupBySeries(points)) {
+        const [zone, signal] = k.split('|') as [string, IntensitySignal];
+        const w = { startSec: Math.min(...group.map((p) => p.tSec)), endSec: Math.max(...group.map((p) => p.tSec + HOUR_SEC)) };
+        for (const p of await store.getActuals(zone, signal, w)) present.set(pointKey(p), p);
+      }
+      const stored = points.filter((p) => {
+        const got = present.get(pointKey(p));
+        return got !== undefined && got.gPerKwh === p.gPerKwh && got.provider === p.provider;
+      });
+      return { written: 0, stored, failure: { stage, error: errorText(e) } };
+    } catch (readBack) {
+      // Cannot tell which of this chunk's hours made it: count none of them as stored (a rerun rewrites them).
+      return { written: 0, stored: [], failure: { stage, error: `${errorText(e)}; reading the chunk back failed too (${errorText(readBack)}), so its hours count as not stored` } };
+    }
+  }
+}
+
+const groupBySeries = (points: readonly StoredIntensityPoint[]): Map<string, StoredIntensityPoint[]> => {
+  const m = new Map<string, StoredIntensityPoint[]>();
+  for (const p of points) {
+    const k = `${p.zone}|${p.signal}`;
+    m.set(k, [...(m.get(k) ?? []), p]);
+  }
+  return m;
+};
+
+async function storeInChunks(store: IntensityStore, points: readonly StoredIntensityPoint[], progress: Progress): Promise<{ written: number; stored: StoredIntensityPoint[]; failure?: StoreFailure }> {
   let written = 0;
+  const stored: StoredIntensityPoint[] = [];
   progress(0, points.length);
   for (let i = 0; i < points.length; i += WRITE_CHUNK) {
-    written += (await store.putPoints(points.slice(i, i + WRITE_CHUNK))).written;
+    const r = await storeChunk(store, points.slice(i, i + WRITE_CHUNK));
+    written += r.written;
+    stored.push(...r.stored);
+    if (r.failure) return { written, stored, failure: r.failure };
     progress(Math.min(points.length, i + WRITE_CHUNK), points.length);
   }
-  return written;
+  return { written, stored };
 }
+
+/** Half-open UTC hour ranges of a set of hour starts: [from, to) per run of consecutive hours. */
+export function hourRanges(hourStarts: Iterable<EpochSec>): { fromSec: EpochSec; toSec: EpochSec; hours: number }[] {
+  const sorted = [...new Set(hourStarts)].sort((a, b) => a - b);
+  const out: { fromSec: EpochSec; toSec: EpochSec; hours: number }[] = [];
+  for (const t of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.toSec === t) {
+      last.toSec += HOUR_SEC;
+      last.hours++;
+    } else out.push({ fromSec: t, toSec: t + HOUR_SEC, hours: 1 });
+  }
+  return out;
+}
+
+const rangesText = (ranges: { fromSec: EpochSec; toSec: EpochSec; hours: number }[], max = 12): string => {
+  if (!ranges.length) return 'none';
+  const shown = ranges.slice(0, max).map((r) => `${isoUtc(r.fromSec)} → ${isoUtc(r.toSec)} (${r.hours} h)`);
+  return ranges.length > max ? `${shown.join(', ')}, … ${ranges.length - max} more range(s)` : shown.join(', ');
+};
+
+/**
+ * What an import or backfill that failed part-way says: per series, exactly which hours are stored and which are not,
+ * that footprints were recomputed for the stored ones (or that recomputing failed), and how to complete it.
+ */
+function partialReport(
+  wanted: readonly StoredIntensityPoint[],
+  stored: readonly StoredIntensityPoint[],
+  failure: StoreFailure | undefined,
+  recomputed: { replaced: number; error?: string },
+  command: string,
+  window?: { from: EpochSec; to: EpochSec },
+) {
+  const storedKeys = new Set(stored.map(pointKey));
+  const series = [...groupBySeries(wanted)].map(([k, pts]) => {
+    const [zone, signal] = k.split('|');
+    const got = hourRanges(pts.filter((p) => storedKeys.has(pointKey(p))).map((p) => p.tSec));
+    const missing = hourRanges(pts.filter((p) => !storedKeys.has(pointKey(p))).map((p) => p.tSec));
+    return { zone, signal, stored: got, notStored: missing };
+  });
+  const firstMissing = Math.min(...series.flatMap((s) => s.notStored.map((r) => r.fromSec)));
+  const lines: string[] = [];
+  if (failure) lines.push(`Stopped while ${failure.stage}: ${failure.error}`);
+  for (const s of series) {
+    lines.push(`  ${s.zone} ${s.signal}: stored ${s.stored.reduce((n, r) => n + r.hours, 0)} h: ${rangesText(s.stored)}`);
+    lines.push(`  ${s.zone} ${s.signal}: not stored ${s.notStored.reduce((n, r) => n + r.hours, 0)} h: ${rangesText(s.notStored)}`);
+  }
+  lines.push(
+    recomputed.error
+      ? `Recomputing the footprint intervals of the stored hours failed: ${recomputed.error}. The hours above stay stored; rerunning recomputes them.`
+      : `Recomputed the carbon of ${recomputed.replaced} footprint interval(s) for the stored hours (energy unchanged).`,
+  );
+  const resume = window && Number.isFinite(firstMissing) && firstMissing > window.from ? ` (or only the rest: --from ${isoUtc(firstMissing)} --to ${isoUtc(window.to)})` : '';
+  lines.push(`To complete it, run the same command again: stored hours are rewritten only where they changed${resume}.`);
+  const reason = failure ? `${failure.stage}: ${failure.error}` : `recomputing footprints: ${recomputed.error}`;
+  return {
+    lines,
+    reason,
+    json: {
+      reason,
+      command,
+      series: series.map((s) => ({
+        zone: s.zone,
+        signal: s.signal,
+        stored: s.stored.map((r) => ({ from: isoUtc(r.fromSec), to: isoUtc(r.toSec), hours: r.hours })),
+        notStored: s.notStored.map((r) => ({ from: isoUtc(r.fromSec), to: isoUtc(r.toSec), hours: r.hours })),
+      })),
+      recomputedIntervals: recomputed.replaced,
+      ...(recomputed.error ? { recomputeError: recomputed.error } : {}),
+    },
+  };
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 type Progress = (done: number, total: number) => void;
 
