@@ -65,6 +65,8 @@ export interface QueryDeps {
   intensityProviders: IntensityProvider[];
   regionInfo: (region: string) => RegionInfo | undefined;
   signal: IntensitySignal;
+  /** Tag keys per attribution dimension, to filter resources by team as the collector attributes them (default keys when absent). */
+  attributionKeys?: AppConfig['attributionKeys'];
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */

@@ -58,6 +58,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   intensityProviders: core.intensityProviders,
   regionInfo: core.regionInfo,
   signal: core.config.signal,
+  attributionKeys: core.config.attributionKeys,
 });
 
 export interface LocalEnvironmentOptions {
