@@ -257,9 +257,7 @@ export function encodePiece(schema: PieceSchema, accs: ReadonlyMap<string, Facts
   let cur: { keys: [string, string][]; lens: number[]; nums: number[]; bytes: number } = { keys: [], lens: [], nums: [], bytes: 0 };
   const flush = () => {
     if (!cur.keys.length) return;
-    const chunk: PieceChunk = { keys: JSON.stringify(cur.keys), lens: Uint8Array.from(cur.lens), nums: Float64Array.from(cur.nums) };
-    hash.update(chunk.keys).update(chunk.lens).update(new Uint8Array(chunk.nums.buffer));
-    chunks.push(chunk);
+    chunks.push({ keys: JSON.stringify(cur.keys), lens: Uint8Array.from(cur.lens), nums: Float64Array.from(cur.nums) });
     cur = { keys: [], lens: [], nums: [], bytes: 0 };
   };
   for (const k of keys) {
@@ -274,6 +272,9 @@ export function encodePiece(schema: PieceSchema, accs: ReadonlyMap<string, Facts
       for (const s of c.hourEnergy) encodeExact(s, lens, nums);
       extra = JSON.stringify([[...c.lowCarbon.entries()].sort(), [...c.signals].sort(), [...c.sources].sort(), [...c.embodiedVersions].sort()]);
     }
+    // The hash covers the content, not how it is cut into chunks.
+    const f64 = Float64Array.from(nums);
+    hash.update(JSON.stringify([k, extra])).update(Uint8Array.from(lens)).update(new Uint8Array(f64.buffer));
     const bytes = k.length + extra.length + 8 + lens.length + nums.length * 8;
     if (cur.bytes + bytes > maxBytes) flush();
     cur.keys.push([k, extra]);
