@@ -17,7 +17,7 @@ const USAGE = `usage: carbonpilot <command> [options]
   report  --by job|endpoint|instance|team|project|model|region|day|kind [--from ISO] [--to ISO]
           [--format table|csv|json] [--basis location|market] [--include embodied] [--data-dir DIR]
                                                                footprint report from the local store
-  kpis    [--from ISO] [--to ISO] [--format table|csv|json] [--data-dir DIR]   sustainability KPIs
+  kpis    [--from ISO] [--to ISO] [--team T] [--region R] [--format table|csv|json] [--data-dir DIR]   sustainability KPIs
   intensity import FILE --zone ZONE [--signal S] [--timezone TZ] [--time-column C --value-column C --unit U]
           | backfill --zone Z --from ISO --to ISO [--provider P]
           | show --region R [--from ISO] [--to ISO] [--format …]      grid intensity series

@@ -72,6 +72,8 @@ export interface QueryDeps {
   signal: IntensitySignal;
   /** The contractual-instruments registry (market-based scope 2, renewable share, hourly CFE); absent = not wired. */
   instruments?: Pick<InstrumentStore, 'currentRegistry'>;
+  /** Tag keys per attribution dimension, to filter resources by team as the collector attributes them (default keys when absent). */
+  attributionKeys?: AppConfig['attributionKeys'];
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */

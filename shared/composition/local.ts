@@ -69,6 +69,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   regionInfo: core.regionInfo,
   signal: core.config.signal,
   instruments: core.instruments,
+  attributionKeys: core.config.attributionKeys,
 });
 
 export interface LocalEnvironmentOptions {

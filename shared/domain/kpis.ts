@@ -2,10 +2,16 @@
  * Sustainability KPIs (pure). Every KPI is either a computed value or `{ value: null, reason }` saying why it cannot
  * be computed from the data at hand — never a silent 0. All emissions are location-based (never mixed with
  * market-based figures); energy includes PUE.
+ *
+ * KPIs are computed from `KpiFacts` — exact sums of a footprint view (shared/domain/footprint/footprint-view.ts),
+ * read from roll-ups or summed from intervals, identical either way — by a list of contributors: the core KPIs
+ * here, and capabilities (budgets, targets, scopes) append their own `KpiContributor`s to the list they pass.
  */
-import { resourceKey, type FootprintInterval, type IntensityPoint, type ResourceRef } from './types';
+import { resourceKey, type FootprintInterval, type IntensityPoint, type ResourceKind, type ResourceRef } from './types';
 import { HOUR_SEC, type EpochSec, type Window } from './time';
-import { LOW_CARBON_PERCENTILE, LOW_CARBON_TRAILING_SEC, trailingLowCarbonThreshold } from './scheduler/windows';
+import { LOW_CARBON_PERCENTILE, LOW_CARBON_TRAILING_SEC, lowCarbonThreshold, MIN_TRAILING_HOURS } from './scheduler/windows';
+import { countAcross, countOf, mergedOf, newFacts, valueAcross, valueOf, type FactsAcc } from './footprint/rollup-facts';
+import { filteredCells, filteredEntries, groupEntries, viewOfIntervals, type FootprintView, type ViewFilter } from './footprint/footprint-view';
 
 export const KPI_IDS = [
   'total-emissions',
@@ -46,19 +52,92 @@ export interface Kpi {
 
 /** Outcome of carbon-aware scheduling, from the scheduler (optional: absent until it has run). */
 export interface SchedulerOutcomes {
-  jobs: { realisedCo2eKg: number; runNowCo2eKg: number; lowCarbonHours: number; hours: number }[];
+  jobs: {
+    realisedCo2eKg: number;
+    runNowCo2eKg: number;
+    lowCarbonHours: number;
+    hours: number;
+    /** The job's owner tags (team through the attribution keys), the regions it ran in and its first/end hour: for filtered views. */
+    ownerTags?: Record<string, string>;
+    regions?: string[];
+    startSec?: EpochSec;
+    endSec?: EpochSec;
+  }[];
+}
+
+/** What the core KPIs read: exact sums of a window's footprint view, after the team/region filter. */
+export interface KpiFacts {
+  /** Every cell that passes the filter, merged. */
+  total: FactsAcc;
+  byKind: ReadonlyMap<ResourceKind, FactsAcc>;
+  /** Training seconds by `zone\u001fhourStartSec\u001fintensityGPerKwh`. */
+  trainingLowCarbon: ReadonlyMap<string, number>;
+  signals: string[];
+  /** Distinct training resources with intervals in the window. */
+  trainingRuns: number;
+  /** Per model: exact kgCO2e of its training intervals and its distinct runs. */
+  trainingByModel: { model: string; co2eKg: number; runs: number }[];
+  /** Per endpoint id: gCO2e and invocations of the intervals that had invocation metrics. */
+  endpointsById: { key: string; g: number; invocations: number }[];
+  /** Resource keys with at least one interval with telemetry. */
+  withTelemetry: ReadonlySet<string>;
+}
+
+/** The KPI facts of a footprint view for the cells and entries that pass the filter. */
+export function kpiFactsOfView(v: FootprintView, f: ViewFilter = {}): KpiFacts {
+  const cells = filteredCells(v, f);
+  const byKindParts = new Map<ResourceKind, FactsAcc[]>();
+  const trainingLowCarbon = new Map<string, number>();
+  const signals = new Set<string>();
+  for (const c of cells) {
+    byKindParts.set(c.key.kind, [...(byKindParts.get(c.key.kind) ?? []), c.cell]);
+    for (const s of c.cell.signals) signals.add(s);
+    if (c.key.kind === 'training-job') for (const [k, sec] of c.cell.lowCarbon) trainingLowCarbon.set(k, (trainingLowCarbon.get(k) ?? 0) + sec);
+  }
+  const entries = filteredEntries(v, f);
+  const training = entries.filter((e) => e.key.kind === 'training-job');
+  const trainingByModel = groupEntries(training, (k) => k.model).map((g) => ({ model: g.key, co2eKg: valueAcross(g.parts, 'co2e'), runs: new Set(g.entries.map((e) => e.key.resourceKey)).size }));
+  const endpointsById = groupEntries(entries.filter((e) => e.key.kind === 'endpoint'), (k) => k.resourceId)
+    .filter((g) => countAcross(g.parts, 'withInvocations') > 0)
+    .map((g) => ({ key: g.key, g: valueAcross(g.parts, 'invCo2e') * 1000, invocations: valueAcross(g.parts, 'invocations') }));
+  const withTelemetry = new Set(entries.filter((e) => countAcross(e.parts, 'withTelemetry') > 0).map((e) => e.key.resourceKey));
+  return {
+    total: mergedOf(cells.map((c) => c.cell)),
+    byKind: new Map([...byKindParts.entries()].map(([k, parts]) => [k, mergedOf(parts)])),
+    trainingLowCarbon,
+    signals: [...signals].sort(),
+    trainingRuns: new Set(training.map((e) => e.key.resourceKey)).size,
+    trainingByModel,
+    endpointsById,
+    withTelemetry,
+  };
 }
 
 export interface KpiInput {
   window: Window;
-  /** Footprint intervals whose start lies in the window. */
-  intervals: readonly FootprintInterval[];
-  /** Every discovered AI resource (filtered here to those active in the window). */
+  /** The window's facts (from roll-ups or intervals); or give `intervals` and they are summed here. */
+  facts?: KpiFacts;
+  /** Footprint intervals whose start lies in the window (when `facts` is not given). */
+  intervals?: readonly FootprintInterval[];
+  /** Every discovered AI resource (filtered here to those active in the window; the caller applies team/region). */
   resources: readonly ResourceRef[];
   /** Hourly intensity per grid zone covering [window.start − 30 d, window.end), for the low-carbon-window KPI. */
   zoneHourly?: ReadonlyMap<string, readonly IntensityPoint[]>;
   scheduler?: SchedulerOutcomes;
 }
+
+/** What a KPI contributor reads. */
+export interface KpiContext {
+  window: Window;
+  facts: KpiFacts;
+  /** Discovered AI resources active in the window. */
+  activeResources: readonly ResourceRef[];
+  zoneHourly?: ReadonlyMap<string, readonly IntensityPoint[]>;
+  scheduler?: SchedulerOutcomes;
+}
+
+/** A module's KPIs, computed from the shared context (pure). */
+export type KpiContributor = (ctx: KpiContext) => Kpi[];
 
 export interface KpiReport {
   window: Window;
@@ -74,103 +153,89 @@ const na = (id: KpiId, label: string, unit: string, reason: string): Kpi => ({ i
 
 const active = (r: ResourceRef, w: Window): boolean => r.startSec < w.endSec && (r.endSec === undefined || r.endSec > w.startSec);
 
-/** Compute every KPI the data supports; the others come back with a reason. */
-export function computeKpis(input: KpiInput): KpiReport {
-  const { intervals, window } = input;
-  const kpis: Kpi[] = [
-    totalEmissions(intervals),
-    totalEnergy(intervals),
-    trainingPerRun(intervals),
-    inferenceIntensity(intervals),
-    monitoringCoverage(intervals, input.resources.filter((r) => active(r, window))),
-    measuredShare(intervals),
-    gpuUtilisation(intervals),
-    lowCarbonTrainingShare(intervals, input.zoneHourly),
-    schedulerSavings(input.scheduler),
-  ];
+/** The core KPIs, in report order. */
+export const CORE_KPIS: readonly KpiContributor[] = [
+  ({ facts }) => [totalEmissions(facts), totalEnergy(facts), trainingPerRun(facts), inferenceIntensity(facts)],
+  ({ facts, activeResources }) => [monitoringCoverage(facts, activeResources), measuredShare(facts), gpuUtilisation(facts)],
+  ({ facts, zoneHourly }) => [lowCarbonTrainingShare(facts, zoneHourly)],
+  ({ scheduler }) => [schedulerSavings(scheduler)],
+];
+
+/** Compute every KPI the data supports (core KPIs, then any further contributors); the others come back with a reason. */
+export function computeKpis(input: KpiInput, contributors: readonly KpiContributor[] = CORE_KPIS): KpiReport {
+  const { window } = input;
+  const facts = input.facts ?? kpiFactsOfView(viewOfIntervals(input.intervals ?? []));
+  const ctx: KpiContext = { window, facts, activeResources: input.resources.filter((r) => active(r, window)), zoneHourly: input.zoneHourly, scheduler: input.scheduler };
   return {
     window,
-    kpis,
-    demo: intervals.some((i) => i.demo) || input.resources.some((r) => r.demo === true),
-    signals: [...new Set(intervals.map((i) => i.intensitySignal))].sort(),
+    kpis: contributors.flatMap((c) => c(ctx)),
+    demo: countOf(facts.total, 'demo') > 0 || input.resources.some((r) => r.demo === true),
+    signals: facts.signals,
   };
 }
 
-function totalEmissions(xs: readonly FootprintInterval[]): Kpi {
+const kindFacts = (f: KpiFacts, k: ResourceKind): FactsAcc => f.byKind.get(k) ?? newFacts();
+const byValue = (a: KpiBreakdownRow, b: KpiBreakdownRow) => b.value - a.value || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function totalEmissions(f: KpiFacts): Kpi {
   const label = 'Total emissions (location-based)';
-  if (!xs.length) return na('total-emissions', label, 'kgCO2e', 'no footprint intervals in the window');
+  const n = countOf(f.total, 'intervals');
+  if (!n) return na('total-emissions', label, 'kgCO2e', 'no footprint intervals in the window');
   return {
     id: 'total-emissions', label, unit: 'kgCO2e',
-    value: sum(xs, (i) => i.co2eKg.point), low: sum(xs, (i) => i.co2eKg.low), high: sum(xs, (i) => i.co2eKg.high),
-    detail: `${xs.length} intervals; includes PUE`,
+    value: valueOf(f.total, 'co2e'), low: valueOf(f.total, 'co2eLow'), high: valueOf(f.total, 'co2eHigh'),
+    detail: `${n} intervals; includes PUE`,
   };
 }
 
-function totalEnergy(xs: readonly FootprintInterval[]): Kpi {
+function totalEnergy(f: KpiFacts): Kpi {
   const label = 'Total energy (facility, incl. PUE)';
-  if (!xs.length) return na('total-energy', label, 'kWh', 'no footprint intervals in the window');
+  if (!countOf(f.total, 'intervals')) return na('total-energy', label, 'kWh', 'no footprint intervals in the window');
   return {
     id: 'total-energy', label, unit: 'kWh',
-    value: sum(xs, (i) => i.energyKwh.point), low: sum(xs, (i) => i.energyKwh.low), high: sum(xs, (i) => i.energyKwh.high),
+    value: valueOf(f.total, 'energy'), low: valueOf(f.total, 'energyLow'), high: valueOf(f.total, 'energyHigh'),
   };
 }
 
-function trainingPerRun(xs: readonly FootprintInterval[]): Kpi {
+function trainingPerRun(f: KpiFacts): Kpi {
   const label = 'Training emissions per run';
-  const training = xs.filter((i) => i.kind === 'training-job');
-  if (!training.length) return na('training-emissions-per-run', label, 'kgCO2e/run', 'no training jobs in the window');
-  const byModel = new Map<string, { kg: number; runs: Set<string> }>();
-  for (const i of training) {
-    let m = byModel.get(i.attribution.model);
-    if (!m) byModel.set(i.attribution.model, (m = { kg: 0, runs: new Set() }));
-    m.kg += i.co2eKg.point;
-    m.runs.add(i.resourceKey);
-  }
-  const runs = new Set(training.map((i) => i.resourceKey)).size;
-  const breakdown = [...byModel.entries()]
-    .map(([key, m]) => ({ key, value: m.kg / m.runs.size, count: m.runs.size }))
-    .sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : 1));
+  const training = kindFacts(f, 'training-job');
+  if (!countOf(training, 'intervals')) return na('training-emissions-per-run', label, 'kgCO2e/run', 'no training jobs in the window');
+  const runs = f.trainingRuns;
   return {
     id: 'training-emissions-per-run', label, unit: 'kgCO2e/run',
-    value: sum(training, (i) => i.co2eKg.point) / runs,
+    value: valueOf(training, 'co2e') / runs,
     detail: `${runs} training runs (emissions inside the window only; a run that spans the window edge counts its part)`,
-    breakdown,
+    breakdown: f.trainingByModel.map((m) => ({ key: m.model, value: m.co2eKg / m.runs, count: m.runs })).sort(byValue),
   };
 }
 
-function inferenceIntensity(xs: readonly FootprintInterval[]): Kpi {
+function inferenceIntensity(f: KpiFacts): Kpi {
   const label = 'Inference intensity';
   const unit = 'gCO2e/inference';
-  const endpoints = xs.filter((i) => i.kind === 'endpoint');
-  if (!endpoints.length) return na('inference-intensity', label, unit, 'no endpoints in the window');
+  const ep = kindFacts(f, 'endpoint');
+  const n = countOf(ep, 'intervals');
+  if (!n) return na('inference-intensity', label, unit, 'no endpoints in the window');
   // Numerator and denominator from the same intervals: only those that had invocation metrics.
-  const withInv = endpoints.filter((i) => i.invocations !== undefined && i.invocations !== null);
-  if (!withInv.length) return na('inference-intensity', label, unit, 'no invocation metrics');
-  const inv = sum(withInv, (i) => i.invocations!);
+  const withInv = countOf(ep, 'withInvocations');
+  if (!withInv) return na('inference-intensity', label, unit, 'no invocation metrics');
+  const inv = valueOf(ep, 'invocations');
   if (inv <= 0) return na('inference-intensity', label, unit, 'endpoints recorded no invocations');
-  const byEndpoint = new Map<string, { g: number; inv: number }>();
-  for (const i of withInv) {
-    let e = byEndpoint.get(i.resourceId);
-    if (!e) byEndpoint.set(i.resourceId, (e = { g: 0, inv: 0 }));
-    e.g += i.co2eKg.point * 1000;
-    e.inv += i.invocations!;
-  }
   return {
     id: 'inference-intensity', label, unit,
-    value: (sum(withInv, (i) => i.co2eKg.point) * 1000) / inv,
-    low: (sum(withInv, (i) => i.co2eKg.low) * 1000) / inv,
-    high: (sum(withInv, (i) => i.co2eKg.high) * 1000) / inv,
-    detail: `${inv} invocations; ${endpoints.length - withInv.length} endpoint intervals without invocation metrics excluded`,
-    breakdown: [...byEndpoint.entries()].filter(([, e]) => e.inv > 0).map(([key, e]) => ({ key, value: e.g / e.inv, count: e.inv })).sort((a, b) => b.value - a.value),
+    value: (valueOf(ep, 'invCo2e') * 1000) / inv,
+    low: (valueOf(ep, 'invCo2eLow') * 1000) / inv,
+    high: (valueOf(ep, 'invCo2eHigh') * 1000) / inv,
+    detail: `${inv} invocations; ${n - withInv} endpoint intervals without invocation metrics excluded`,
+    breakdown: f.endpointsById.filter((e) => e.invocations > 0).map((e) => ({ key: e.key, value: e.g / e.invocations, count: e.invocations })).sort(byValue),
   };
 }
 
-function monitoringCoverage(xs: readonly FootprintInterval[], resources: readonly ResourceRef[]): Kpi {
+function monitoringCoverage(f: KpiFacts, resources: readonly ResourceRef[]): Kpi {
   const label = 'Energy-monitoring coverage';
   if (!resources.length) return na('monitoring-coverage', label, '% of resources', 'no AI resources discovered in the window');
-  const withTelemetry = new Set(xs.filter((i) => i.coveragePct > 0 && i.method !== 'no-telemetry').map((i) => i.resourceKey));
   const keys = resources.map(resourceKey);
-  const n = keys.filter((k) => withTelemetry.has(k)).length;
+  const n = keys.filter((k) => f.withTelemetry.has(k)).length;
   return {
     id: 'monitoring-coverage', label, unit: '% of resources',
     value: (100 * n) / keys.length,
@@ -178,65 +243,50 @@ function monitoringCoverage(xs: readonly FootprintInterval[], resources: readonl
   };
 }
 
-function measuredShare(xs: readonly FootprintInterval[]): Kpi {
+function measuredShare(f: KpiFacts): Kpi {
   const label = 'Measured energy share';
-  const it = sum(xs, (i) => i.itEnergyKwh.point);
+  const it = valueOf(f.total, 'itKwh');
   if (!(it > 0)) return na('measured-share', label, '%', 'no energy recorded in the window');
   return {
     id: 'measured-share', label, unit: '%',
-    value: (100 * sum(xs, (i) => i.measuredShare * i.itEnergyKwh.point)) / it,
+    value: (100 * valueOf(f.total, 'measuredKwh')) / it,
     detail: 'share of IT energy from measured GPU board power; the rest is estimated from utilisation',
   };
 }
 
-function gpuUtilisation(xs: readonly FootprintInterval[]): Kpi {
+function gpuUtilisation(f: KpiFacts): Kpi {
   const label = 'Average GPU utilisation';
   // Intensive: weighted by covered time (interval length × telemetry coverage), not summed.
-  let w = 0;
-  let uw = 0;
-  for (const i of xs) {
-    if (i.meanGpuUtilPct === undefined || i.meanGpuUtilPct === null) continue;
-    const wi = i.intervalSec * (i.coveragePct / 100);
-    w += wi;
-    uw += wi * i.meanGpuUtilPct;
-  }
+  const w = valueOf(f.total, 'gpuWeightSec');
   if (!(w > 0)) return na('gpu-utilisation', label, '%', 'no GPU utilisation telemetry');
-  return { id: 'gpu-utilisation', label, unit: '%', value: uw / w, detail: 'per-GPU mean, weighted by covered time' };
+  return { id: 'gpu-utilisation', label, unit: '%', value: valueOf(f.total, 'gpuUtilWeighted') / w, detail: 'per-GPU mean, weighted by covered time' };
 }
 
-function lowCarbonTrainingShare(xs: readonly FootprintInterval[], zoneHourly: KpiInput['zoneHourly']): Kpi {
+function lowCarbonTrainingShare(f: KpiFacts, zoneHourly: KpiInput['zoneHourly']): Kpi {
   const id = 'low-carbon-training-share';
   const label = 'Training hours in low-carbon windows';
   const unit = '% of training hours';
-  const training = xs.filter((i) => i.kind === 'training-job');
-  if (!training.length) return na(id, label, unit, 'no training jobs in the window');
+  if (!countOf(kindFacts(f, 'training-job'), 'intervals')) return na(id, label, unit, 'no training jobs in the window');
   if (!zoneHourly) return na(id, label, unit, 'no hourly grid-intensity series available');
   // A flat yearly average has no hours below its own 30th percentile to speak of: only real hourly values count.
   const hourly = new Map<string, IntensityPoint[]>();
   for (const [zone, pts] of zoneHourly) {
     hourly.set(zone, pts.filter((p) => p.quality !== 'yearly-average' && Number.isFinite(p.gPerKwh)).sort((a, b) => a.tSec - b.tSec));
   }
-  const thresholds = new Map<string, number>();
-  const threshold = (zone: string, atSec: EpochSec): number => {
-    const k = `${zone}@${Math.floor(atSec / HOUR_SEC)}`;
-    let t = thresholds.get(k);
-    if (t === undefined) {
-      t = trailingLowCarbonThreshold(hourly.get(zone) ?? [], atSec);
-      thresholds.set(k, t);
-    }
-    return t;
-  };
+  const thresholds = trailingThresholds(hourly, f.trainingLowCarbon.keys());
   let classifiedSec = 0;
   let lowSec = 0;
   let unclassifiedSec = 0;
-  for (const i of training) {
-    const t = threshold(i.intensityZone, i.intervalStartSec);
-    if (!Number.isFinite(t) || !Number.isFinite(i.intensityGPerKwh)) {
-      unclassifiedSec += i.intervalSec;
+  for (const [k, sec] of f.trainingLowCarbon) {
+    const [zone, hour, g] = k.split('\u001f');
+    const gPerKwh = Number(g);
+    const t = thresholds.get(`${zone}@${hour}`) ?? NaN;
+    if (!Number.isFinite(t) || !Number.isFinite(gPerKwh)) {
+      unclassifiedSec += sec;
       continue;
     }
-    classifiedSec += i.intervalSec;
-    if (i.intensityGPerKwh <= t) lowSec += i.intervalSec;
+    classifiedSec += sec;
+    if (gPerKwh <= t) lowSec += sec;
   }
   if (!(classifiedSec > 0)) return na(id, label, unit, 'no trailing hourly grid intensity for the training zones (yearly averages only)');
   return {
@@ -245,6 +295,54 @@ function lowCarbonTrainingShare(xs: readonly FootprintInterval[], zoneHourly: Kp
     detail: `low-carbon = at or below the ${LOW_CARBON_PERCENTILE}th percentile of the zone's trailing 30 days; ` +
       `${(classifiedSec / HOUR_SEC).toFixed(0)} job-hours classified${unclassifiedSec ? `, ${(unclassifiedSec / HOUR_SEC).toFixed(0)} without trailing data excluded` : ''}`,
   };
+}
+
+/**
+ * The trailing low-carbon threshold of every (zone, hour) the keys name — the same numbers as
+ * `trailingLowCarbonThreshold` (30th percentile of the zone's 30 days before the hour), computed in one pass per zone
+ * over a sliding sorted window instead of one sort per hour (a 30-day window has 720 hours per zone).
+ */
+function trailingThresholds(hourly: ReadonlyMap<string, IntensityPoint[]>, keys: Iterable<string>): Map<string, number> {
+  const hoursByZone = new Map<string, Set<number>>();
+  for (const k of keys) {
+    const [zone, hour] = k.split('\u001f');
+    let s = hoursByZone.get(zone);
+    if (!s) hoursByZone.set(zone, (s = new Set()));
+    s.add(Number(hour));
+  }
+  const out = new Map<string, number>();
+  const insert = (xs: number[], v: number) => {
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    xs.splice(lo, 0, v);
+  };
+  const remove = (xs: number[], v: number) => {
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    xs.splice(lo, 1);
+  };
+  for (const [zone, hours] of hoursByZone) {
+    const pts = hourly.get(zone) ?? [];
+    const window: number[] = [];
+    let lo = 0; // first point in the window (tSec ≥ atSec − 30 d)
+    let hi = 0; // first point after it (tSec ≥ atSec)
+    for (const atSec of [...hours].sort((a, b) => a - b)) {
+      while (hi < pts.length && pts[hi].tSec < atSec) insert(window, pts[hi++].gPerKwh);
+      while (lo < hi && pts[lo].tSec < atSec - LOW_CARBON_TRAILING_SEC) remove(window, pts[lo++].gPerKwh);
+      out.set(`${zone}@${atSec}`, hi - lo >= MIN_TRAILING_HOURS ? lowCarbonThreshold(window) : NaN);
+    }
+  }
+  return out;
 }
 
 function schedulerSavings(s: SchedulerOutcomes | undefined): Kpi {
@@ -262,5 +360,4 @@ function schedulerSavings(s: SchedulerOutcomes | undefined): Kpi {
   };
 }
 
-const sum = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + f(x), 0);
 

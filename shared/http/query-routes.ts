@@ -2,19 +2,28 @@
  * The read-only query API behind the dashboard (and the `kpis` CLI): footprint by dimension, stacked time series,
  * top emitters, per-region intensity heatmap, KPIs, scheduler outcomes and metadata. Parameters are validated with
  * zod; a bad one is a 400 naming it. Every body says `demo: true` when the data is the generated demo fleet.
+ *
+ * Footprint figures come from roll-ups (shared/use-cases/footprint-view-loader.ts); `source: 'intervals'` reads every
+ * interval instead (the baseline, identical numbers). Every route that can be filtered takes the same filters:
+ * `from`/`to` (half-open window), `team`, `region`. The heatmap is per region by nature (no team), and meta lists
+ * what the filters can take.
  */
 import { z } from 'zod';
 import type { QueryDeps } from '../composition/deps';
-import { aggregate, REPORT_DIMENSIONS } from '../domain/footprint/aggregate';
-import { BUCKETS, STACK_DIMENSIONS, stackedTimeseries } from '../domain/footprint/timeseries';
+import { KIND_OF_VIEW, REPORT_DIMENSIONS, reportOfView, reportSources, topOfView, type Report, type ReportDimension } from '../domain/footprint/aggregate';
+import { BUCKETS, STACK_DIMENSIONS, timeseriesOfView } from '../domain/footprint/timeseries';
 import { fetchHourly } from '../use-cases/intensity-resolver';
-import { computeKpis, LOW_CARBON_TRAILING_SEC, type Kpi, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
+import { computeKpis, CORE_KPIS, kpiFactsOfView, LOW_CARBON_TRAILING_SEC, type Kpi, type KpiReport, type SchedulerOutcomes } from '../domain/kpis';
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay, type Window } from '../domain/time';
 import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
-import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
+import { DEFAULT_ATTRIBUTION_KEYS, resolveAttribution, type AttributionKeys } from '../domain/attribution';
+import type { IntensityPoint, IntensitySignal, ResourceRef } from '../domain/types';
+import type { ViewFilter } from '../domain/footprint/footprint-view';
 import type { FootprintStore, IntensityProvider } from '../ports';
 import { dataWindow } from '../use-cases/data-window';
 import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
+import { inventorySnapshot, loadFootprintView, type FootprintSource } from '../use-cases/footprint-view-loader';
+import { hasRollupPieces } from '../use-cases/rollup';
 import { HttpError, validate, type Route } from './router';
 
 /** Longest window one request may aggregate (keeps a single query bounded). */
@@ -25,8 +34,10 @@ export const MAX_TIMESERIES_BUCKETS = 2000;
 export interface QueryRouteOptions {
   /** Outcomes of the carbon-aware scheduler; undefined (or resolving to undefined) = no scheduler runs yet. */
   schedulerOutcomes?: () => Promise<SchedulerOutcomes | undefined>;
-  /** KPIs appended to /api/kpis (budget utilisation, target status). */
-  kpiContributors?: readonly KpiContributor[];
+  /** Roll-ups (default) or every interval (the baseline and drill-down path; the same numbers). */
+  source?: FootprintSource;
+  /** KPIs appended to /api/kpis after the core and scope KPIs (budget utilisation, target status, lifecycle …). */
+  kpiContributors?: readonly KpiAppender[];
 }
 
 const instant = z.string().transform((s, ctx) => {
@@ -45,13 +56,14 @@ const FootprintQuery = z.object({ by: z.enum(['team', 'region', 'kind', 'job', '
 const TimeseriesQuery = z.object({ stack: z.enum(STACK_DIMENSIONS).default('team'), bucket: z.enum(BUCKETS).default('hour'), ...windowFields, ...filterFields }).strict();
 const TopQuery = z.object({ kind: z.enum(['job', 'endpoint', 'instance']).default('job'), limit: z.coerce.number().int().min(1).max(100).default(10), ...windowFields, ...filterFields }).strict();
 const HeatmapQuery = z.object({ region: filterFields.region.unwrap(), ...windowFields }).strict();
-const KpisQuery = z.object({ ...windowFields }).strict();
+const KpisQuery = z.object({ ...windowFields, ...filterFields }).strict();
+const SchedulerQuery = z.object({ ...windowFields, ...filterFields }).strict();
 const EmptyQuery = z.object({}).strict();
 
 const params = (q: URLSearchParams): Record<string, string> => Object.fromEntries(q.entries());
 const ok = (body: unknown) => ({ status: 200, body });
 
-/** Resolve from/to against the data the store holds; 400 when reversed or too long. */
+/** Resolve from/to against the data the store holds (the shared default window); 400 when reversed or too long. */
 async function resolveWindow(store: FootprintStore, q: { from?: number; to?: number }, maxSec = MAX_WINDOW_SEC, defaultSpanSec?: number): Promise<Window> {
   if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new HttpError(400, 'invalid query: from must be before to', [{ field: 'from', message: 'must be before to' }]);
   let startSec = q.from;
@@ -68,8 +80,7 @@ async function resolveWindow(store: FootprintStore, q: { from?: number; to?: num
   return { startSec, endSec };
 }
 
-const filtered = (xs: FootprintInterval[], f: { team?: string; region?: string }): FootprintInterval[] =>
-  xs.filter((i) => (f.team === undefined || i.attribution.team === f.team) && (f.region === undefined || i.region === f.region));
+const filterOf = (q: { team?: string; region?: string }): ViewFilter => ({ team: q.team, region: q.region });
 
 const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endSec) });
 
@@ -77,27 +88,61 @@ const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endS
 export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> =>
   fetchHourly(providers, zone, signal, w); // a view: a failing provider (unknown zone, outage) never blanks it
 
-export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'>;
+export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'> & { attributionKeys?: AttributionKeys };
 
 /** KPIs a capability appends to the report for a window (e.g. budget utilisation and target status). */
-export type KpiContributor = (w: Window) => Promise<Kpi[]>;
+export type KpiAppender = (w: Window) => Promise<Kpi[]>;
 
-/** Gather what the KPIs need (intervals, resources, 30 days of trailing hourly intensity) and compute them, then the contributed ones. */
-export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: SchedulerOutcomes, contributors: readonly KpiContributor[] = []): Promise<KpiReport> {
-  const [intervals, resources] = await Promise.all([d.store.queryIntervals(w), d.store.listAllResources()]);
-  const zones = [...new Set(intervals.filter((i) => i.kind === 'training-job').map((i) => i.intensityZone))].sort();
+export interface KpiLoadOptions {
+  scheduler?: SchedulerOutcomes;
+  filter?: ViewFilter;
+  source?: FootprintSource;
+  /** Appended after the core and scope KPIs (they report on the whole account, not the filter). */
+  appenders?: readonly KpiAppender[];
+}
+/** Resources that pass a team/region filter (team resolved from their tags, as the collector attributes them). */
+export function filterResources(rs: readonly ResourceRef[], f: ViewFilter, keys: AttributionKeys = DEFAULT_ATTRIBUTION_KEYS): ResourceRef[] {
+  return rs.filter((r) => (f.region === undefined || r.region === f.region) && (f.team === undefined || resolveAttribution(r.tags, keys).team === f.team));
+}
+
+/** Scheduler outcomes of the jobs that pass a team/region/time filter (jobs carry their owner tags, regions and hours). */
+export function filterScheduler(s: SchedulerOutcomes | undefined, f: ViewFilter, w: Window | undefined, keys: AttributionKeys = DEFAULT_ATTRIBUTION_KEYS): SchedulerOutcomes | undefined {
+  if (!s) return s;
+  const jobs = s.jobs.filter((j) =>
+    (f.team === undefined || resolveAttribution(j.ownerTags ?? {}, keys).team === f.team) &&
+    (f.region === undefined || (j.regions ?? []).includes(f.region)) &&
+    (w === undefined || j.startSec === undefined || j.endSec === undefined || (j.startSec < w.endSec && j.endSec > w.startSec)));
+  return { jobs };
+}
+
+/** Gather what the KPIs need (the window's facts, resources, 30 days of trailing hourly intensity) and compute them. */
+export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptions = {}): Promise<KpiReport> {
+  const f = opts.filter ?? {};
+  const [{ view }, resources] = await Promise.all([loadFootprintView(d.store, w, { entries: true, source: opts.source }), inventorySnapshot(d.store)]);
+  const facts = kpiFactsOfView(view, f);
+  const zones = [...new Set([...facts.trainingLowCarbon.keys()].map((k) => k.split('\u001f')[0]))].sort();
   const zoneHourly = new Map<string, IntensityPoint[]>();
   for (const zone of zones) {
     zoneHourly.set(zone, await hourlyIntensity(d.intensityProviders, zone, d.signal, { startSec: w.startSec - LOW_CARBON_TRAILING_SEC, endSec: w.endSec }));
   }
-  const report = computeKpis({ window: w, intervals, resources, zoneHourly, scheduler });
-  report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
-  return contributors.length ? { ...report, kpis: [...report.kpis, ...(await Promise.all(contributors.map((c) => c(w)))).flat()] } : report;
+  const keys = d.attributionKeys ?? DEFAULT_ATTRIBUTION_KEYS;
+  const report = computeKpis({ window: w, facts, resources: filterResources(resources, f, keys), zoneHourly, scheduler: filterScheduler(opts.scheduler, f, w, keys) }, CORE_KPIS);
+  report.kpis.push(...(await scopeKpiContributor(d, w))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
+  const extra = opts.appenders ?? [];
+  return extra.length ? { ...report, kpis: [...report.kpis, ...(await Promise.all(extra.map((c) => c(w)))).flat()] } : report;
 }
 
+/** The footprint report of a window by a dimension (roll-ups, or intervals as the baseline), and its intensity sources. */
+export async function loadReport(store: FootprintStore, w: Window, by: ReportDimension, f: ViewFilter = {}, source?: FootprintSource): Promise<{ report: Report; sources: string[] }> {
+  const cellOnly = by === 'team' || by === 'region' || by === 'kind' || by === 'day';
+  const { view } = await loadFootprintView(store, w, { entries: !cellOnly, source });
+  return { report: reportOfView(view, by, f), sources: reportSources(view, by, f) };
+}
 /** The query routes, bound to the app's dependencies. */
 export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Route[] {
   const store = deps.store;
+  const source = opts.source;
+  const keys = deps.attributionKeys ?? DEFAULT_ATTRIBUTION_KEYS;
   const scheduler = async () => (opts.schedulerOutcomes ? await opts.schedulerOutcomes() : undefined);
   return [
     {
@@ -106,7 +151,7 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
       handle: async (req) => {
         const q = validate(FootprintQuery, params(req.query), 'query');
         const w = await resolveWindow(store, q);
-        const r = aggregate(filtered(await store.queryIntervals(w), q), q.by);
+        const { report: r } = await loadReport(store, w, q.by, filterOf(q), source);
         return ok({ ...windowBody(w), by: r.by, rows: r.rows, totals: r.totals, signals: r.signals, demo: r.demo, filters: { team: q.team, region: q.region } });
       },
     },
@@ -120,7 +165,8 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
         if ((w.endSec - alignDown(w.startSec, step)) / step > MAX_TIMESERIES_BUCKETS) {
           throw new HttpError(400, `invalid query: more than ${MAX_TIMESERIES_BUCKETS} buckets; use bucket=day or a shorter window`, [{ field: 'bucket', message: 'too many buckets for the window' }]);
         }
-        return ok({ ...windowBody(w), ...stackedTimeseries(filtered(await store.queryIntervals(w), q), w, q.stack, q.bucket) });
+        const { view } = await loadFootprintView(store, w, { source });
+        return ok({ ...windowBody(w), ...timeseriesOfView(view, w, q.stack, q.bucket, filterOf(q)), filters: { team: q.team, region: q.region } });
       },
     },
     {
@@ -129,16 +175,9 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
       handle: async (req) => {
         const q = validate(TopQuery, params(req.query), 'query');
         const w = await resolveWindow(store, q);
-        const xs = filtered(await store.queryIntervals(w), q);
-        const r = aggregate(xs, q.kind);
-        const about = new Map<string, FootprintInterval>();
-        const kind = q.kind === 'job' ? 'training-job' : q.kind === 'endpoint' ? 'endpoint' : 'ec2-instance';
-        for (const i of xs) if (i.kind === kind && !about.has(i.resourceId)) about.set(i.resourceId, i);
-        const rows = r.rows.slice(0, q.limit).map((row) => {
-          const i = about.get(row.key);
-          return { ...row, team: i?.attribution.team, model: i?.attribution.model, region: i?.region, instanceType: i?.instanceType };
-        });
-        return ok({ ...windowBody(w), kind: q.kind, rows, totalRows: r.rows.length, totals: r.totals, demo: r.demo });
+        const { view } = await loadFootprintView(store, w, { entries: true, source });
+        const t = topOfView(view, q.kind, q.limit, filterOf(q));
+        return ok({ ...windowBody(w), kind: q.kind, rows: t.rows, totalRows: t.totalRows, totals: t.totals, demo: t.demo, filters: { team: q.team, region: q.region } });
       },
     },
     {
@@ -184,20 +223,25 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
       handle: async (req) => {
         const q = validate(KpisQuery, params(req.query), 'query');
         const w = await resolveWindow(store, q);
-        const r = await loadKpiReport(deps, w, await scheduler(), opts.kpiContributors);
-        return ok({ ...windowBody(w), kpis: r.kpis, signals: r.signals, demo: r.demo });
+        const r = await loadKpiReport(deps, w, { scheduler: await scheduler(), filter: filterOf(q), source, appenders: opts.kpiContributors });
+        return ok({ ...windowBody(w), kpis: r.kpis, signals: r.signals, demo: r.demo, filters: { team: q.team, region: q.region } });
       },
     },
     {
       method: 'GET',
       path: '/api/scheduler',
       handle: async (req) => {
-        validate(EmptyQuery, params(req.query), 'query');
-        const s = await scheduler();
-        if (!s || !s.jobs.length) return ok({ available: false, reason: 'no scheduler runs yet', jobs: [], demo: false });
+        const q = validate(SchedulerQuery, params(req.query), 'query');
+        const filtered = q.team !== undefined || q.region !== undefined || q.from !== undefined || q.to !== undefined;
+        if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new HttpError(400, 'invalid query: from must be before to', [{ field: 'from', message: 'must be before to' }]);
+        const all = await scheduler();
+        const w = q.from !== undefined || q.to !== undefined ? { startSec: q.from ?? -Infinity, endSec: q.to ?? Infinity } : undefined;
+        const s = filterScheduler(all, filterOf(q), w, keys);
+        if (!all || !all.jobs.length) return ok({ available: false, reason: 'no scheduler runs yet', jobs: [], demo: false });
+        if (!s || !s.jobs.length) return ok({ available: false, reason: filtered ? 'no data for this filter' : 'no scheduler runs yet', jobs: [], demo: false, filters: { team: q.team, region: q.region } });
         const runNowCo2eKg = s.jobs.reduce((a, j) => a + j.runNowCo2eKg, 0);
         const realisedCo2eKg = s.jobs.reduce((a, j) => a + j.realisedCo2eKg, 0);
-        return ok({ available: true, jobs: s.jobs, totals: { runNowCo2eKg, realisedCo2eKg, savedCo2eKg: runNowCo2eKg - realisedCo2eKg }, demo: false });
+        return ok({ available: true, jobs: s.jobs, totals: { runNowCo2eKg, realisedCo2eKg, savedCo2eKg: runNowCo2eKg - realisedCo2eKg }, demo: false, filters: { team: q.team, region: q.region } });
       },
     },
     {
@@ -205,16 +249,25 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
       path: '/api/meta',
       handle: async (req) => {
         validate(EmptyQuery, params(req.query), 'query');
-        const [w, resources] = await Promise.all([dataWindow(store), store.listAllResources()]);
+        const [w, resources] = await Promise.all([dataWindow(store), inventorySnapshot(store)]);
         const teams = new Set<string>();
         const regions = new Set(resources.map((r) => r.region));
         if (w) {
-          // Teams come from the daily roll-ups (cheap), newest days first, at most the last 93 days.
+          // Teams and regions from the day manifests of the last 93 days (one query), or the older per-day roll-up rows.
           const lastDay = alignDown(w.endSec - 1, DAY_SEC);
-          for (let t = lastDay; t >= Math.max(alignDown(w.startSec, DAY_SEC), lastDay - MAX_WINDOW_SEC); t -= DAY_SEC) {
-            for (const row of await store.getRollups(utcDay(t))) {
-              if (row.dimension === 'team') teams.add(row.key);
-              if (row.dimension === 'region') regions.add(row.key);
+          const firstDay = Math.max(alignDown(w.startSec, DAY_SEC), lastDay - MAX_WINDOW_SEC);
+          if (hasRollupPieces(store)) {
+            for (const m of await store.getRollupManifests(utcDay(firstDay), utcDay(lastDay))) {
+              for (const t of m.teams) teams.add(t);
+              for (const r of m.regions) regions.add(r);
+            }
+          }
+          if (!teams.size) {
+            for (let t = lastDay; t >= firstDay; t -= DAY_SEC) {
+              for (const row of await store.getRollups(utcDay(t))) {
+                if (row.dimension === 'team') teams.add(row.key);
+                if (row.dimension === 'region') regions.add(row.key);
+              }
             }
           }
         }
@@ -226,6 +279,7 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
           resources: resources.length,
           signal: deps.signal,
           dimensions: REPORT_DIMENSIONS,
+          kinds: Object.keys(KIND_OF_VIEW),
           demo: resources.some((r) => r.demo === true),
         });
       },

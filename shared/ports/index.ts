@@ -10,6 +10,8 @@ import type {
   ResourceTelemetry,
 } from '../domain/types';
 import type { Instrument } from '../domain/market/instrument-types';
+import type { PieceChunk } from '../domain/footprint/rollup-facts';
+import type { RollupManifest } from '../domain/footprint/rollup-tree';
 
 export interface Clock {
   nowSec(): EpochSec;
@@ -71,8 +73,26 @@ export interface Cursor {
   version: number;
 }
 
-/** The footprint store (DynamoDB single table). */
-export interface FootprintStore {
+/**
+ * Packed roll-up pieces and per-day manifests (layout: shared/domain/footprint/rollup-tree.ts). A piece is written as
+ * chunks that all carry its hash; a reader asks for a piece at the hash it expects and gets it only when every chunk
+ * of that version is there, so a piece being rewritten or left stale is never mixed into a result.
+ */
+export interface RollupPieceStore {
+  putRollupPiece(id: string, hash: string, chunks: readonly PieceChunk[]): Promise<void>;
+  /** The piece's chunks at `hash`, or undefined when absent, incomplete or of another version. */
+  getRollupPiece(id: string, hash: string): Promise<PieceChunk[] | undefined>;
+  /** Written after the day's pieces: readers trust a day's pieces through its manifest. */
+  putRollupManifest(m: RollupManifest): Promise<void>;
+  /** Manifests of the UTC days in [fromDay, toDay] (YYYY-MM-DD, inclusive), oldest first; every day when omitted. */
+  getRollupManifests(fromDay?: string, toDay?: string): Promise<RollupManifest[]>;
+}
+
+/**
+ * The footprint store (DynamoDB single table). The roll-up piece methods are optional: a store without them keeps
+ * only the per-dimension roll-up rows, and reports on it are summed from intervals.
+ */
+export interface FootprintStore extends Partial<RollupPieceStore> {
   /**
    * Write the inventory record. With `expectedVersion` it is a compare-and-set (0 = must be absent) and returns
    * false when another writer got there first (re-read, merge, retry); without, it overwrites (seeding, tests).
@@ -110,7 +130,7 @@ export interface FootprintStore {
   getRollups(day: string): Promise<RollupRow[]>;
 }
 
-/** A per-day aggregate recomputed from intervals. */
+/** A per-day aggregate recomputed from intervals (the per-dimension view of a day's roll-up; budgets read it). */
 export interface RollupRow {
   day: string;
   /** 'resource' | 'kind' | 'team' | 'project' | 'model' | 'region' | 'total' */

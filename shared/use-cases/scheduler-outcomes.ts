@@ -13,6 +13,7 @@ export const makeSchedulerOutcomes = (d: JobOutcomeDeps) =>
   async (): Promise<SchedulerSummary> => {
     const outcome = makeJobOutcome(d);
     const done = await d.jobs.listByStatus('completed');
+    const tags = new Map(done.map((j) => [j.jobId, j.request.ownerTags]));
     const outcomes = (await Promise.all(done.map((j) => outcome(j.jobId)))).filter((o): o is JobOutcome => o !== undefined && o.complete);
     outcomes.sort((a, b) => a.jobId.localeCompare(b.jobId));
     if (!outcomes.length) return { outcomes };
@@ -24,6 +25,10 @@ export const makeSchedulerOutcomes = (d: JobOutcomeDeps) =>
           runNowCo2eKg: o.baseline.co2eKg,
           lowCarbonHours: o.hours.filter((h) => h.lowCarbon === true).length,
           hours: o.hours.filter((h) => h.lowCarbon !== null && h.lowCarbon !== undefined).length,
+          // For team/region/time filters of the dashboard and the KPIs.
+          ownerTags: tags.get(o.jobId),
+          regions: [...new Set(o.hours.map((h) => h.region))].sort(),
+          ...(o.hours.length ? { startSec: o.hours[0].startSec, endSec: o.hours[o.hours.length - 1].startSec + 3600 } : {}),
         })),
       },
     };

@@ -10,7 +10,14 @@ import { budgetsRoutes } from '../../shared/http/budgets-routes';
 import { makeBudgetKpis } from '../../shared/use-cases/budget-kpis';
 import { makeBudgetStatuses } from '../../shared/use-cases/evaluate-budgets';
 import { makeTargetStatuses } from '../../shared/use-cases/targets-crud';
-import { SEED_TARGET_BASE_KG, startSeededStore, type SeededStore } from './seed-store';
+import { SEED_START_SEC, SEED_TARGET_BASE_KG, startSeededStore, type SeededStore } from './seed-store';
+import type { SchedulerOutcomes } from '../../shared/domain/kpis';
+
+/** Two scheduled demo jobs (nlp in eu-west-1 on the first day, vision in us-east-1 on the second) for the scheduler panel. */
+const SCHEDULED: SchedulerOutcomes = { jobs: [
+  { realisedCo2eKg: 6, runNowCo2eKg: 10, lowCarbonHours: 3, hours: 4, ownerTags: { team: 'nlp' }, regions: ['eu-west-1'], startSec: SEED_START_SEC + 3600, endSec: SEED_START_SEC + 5 * 3600 },
+  { realisedCo2eKg: 1, runNowCo2eKg: 1.5, lowCarbonHours: 1, hours: 2, ownerTags: { team: 'vision' }, regions: ['us-east-1'], startSec: SEED_START_SEC + 86400, endSec: SEED_START_SEC + 86400 + 7200 },
+] };
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ROOT = join(__dirname, '..', '..');
@@ -41,7 +48,7 @@ describe('dashboard in headless Chromium', () => {
     [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
     // The dashboard's routes as `npm start` serves them: the query API (with the budget KPIs) and the budgets/targets API.
     server = await startHttpServer({
-      routes: [...queryRoutes(seeded.deps, { kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting })],
+      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting })],
       token: TOKEN,
       staticDir: outDir,
     });
@@ -52,6 +59,17 @@ describe('dashboard in headless Chromium', () => {
     await page.goto(`${server.url}/#token=${TOKEN}`);
     await page.waitForSelector('body[data-ready="true"]');
   });
+  const submit = async () => {
+    await page.evaluate(() => (document.body.dataset.ready = 'false'));
+    await page.click('#filters button[type=submit]');
+    await page.waitForSelector('body[data-ready="true"]');
+  };
+  const apply = async (f: { team?: string; region?: string }) => {
+    await page.selectOption('#team', f.team ?? '');
+    await page.selectOption('#region', f.region ?? '');
+    await submit();
+  };
+
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -98,8 +116,8 @@ describe('dashboard in headless Chromium', () => {
     const total = aggregate(seeded.intervals, 'team').totals.co2eKg;
     expect(await page.textContent('[data-kpi=total-emissions] .value')).toContain(fmt(total));
     expect(await page.textContent('[data-kpi=monitoring-coverage] .value')).toContain('80.0');
-    expect(await page.textContent('[data-kpi=scheduler-savings] .value')).toBe('n/a — not available: no scheduler runs yet');
-    expect(await page.textContent('[data-testid=scheduler]')).toContain('no scheduler runs yet');
+    expect(await page.textContent('[data-kpi=scheduler-savings] .value')).toBe(`${fmt(10 + 1.5 - 6 - 1)} kgCO2e`);
+    expect(await page.textContent('[data-testid=scheduler]')).toContain(`${fmt(4.5)} kgCO₂e saved`);
   });
 
   it('draws each budget bar with the store\'s actual, forecast band (P50–P90), limit and thresholds, and lists the alerts', async () => {
@@ -167,17 +185,82 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-kpi=target-status] .value')).toBe(`${fmt((100 * on) / measurable)} % of ${measurable} measurable targets`);
   });
 
-  it('filters by team', async () => {
-    await page.selectOption('#team', 'vision');
-    await page.evaluate(() => (document.body.dataset.ready = 'false'));
-    await page.click('#filters button[type=submit]');
-    await page.waitForSelector('body[data-ready="true"]');
+  it('every panel follows the team and region filters, or says on the panel which one it cannot', async () => {
+    // Prepare: team nlp + region us-east-1 is the chat endpoint alone (the nlp training job runs in eu-west-1).
+    await apply({ team: 'nlp', region: 'us-east-1' });
+    const xs = seeded.intervals.filter((i) => i.attribution.team === 'nlp' && i.region === 'us-east-1');
+    const kg = xs.reduce((a, i) => a + i.co2eKg.point, 0);
+    expect(xs.length).toBeGreaterThan(0);
+    expect(kg).toBeLessThan(aggregate(seeded.intervals, 'team').totals.co2eKg);
+    // Assess, panel by panel.
+    expect(await page.textContent('[data-testid=total-co2e]')).toBe(fmt(kg));
+    expect(await page.textContent('[data-testid=ts-note]')).toContain(`total ${fmt(kg)} kgCO₂e`);
+    expect(await page.textContent('[data-kpi=total-emissions] .value')).toContain(fmt(kg));
+    expect(await page.textContent('[data-kpi=monitoring-coverage] .value')).toContain('100'); // the one nlp resource in us-east-1 has telemetry
+    expect(await page.textContent('[data-testid=top-table]')).toContain('no data for this filter'); // no nlp training job in us-east-1
+    await page.selectOption('#top-kind', 'endpoint');
+    await page.waitForFunction(() => document.querySelector('[data-testid=top-table] tbody')?.textContent?.includes('chat/AllTraffic'));
+    expect(await page.$$eval('[data-testid=top-table] tbody tr', (trs) => trs.length)).toBe(1);
+    await page.selectOption('#top-kind', 'job');
+    expect(await page.textContent('[data-testid=hm-source]')).toMatch(/^us-east-1 → grid zone/);
+    expect(await page.locator('#hm-region').isDisabled()).toBe(true);
+    expect(await page.textContent('[data-testid=scheduler]')).toContain('no data for this filter'); // the nlp job ran in eu-west-1
+    // Every card lists the filters it follows; for any it does not, the card says so.
+    const cards = await page.$$eval('main.grid section.card', (els) => els.map((e) => ({ id: (e as HTMLElement).dataset.panel, filters: (e as HTMLElement).dataset.filters ?? '', note: e.querySelector('.filter-note')?.textContent ?? '' })));
+    expect(cards.map((c) => c.id)).toEqual(expect.arrayContaining(['totals', 'timeseries', 'kpis', 'top', 'heatmap', 'scheduler']));
+    for (const c of cards) {
+      const missing = ['team', 'region', 'time'].filter((f) => !c.filters.split(' ').includes(f));
+      for (const f of missing) expect({ id: c.id, note: c.note }).toEqual({ id: c.id, note: expect.stringContaining(f) });
+    }
+    // Team alone: the scheduler follows it too.
+    await apply({ team: 'nlp' });
+    expect(await page.textContent('[data-testid=scheduler]')).toContain(`${fmt(4)} kgCO₂e saved`);
+    await apply({});
+  });
+
+  it('a filter that selects nothing says "no data for this filter" on every footprint panel', async () => {
+    await apply({ team: 'vision', region: 'eu-west-1' });
+    for (const id of ['panel-totals', 'panel-timeseries', 'panel-kpis', 'panel-top', 'scheduler']) {
+      expect({ id, text: await page.textContent(`[data-testid=${id}]`) }).toEqual({ id, text: expect.stringContaining('no data for this filter') });
+    }
+    await apply({});
+  });
+
+  it('a failed refresh clears that panel\'s figures and shows its message; the others are refreshed', async () => {
+    await page.route('**/api/top?*', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'internal error (test)' }) }));
+    await apply({ team: 'vision' });
+    const top = page.locator('section[data-panel=top]');
+    expect(await top.locator('.panel-error').textContent()).toBe('top: internal error (test)');
+    expect(await page.$$eval('[data-testid=top-table] tbody tr', (trs) => trs.length)).toBe(0);
+    expect(await top.getAttribute('class')).toContain('failed');
     const vision = seeded.intervals.filter((i) => i.attribution.team === 'vision').reduce((a, i) => a + i.co2eKg.point, 0);
     expect(await page.textContent('[data-testid=total-co2e]')).toBe(fmt(vision));
-    await page.selectOption('#team', '');
-    await page.evaluate(() => (document.body.dataset.ready = 'false'));
-    await page.click('#filters button[type=submit]');
-    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.locator('section[data-panel=totals] .panel-error').isHidden()).toBe(true);
+    await page.unroute('**/api/top?*');
+    await apply({});
+    expect(await top.locator('.panel-error').isHidden()).toBe(true);
+    expect(await page.$$eval('[data-testid=top-table] tbody tr', (trs) => trs.length)).toBeGreaterThan(0);
+  });
+
+  it('an inverted date range is caught in the form: no request, the old figures greyed, one message', async () => {
+    const before = await page.textContent('[data-testid=total-co2e]');
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string }) => void (r.url().includes('/api/') && requests.push(r.url()));
+    page.on('request', onRequest);
+    await page.fill('#from', '2026-11-19');
+    await page.fill('#to', '2026-11-18');
+    await submit();
+    page.off('request', onRequest);
+    expect(requests).toEqual([]);
+    expect(await page.textContent('[data-testid=filter-error]')).toContain('is after');
+    expect(await page.getAttribute('#to', 'aria-invalid')).toBe('true');
+    expect(await page.$$eval('main.grid section.card', (els) => els.every((e) => e.classList.contains('stale')))).toBe(true);
+    expect(await page.textContent('[data-testid=total-co2e]')).toBe(before);
+    await page.fill('#from', '2026-11-18');
+    await page.fill('#to', '2026-11-19');
+    await submit();
+    expect(await page.locator('[data-testid=filter-error]').isHidden()).toBe(true);
+    expect(await page.$$eval('main.grid section.card.stale', (els) => els.length)).toBe(0);
   });
 
   it('fits a phone screen without horizontal page scroll, and saves screenshots', async () => {

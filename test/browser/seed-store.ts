@@ -12,7 +12,7 @@ import { queryDepsOf } from '../../shared/composition/local';
 import { makeCore, tableStores } from '../../shared/composition/factories';
 import type { QueryDeps } from '../../shared/composition/deps';
 import { loadConfig } from '../../shared/contracts/config';
-import { rollupsForDay } from '../../shared/domain/footprint/aggregate';
+import { makeRollup } from '../../shared/use-cases/rollup';
 import { DAY_SEC, HOUR_SEC, utcDay } from '../../shared/domain/time';
 import { resourceKey, type FootprintInterval, type ResourceKind, type ResourceRef } from '../../shared/domain/types';
 import { makeBudgetingDeps } from '../../shared/composition/factories';
@@ -118,10 +118,8 @@ export async function startSeededStore(): Promise<SeededStore> {
     await store.advanceCursor(resourceKey(r), 0, SEED_END_SEC);
   }
   for (const i of intervals) await store.putInterval(i);
-  for (let d = 0; d < SEED_DAYS; d++) {
-    const day = utcDay(SEED_START_SEC + d * DAY_SEC);
-    await store.putRollups(rollupsForDay(day, intervals));
-  }
+  // Roll-ups through the product's use case, as the rollup function computes them after the collector.
+  await makeRollup({ store })(Array.from({ length: SEED_DAYS }, (_, d) => utcDay(SEED_START_SEC + d * DAY_SEC)));
   const stores = tableStores(db.client, db.tableName);
   await stores.instruments.importRegistry(SEED_INSTRUMENTS, { nowSec: SEED_END_SEC, demo: true });
   const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores, clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });

@@ -2,7 +2,8 @@
  * Dashboard panels contributed by capabilities (budgets, lifecycle, optimisation, scopes …). Each panel is a
  * self-contained module under web/src/panels/ exporting a `Panel`; web/src/panel-registry.ts lists them (ONE line
  * each). main.ts gives every registered panel its own card, renders it with the page's filters on every refresh,
- * and shows a failing panel's error on that panel only.
+ * and shows a failing panel's error on that panel only: while a refresh runs the card's figures are greyed, a
+ * failure clears them. A panel that cannot follow some filter says so (`filters`): main.ts writes it on the card.
  */
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,7 +27,12 @@ export interface PanelContext {
   markDemo(body: Json): void;
   /** Okabe–Ito palette (colour-blind safe). */
   palette: readonly string[];
+  /** Show the page's empty-result message ("no data for this filter") in `body`. */
+  noData(body: HTMLElement): void;
 }
+
+/** The page filters a panel can follow. */
+export type PanelFilter = 'team' | 'region' | 'time';
 
 export interface Panel {
   /** Stable id: the card is `<section data-panel="<id>">`, its body `data-testid="panel-<id>"`. */
@@ -34,5 +40,7 @@ export interface Panel {
   title: string;
   /** Card width in the grid. */
   size?: 'normal' | 'wide' | 'full';
+  /** The filters the panel follows (default: all three); the card says which ones it cannot. */
+  filters?: readonly PanelFilter[];
   render(body: HTMLElement, ctx: PanelContext): Promise<void>;
 }

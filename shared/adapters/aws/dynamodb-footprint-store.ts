@@ -3,12 +3,24 @@ import { gzipSync } from 'node:zlib';
  * FootprintStore on DynamoDB (AWS) or dynalite (local) through the real AWS SDK.
  * Exactly-once lives in the keys and conditions: deterministic interval keys, revision-guarded puts,
  * compare-and-set cursors. Totals are always recomputed from intervals, never incremented.
+ *
+ * Roll-ups (shared/domain/footprint/rollup-tree.ts), on the same table:
+ * | item                | pk                 | sk           | attributes                                          |
+ * |---------------------|--------------------|--------------|-----------------------------------------------------|
+ * | roll-up piece chunk | RPIECE#<pieceId>   | S<nnn>       | hash, chunks (count), k (keys JSON), l, v (binary)  |
+ * | roll-up manifest    | ROLLUPDAYS         | <YYYY-MM-DD> | cubeHash, resourceHash, intervals, teams, regions   |
+ * | roll-up row (older) | ROLLUP#<YYYY-MM-DD>| <dim>#<key>  | written by stores without pieces; read as fallback  |
+ * A piece's chunks are overwritten in place (no DeleteItem); a reader keeps only chunks carrying the hash it
+ * expects, so leftovers of a longer older version are ignored.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Cursor, FootprintStore, PutOutcome, RollupRow } from '../../ports';
-import { padSec, utcDay, DAY_SEC, alignDown, type Window, type EpochSec } from '../../domain/time';
+import { decodePiece, EMPTY_PIECE_HASH, type PieceChunk } from '../../domain/footprint/rollup-facts';
+import { cubePieceId, epochDay, resourcePieceId, type RollupManifest } from '../../domain/footprint/rollup-tree';
+import { rollupRowsOf } from '../../domain/footprint/aggregate';
+import { padSec, utcDay, DAY_SEC, alignDown, parseIsoInstant, type Window, type EpochSec } from '../../domain/time';
 import { resourceKey, type FootprintInterval, type HostSeries, type ResourceRef } from '../../domain/types';
 import { RAW_SAMPLES_TTL_SEC } from './table-schema';
 
@@ -216,7 +228,7 @@ export class DynamoFootprintStore implements FootprintStore {
     return out;
   }
 
-  /** Replace the roll-ups of one UTC day (deterministic keys; recomputed from intervals, never incremented). */
+  /** Replace the per-dimension roll-up rows of one UTC day (deterministic keys; recomputed from intervals, never incremented). */
   async putRollups(rows: RollupRow[]): Promise<void> {
     for (const r of rows) {
       await this.doc.send(
@@ -228,7 +240,16 @@ export class DynamoFootprintStore implements FootprintStore {
     }
   }
 
+  /** The day's per-dimension rows: from its roll-up pieces when it has a manifest, else the older row items. */
   async getRollups(day: string): Promise<RollupRow[]> {
+    const m = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: MANIFEST_PK, sk: day } }))).Item as RollupManifest | undefined;
+    if (m) {
+      const [cube, res] = await Promise.all([
+        m.cubeHash === EMPTY_PIECE_HASH ? [] : this.getRollupPiece(cubePieceId(day), m.cubeHash),
+        m.resourceHash === EMPTY_PIECE_HASH ? [] : this.getRollupPiece(resourcePieceId(0, epochDay(parseIsoInstant(day))), m.resourceHash),
+      ]);
+      if (cube && res) return rollupRowsOf(day, decodePiece('cell', cube), decodePiece('entry', res));
+    }
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p',
@@ -237,4 +258,51 @@ export class DynamoFootprintStore implements FootprintStore {
     return items.map(({ pk: _pk, sk: _sk, type: _t, ...rest }) => rest as unknown as RollupRow);
   }
 
+  async putRollupPiece(id: string, hash: string, chunks: readonly PieceChunk[]): Promise<void> {
+    await Promise.all(chunks.map((c, n) => this.doc.send(new PutCommand({
+      TableName: this.tableName,
+      Item: {
+        pk: `RPIECE#${id}`, sk: `S${String(n).padStart(3, '0')}`, type: 'rollup-piece', hash, chunks: chunks.length,
+        k: c.keys, l: c.lens, v: new Uint8Array(c.nums.buffer, c.nums.byteOffset, c.nums.byteLength),
+      },
+    }))));
+  }
+
+  async getRollupPiece(id: string, hash: string): Promise<PieceChunk[] | undefined> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `RPIECE#${id}` },
+      ConsistentRead: true,
+    });
+    const mine = items.filter((i) => i.hash === hash);
+    const n = mine[0]?.chunks as number | undefined;
+    if (!n || mine.length < n) return undefined;
+    const out: PieceChunk[] = [];
+    for (let k = 0; k < n; k++) {
+      const it = mine.find((i) => i.sk === `S${String(k).padStart(3, '0')}`);
+      if (!it || it.chunks !== n) return undefined;
+      const v = it.v as Uint8Array;
+      // Copy into an aligned buffer: the SDK's Uint8Array may sit at any offset of a larger one.
+      out.push({ keys: it.k as string, lens: Uint8Array.from(it.l as Uint8Array), nums: new Float64Array(Uint8Array.from(v).buffer) });
+    }
+    return out;
+  }
+
+  async putRollupManifest(m: RollupManifest): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { pk: MANIFEST_PK, sk: m.day, type: 'rollup-manifest', ...m } }));
+  }
+
+  async getRollupManifests(fromDay?: string, toDay?: string): Promise<RollupManifest[]> {
+    const range = fromDay !== undefined || toDay !== undefined;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: range ? 'pk = :p AND sk BETWEEN :a AND :b' : 'pk = :p',
+      ExpressionAttributeValues: { ':p': MANIFEST_PK, ...(range ? { ':a': fromDay ?? '0000-00-00', ':b': toDay ?? '9999-99-99' } : {}) },
+    });
+    return items.map(({ pk: _pk, sk: _sk, type: _t, ...m }) => m as unknown as RollupManifest);
+  }
 }
+
+/** One partition holds the manifests of every day (one small item per day: a year is one query page). */
+const MANIFEST_PK = 'ROLLUPDAYS';

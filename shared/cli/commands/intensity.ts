@@ -37,6 +37,7 @@ import type { IntensityProvider } from '../../ports';
 import type { StoredIntensityPoint } from '../../ports/intensity-store';
 import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
+import { makeRollup } from '../../use-cases/rollup';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
@@ -408,7 +409,14 @@ async function recomputeLocal(session: IntensitySession, zone: string, signals: 
   // The collector's chain (stored series first), so a recomputed interval is what the collector would now write.
   const recompute = makeRecomputeCarbon({ store: session.stores.store, providers: session.core.intensityProviders });
   let replaced = 0;
-  for (const signal of signals) replaced += (await recompute({ zone, signal, fromSec, toSec })).replaced;
+  const days = new Set<string>();
+  for (const signal of signals) {
+    const r = await recompute({ zone, signal, fromSec, toSec });
+    replaced += r.replaced;
+    for (const d of r.days) days.add(d);
+  }
+  // No event bus here to announce the changed days: roll them up now, as the rollup function would (stale roll-ups = wrong reports).
+  if (days.size) await makeRollup({ store: session.stores.store })([...days]);
   return replaced;
 }
 

@@ -1,15 +1,20 @@
-/** `carbonpilot kpis [--from] [--to] [--format table|json|csv] [--data-dir]`: the sustainability KPIs the data supports. */
+/**
+ * `carbonpilot kpis [--from] [--to] [--team T] [--region R] [--format table|json|csv] [--source rollups|intervals] [--data-dir]`:
+ * the sustainability KPIs the data supports, for the same default window as `report` and the dashboard.
+ */
 import type { Kpi, KpiReport } from '../../domain/kpis';
 import { isoUtc } from '../../domain/time';
 import type { Window } from '../../domain/time';
 import type { CliStore } from '../../composition/cli';
-import { loadKpiReport, type KpiContributor } from '../../http/query-routes';
+import { loadKpiReport, type KpiLoadOptions } from '../../http/query-routes';
 import { makeBudgetKpis } from '../../use-cases/budget-kpis';
 import { makeBudgetingDeps } from '../../composition/factories';
 import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
-import { windowFromFlags } from './report';
+import { SOURCES, windowFromFlags } from './report';
+import type { ViewFilter } from '../../domain/footprint/footprint-view';
+import type { FootprintSource } from '../../use-cases/footprint-view-loader';
 import { queryDepsOf, requireCliStore } from '../../composition/cli';
 import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
 
@@ -40,27 +45,31 @@ export function renderKpis(r: KpiReport, format: Format): string {
 }
 
 export async function kpisCommand(argv: string[], out: (s: string) => void): Promise<number> {
-  const a = parseArgs(argv, ['from', 'to', 'format', 'data-dir']);
+  const a = parseArgs(argv, ['from', 'to', 'format', 'data-dir', 'team', 'region', 'source']);
   if (a.positionals.length) throw new UsageError(`kpis: unexpected argument "${a.positionals[0]}"`);
   const format = flagEnum(a, 'format', FORMATS, 'table');
+  const source = flagEnum(a, 'source', SOURCES, 'rollups');
+  const region = flagString(a, 'region');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region: "${region}" is not an AWS region like eu-west-1`);
+  const filter: ViewFilter = { team: flagString(a, 'team'), region };
   flagInstant(a, 'from');
   flagInstant(a, 'to'); // validate before opening the store
   const { core, stores, close } = await requireCliStore(flagString(a, 'data-dir') ?? DEFAULT_DATA_DIR);
   try {
     const w = await windowFromFlags(a, core.store);
-    out(renderKpis(await localKpiReport({ core, stores }, [makeBudgetKpis(makeBudgetingDeps(core, stores))])(w), format));
+    out(renderKpis(await localKpiReport({ core, stores }, { filter, source, appenders: [makeBudgetKpis(makeBudgetingDeps(core, stores))] })(w), format));
     return 0;
   } finally {
     await close();
   }
 }
 
-/** The KPI report of a window on the local store, with the scheduler's outcomes and any contributed KPIs. */
-export function localKpiReport(cli: Pick<CliStore, 'core' | 'stores'>, contributors: readonly KpiContributor[] = []): (w: Window) => Promise<KpiReport> {
+/** The KPI report of a window on the local store, with the scheduler's outcomes and any appended KPIs (also used by `targets`). */
+export function localKpiReport(cli: Pick<CliStore, 'core' | 'stores'>, opts: Omit<KpiLoadOptions, 'scheduler'> = {}): (w: Window) => Promise<KpiReport> {
   // The same intensity chain and FOOTPRINT_SIGNAL the local runtime accounted with (composition/factories.ts).
   const { core, stores } = cli;
   return async (w) => {
     const scheduler = await makeSchedulerOutcomes({ jobs: stores.jobs, store: core.store, intensityProviders: core.intensityProviders, regionInfo: core.regionInfo })();
-    return loadKpiReport(queryDepsOf(core), w, scheduler.kpi, contributors);
+    return loadKpiReport(queryDepsOf(core), w, { scheduler: scheduler.kpi, ...opts });
   };
 }

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { startLocalRuntime, type LocalRuntime } from '../../adapters/local/local-runtime';
 import { startHttpServer, type LocalHttpServer } from '../../adapters/local/http-server';
-import { aggregate } from '../../domain/footprint/aggregate';
 import { HOUR_SEC, DAY_SEC, alignDown, isoUtc } from '../../domain/time';
 import { signalZone } from '../../domain/regions/region-catalog';
-import { hourlyIntensity, queryRoutes } from '../../http/query-routes';
+import { hourlyIntensity, loadReport, queryRoutes } from '../../http/query-routes';
+import { dataWindow } from '../../use-cases/data-window';
 import { apiRoutes } from '../../http/api-routes';
 import { apiRouteDepsOf, queryDepsOf } from '../../composition/local';
 import { makeBudgetingDeps } from '../../composition/factories';
@@ -109,19 +109,19 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
 
 /** Footprint report, hourly intensity per region (signal + source) and the scheduler's demo jobs. */
 async function printSummary(rt: LocalRuntime, nowSec: number, outcomes: () => Promise<SchedulerSummary>, out: (s: string) => void): Promise<void> {
-  const w = { startSec: rt.replayStartSec, endSec: nowSec };
-  const intervals = await rt.store.queryIntervals(w);
-  const sources = [...new Set(intervals.map((i) => `${i.intensityProvider} [${i.intensityQuality}, ${i.intensitySignal}]`))].sort();
+  // The same default window (and roll-ups) as `report`, `kpis` and the dashboard.
+  const w = (await dataWindow(rt.store)) ?? { startSec: rt.replayStartSec, endSec: nowSec };
+  const [byTeam, byKind, byRegion] = await Promise.all(['team', 'kind', 'region'].map((by) => loadReport(rt.store, w, by as 'team' | 'kind' | 'region')));
   out('');
-  out(renderReport(aggregate(intervals, 'team'), w, 'table', sources));
+  out(renderReport(byTeam.report, w, 'table', byTeam.sources));
   out('');
-  out(renderReport(aggregate(intervals, 'kind'), w, 'table', sources).split('\n').slice(3).join('\n'));
+  out(renderReport(byKind.report, w, 'table', byKind.sources).split('\n').slice(3).join('\n'));
 
   // Hourly grid intensity of every region in use over the last 24 h, with its signal and source.
   out('');
   out(`Grid intensity, last 24 h to ${isoUtc(alignDown(nowSec, HOUR_SEC))} (hourly; signal ${rt.config.signal}):`);
   const last = { startSec: alignDown(nowSec, HOUR_SEC) - DAY_SEC, endSec: alignDown(nowSec, HOUR_SEC) };
-  const regions = [...new Set(intervals.map((i) => i.region))].sort();
+  const regions = byRegion.report.rows.map((r) => r.key).sort();
   const rows = [['region', 'zone', 'min', 'mean', 'max g/kWh', 'source [quality]']];
   for (const region of regions) {
     const info = rt.core.regionInfo(region);
@@ -147,5 +147,5 @@ async function printSummary(rt: LocalRuntime, nowSec: number, outcomes: () => Pr
     );
   }
   out('');
-  out(`Events delivered: ${rt.bus.stats.delivered}. Intervals: ${intervals.length}. More: npx carbonpilot report --by job|endpoint|instance|team|region|day · kpis · intensity show --region R`);
+  out(`Events delivered: ${rt.bus.stats.delivered}. Intervals: ${byTeam.report.totals.intervals}. More: npx carbonpilot report --by job|endpoint|instance|team|region|day · kpis · intensity show --region R`);
 }

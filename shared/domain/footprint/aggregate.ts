@@ -1,5 +1,7 @@
 /**
- * Aggregation of footprint intervals (pure). Energy and emissions are summed; shares and coverage are weighted.
+ * Footprint reports (pure): rows by a dimension and totals, from a footprint view (shared/domain/footprint/footprint-view.ts)
+ * — summed from intervals or read from roll-ups, with the same exact sums either way. Energy and emissions are
+ * summed; shares and coverage are recombined from their numerators and weights, never averaged.
  *
  * Three emission figures are kept apart and named: `operationalKgCo2e` (location-based scope 2 of the energy, the same
  * number as the long-standing `co2eKg`), `embodiedKgCo2e` (scope 3 hardware, shared/domain/embodied) and their
@@ -7,10 +9,12 @@
  * (shared/domain/market/market-based.ts) and is never mixed into the location-based figures.
  */
 import type { RollupRow } from '../../ports';
-import type { FootprintInterval, Ranged } from '../types';
-import { utcDay } from '../time';
-import { SENSITIVITY_LIFETIME_YEARS } from '../embodied/embodied-factors';
+import type { FootprintInterval, Ranged, ResourceKind } from '../types';
+import { alignDown, DAY_SEC, parseIsoInstant, utcDay } from '../time';
 import { intervalKey, type MarketBasedResult } from '../market/market-based';
+import { exactAdd, exactValue, exactZero, type ExactSum } from '../exact-sum';
+import { countOf, factsOfIntervals, mergedOf, rangedOf, valueOf, type CellAcc, type FactsAcc } from './rollup-facts';
+import { filteredCells, filteredEntries, groupEntries, valueAcross, viewOfIntervals, type FootprintView, type ViewFilter } from './footprint-view';
 
 export const REPORT_DIMENSIONS = ['job', 'endpoint', 'instance', 'team', 'project', 'model', 'region', 'day', 'kind'] as const;
 export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
@@ -98,131 +102,187 @@ export interface AggregateOptions {
   marketBased?: MarketBasedResult;
 }
 
-interface Acc {
-  e: number; el: number; eh: number; c: number; cl: number; ch: number;
-  itKwh: number; measuredKwh: number; covW: number; sec: number; n: number;
-  inv: number; hasInv: boolean; prov: number; unmodelled: number; demo: boolean;
-  emb: Ranged; emb4: Ranged; embComputed: number; embUnmodelled: number; embNotComputed: number;
-  mb: Ranged;
-}
-const zero = (): Ranged => ({ point: 0, low: 0, high: 0 });
-const newAcc = (): Acc => ({
-  e: 0, el: 0, eh: 0, c: 0, cl: 0, ch: 0, itKwh: 0, measuredKwh: 0, covW: 0, sec: 0, n: 0, inv: 0, hasInv: false, prov: 0, unmodelled: 0, demo: false,
-  emb: zero(), emb4: zero(), embComputed: 0, embUnmodelled: 0, embNotComputed: 0, mb: zero(),
-});
-const addR = (a: Ranged, b: Ranged, k = 1): void => {
-  a.point += b.point * k;
-  a.low += b.low * k;
-  a.high += b.high * k;
-};
-const sumR = (a: Ranged, b: Ranged): Ranged => ({ point: a.point + b.point, low: a.low + b.low, high: a.high + b.high });
+/** Kinds behind the per-resource views. */
+export const KIND_OF_VIEW: Partial<Record<ReportDimension, ResourceKind>> = { job: 'training-job', endpoint: 'endpoint', instance: 'ec2-instance' };
+/** Dimensions answered from the day cells (team, region, kind, day); the others from resource entries. */
+const CELL_DIMENSIONS = new Set<ReportDimension>(['team', 'region', 'kind', 'day']);
 
-const add = (a: Acc, i: FootprintInterval, market?: MarketBasedResult): void => {
-  if (i.embodiedKgCo2e) {
-    addR(a.emb, i.embodiedKgCo2e);
-    addR(a.emb4, i.embodiedKgCo2e, (i.embodiedBasis?.lifetimeYears ?? 6) / SENSITIVITY_LIFETIME_YEARS);
-    a.embComputed++;
-  } else if (i.embodiedStatus === 'unmodelled') a.embUnmodelled++;
-  else a.embNotComputed++;
-  const mb = market?.byInterval.get(intervalKey(i));
-  if (mb) addR(a.mb, mb.marketBasedKgCo2e);
-  a.e += i.energyKwh.point; a.el += i.energyKwh.low; a.eh += i.energyKwh.high;
-  a.c += i.co2eKg.point; a.cl += i.co2eKg.low; a.ch += i.co2eKg.high;
-  a.itKwh += i.itEnergyKwh.point;
-  a.measuredKwh += i.measuredShare * i.itEnergyKwh.point;
-  a.covW += i.coveragePct * i.intervalSec;
-  a.sec += i.intervalSec;
-  a.n++;
-  if (i.invocations !== undefined) { a.inv += i.invocations; a.hasInv = true; }
-  if (i.provisional) a.prov++;
-  if (i.method === 'unmodelled') a.unmodelled++;
-  a.demo ||= i.demo;
-};
-
-/** The emission figures of an accumulator, named (operational, embodied, total, market-based when given). */
-const scopes = (a: Acc, market: boolean): EmissionScopes => {
-  const operationalKgCo2e: Ranged = { point: a.c, low: a.cl, high: a.ch };
+/** The emission figures of an accumulator, named (market-based added by the caller when given). */
+const scopes = (a: FactsAcc): EmissionScopes => {
+  const operationalKgCo2e = rangedOf(a, 'co2e', 'co2eLow', 'co2eHigh');
+  const embodiedKgCo2e = rangedOf(a, 'embodied', 'embodiedLow', 'embodiedHigh');
   return {
     operationalKgCo2e,
-    embodiedKgCo2e: { ...a.emb },
-    embodiedKgCo2eSensitivity4y: { ...a.emb4 },
-    totalKgCo2e: sumR(operationalKgCo2e, a.emb),
-    embodiedIntervals: { computed: a.embComputed, unmodelled: a.embUnmodelled, notComputed: a.embNotComputed },
-    ...(market ? { marketBasedKgCo2e: { ...a.mb } } : {}),
+    embodiedKgCo2e,
+    embodiedKgCo2eSensitivity4y: rangedOf(a, 'embodied4y', 'embodied4yLow', 'embodied4yHigh'),
+    totalKgCo2e: { point: operationalKgCo2e.point + embodiedKgCo2e.point, low: operationalKgCo2e.low + embodiedKgCo2e.low, high: operationalKgCo2e.high + embodiedKgCo2e.high },
+    embodiedIntervals: { computed: countOf(a, 'embodiedComputed'), unmodelled: countOf(a, 'embodiedUnmodelled'), notComputed: countOf(a, 'embodiedNotComputed') },
   };
 };
+
+/** A report row of an accumulator. */
+export function reportRowOf(key: string, a: FactsAcc): ReportRow {
+  const co2e = valueOf(a, 'co2e');
+  const it = valueOf(a, 'itKwh');
+  const sec = countOf(a, 'intervalSec');
+  const hasInv = countOf(a, 'withInvocations') > 0;
+  const inv = valueOf(a, 'invocations');
+  return {
+    key,
+    energyKwh: valueOf(a, 'energy'), energyKwhLow: valueOf(a, 'energyLow'), energyKwhHigh: valueOf(a, 'energyHigh'),
+    co2eKg: co2e, co2eKgLow: valueOf(a, 'co2eLow'), co2eKgHigh: valueOf(a, 'co2eHigh'),
+    measuredShare: it > 0 ? valueOf(a, 'measuredKwh') / it : 0,
+    coveragePct: sec > 0 ? valueOf(a, 'coverageSec') / sec : 0,
+    intervals: countOf(a, 'intervals'),
+    invocations: hasInv ? inv : undefined,
+    gCo2ePerInference: hasInv && inv > 0 ? (co2e * 1000) / inv : undefined,
+    provisionalIntervals: countOf(a, 'provisional'),
+    unmodelledIntervals: countOf(a, 'unmodelled'),
+    demo: countOf(a, 'demo') > 0,
+    ...scopes(a),
+  };
+}
+
+/** Report totals of an accumulator. */
+export function reportTotalsOf(a: FactsAcc): ReportTotals {
+  return {
+    energyKwh: valueOf(a, 'energy'), energyKwhLow: valueOf(a, 'energyLow'), energyKwhHigh: valueOf(a, 'energyHigh'),
+    co2eKg: valueOf(a, 'co2e'), co2eKgLow: valueOf(a, 'co2eLow'), co2eKgHigh: valueOf(a, 'co2eHigh'),
+    intervals: countOf(a, 'intervals'), unmodelledIntervals: countOf(a, 'unmodelled'),
+    ...scopes(a),
+  };
+}
+
+const byEmissions = (x: ReportRow, y: ReportRow) => y.co2eKg - x.co2eKg || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
+
+/** The rows' group key of a cell for a cell dimension. */
+const cellGroup = (by: ReportDimension, c: { daySec: number; key: { team: string; region: string; kind: string } }): string =>
+  by === 'team' ? c.key.team : by === 'region' ? c.key.region : by === 'kind' ? c.key.kind : utcDay(c.daySec);
+
+/** Intensity sources (`provider [quality, signal]`) of the cells a report covers. */
+export function reportSources(v: FootprintView, by: ReportDimension, f: ViewFilter = {}): string[] {
+  const s = new Set<string>();
+  for (const c of filteredCells(v, f, KIND_OF_VIEW[by])) for (const x of c.cell.sources) s.add(x);
+  return [...s].sort();
+}
+
+/** A report of a footprint view by a dimension, for the cells and entries that pass the filter; rows largest first, ties by key. */
+export function reportOfView(v: FootprintView, by: ReportDimension, f: ViewFilter = {}): Report {
+  const kind = KIND_OF_VIEW[by];
+  const cells = filteredCells(v, f, kind);
+  let rows: ReportRow[];
+  if (CELL_DIMENSIONS.has(by)) {
+    const groups = new Map<string, CellAcc[]>();
+    for (const c of cells) {
+      const k = cellGroup(by, c);
+      groups.set(k, [...(groups.get(k) ?? []), c.cell]);
+    }
+    rows = [...groups.entries()].map(([k, parts]) => reportRowOf(k, mergedOf(parts)));
+  } else {
+    const key = (k: { resourceId: string; project: string; model: string }) => (by === 'project' ? k.project : by === 'model' ? k.model : k.resourceId);
+    rows = groupEntries(filteredEntries(v, f, kind), key).map((g) => reportRowOf(g.key, mergedOf(g.parts)));
+  }
+  rows.sort(byEmissions);
+  const total = mergedOf(cells.map((c) => c.cell));
+  const signals = new Set<string>();
+  const versions = new Set<string>();
+  for (const c of cells) {
+    for (const s of c.cell.signals) signals.add(s);
+    for (const s of c.cell.embodiedVersions) versions.add(s);
+  }
+  return { by, rows, totals: reportTotalsOf(total), signals: [...signals].sort(), demo: countOf(total, 'demo') > 0, embodiedModelVersions: [...versions].sort() };
+}
+
+/** A top-emitter row: the report row of a resource id and what its first interval in the window says about it. */
+export interface TopRow extends ReportRow {
+  team?: string;
+  model?: string;
+  region?: string;
+  instanceType?: string;
+}
+
+export type TopKind = 'job' | 'endpoint' | 'instance';
+
+/**
+ * The `limit` largest emitters of a kind (rows as in `reportOfView(v, kind)`), with the team, model, region and
+ * instance type of each one's earliest interval (ties: the smaller entry key); ranking reads only emissions, the
+ * full rows are built for the top rows alone.
+ */
+export function topOfView(v: FootprintView, kind: TopKind, limit: number, f: ViewFilter = {}): { rows: TopRow[]; totalRows: number; totals: ReportTotals; demo: boolean } {
+  const k = KIND_OF_VIEW[kind]!;
+  const groups = groupEntries(filteredEntries(v, f, k), (e) => e.resourceId).map((g) => ({ g, co2e: valueAcross(g.parts, 'co2e') }));
+  groups.sort((x, y) => y.co2e - x.co2e || (x.g.key < y.g.key ? -1 : x.g.key > y.g.key ? 1 : 0));
+  const rows = groups.slice(0, limit).map(({ g }) => {
+    let first: { startSec: number; e: (typeof g.entries)[number]; instanceType: string } | undefined;
+    for (const e of g.entries) {
+      const m = mergedOf(e.parts);
+      if (!first || m.firstStartSec < first.startSec) first = { startSec: m.firstStartSec, e, instanceType: m.firstInstanceType };
+    }
+    return { ...reportRowOf(g.key, mergedOf(g.parts)), team: first?.e.key.team, model: first?.e.key.model, region: first?.e.key.region, instanceType: first?.instanceType };
+  });
+  const total = mergedOf(filteredCells(v, f, k).map((c) => c.cell));
+  return { rows, totalRows: groups.length, totals: reportTotalsOf(total), demo: countOf(total, 'demo') > 0 };
+}
 
 /** Aggregate intervals by a dimension; rows sorted by emissions, largest first, ties by key. */
 export function aggregate(intervals: FootprintInterval[], by: ReportDimension, opts: AggregateOptions = {}): Report {
-  const groups = new Map<string, Acc>();
-  const total = newAcc();
-  const signals = new Set<string>();
-  const versions = new Set<string>();
+  const r = reportOfView(viewOfIntervals(intervals), by);
   const market = opts.marketBased;
+  if (!market) return r;
+  // Market-based scope 2 is allocated per interval: summed here, beside (never into) the location-based figures.
+  const groups = new Map<string, ExactSum[]>();
+  const total = [exactZero(), exactZero(), exactZero()];
   for (const i of intervals) {
     const k = groupKey(i, by);
     if (k === undefined) continue;
-    let a = groups.get(k);
-    if (!a) groups.set(k, (a = newAcc()));
-    add(a, i, market);
-    add(total, i, market);
-    signals.add(i.intensitySignal);
-    if (i.embodiedModelVersion) versions.add(i.embodiedModelVersion);
+    const mb = market.byInterval.get(intervalKey(i));
+    if (!mb) continue;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = [exactZero(), exactZero(), exactZero()]));
+    for (const acc of [g, total]) {
+      exactAdd(acc[0], mb.marketBasedKgCo2e.point);
+      exactAdd(acc[1], mb.marketBasedKgCo2e.low);
+      exactAdd(acc[2], mb.marketBasedKgCo2e.high);
+    }
   }
-  const rows: ReportRow[] = [...groups.entries()].map(([key, a]) => ({
-    key,
-    energyKwh: a.e, energyKwhLow: a.el, energyKwhHigh: a.eh,
-    co2eKg: a.c, co2eKgLow: a.cl, co2eKgHigh: a.ch,
-    measuredShare: a.itKwh > 0 ? a.measuredKwh / a.itKwh : 0,
-    coveragePct: a.sec > 0 ? a.covW / a.sec : 0,
-    intervals: a.n,
-    invocations: a.hasInv ? a.inv : undefined,
-    gCo2ePerInference: a.hasInv && a.inv > 0 ? (a.c * 1000) / a.inv : undefined,
-    provisionalIntervals: a.prov,
-    unmodelledIntervals: a.unmodelled,
-    demo: a.demo,
-    ...scopes(a, market !== undefined),
-  }));
-  rows.sort((x, y) => y.co2eKg - x.co2eKg || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  const ranged = (g: ExactSum[] | undefined): Ranged => (g ? { point: exactValue(g[0]), low: exactValue(g[1]), high: exactValue(g[2]) } : { point: 0, low: 0, high: 0 });
   return {
-    by,
-    rows,
-    totals: {
-      energyKwh: total.e, energyKwhLow: total.el, energyKwhHigh: total.eh, co2eKg: total.c, co2eKgLow: total.cl, co2eKgHigh: total.ch, intervals: total.n, unmodelledIntervals: total.unmodelled,
-      ...scopes(total, market !== undefined),
-    },
-    signals: [...signals].sort(),
-    demo: total.demo || (market?.demo ?? false),
-    embodiedModelVersions: [...versions].sort(),
-    ...(market ? { marketBased: { modelVersion: market.modelVersion, flags: market.flags } } : {}),
+    ...r,
+    rows: r.rows.map((row) => ({ ...row, marketBasedKgCo2e: ranged(groups.get(row.key)) })),
+    totals: { ...r.totals, marketBasedKgCo2e: ranged(total) },
+    demo: r.demo || market.demo,
+    marketBased: { modelVersion: market.modelVersion, flags: market.flags },
   };
 }
 
-const ROLLUP_DIMENSIONS: { dimension: string; by: ReportDimension | 'resource' | 'total' }[] = [
-  { dimension: 'resource', by: 'resource' },
-  { dimension: 'kind', by: 'kind' },
-  { dimension: 'team', by: 'team' },
-  { dimension: 'project', by: 'project' },
-  { dimension: 'model', by: 'model' },
-  { dimension: 'region', by: 'region' },
-  { dimension: 'total', by: 'total' },
-];
+/** Roll-up rows in the per-dimension shape (resource, kind, team, project, model, region, total) of one UTC day's cells and entries. */
+export function rollupRowsOf(day: string, cells: ReadonlyMap<string, CellAcc>, entries: ReadonlyMap<string, FactsAcc>): RollupRow[] {
+  const v: FootprintView = { days: new Map([[parseIsoInstant(day), cells]]), entryParts: [entries] };
+  const row = (dimension: string, key: string, a: FactsAcc): RollupRow => ({
+    day, dimension, key,
+    energyKwh: valueOf(a, 'energy'), co2eKg: valueOf(a, 'co2e'), embodiedKgCo2e: valueOf(a, 'embodied'),
+    measuredKwh: valueOf(a, 'measuredKwh'), coverageWeightedSec: valueOf(a, 'coverageSec'), intervalSec: countOf(a, 'intervalSec'),
+    intervals: countOf(a, 'intervals'), demo: countOf(a, 'demo') > 0,
+  });
+  const out: RollupRow[] = [];
+  const entriesAll = filteredEntries(v, {});
+  for (const g of groupEntries(entriesAll, (k) => k.resourceKey)) out.push(row('resource', g.key, mergedOf(g.parts)));
+  const cellsAll = filteredCells(v, {});
+  for (const dim of ['kind', 'team', 'region'] as const) {
+    const groups = new Map<string, CellAcc[]>();
+    for (const c of cellsAll) groups.set(c.key[dim], [...(groups.get(c.key[dim]) ?? []), c.cell]);
+    for (const [k, parts] of [...groups.entries()].sort()) out.push(row(dim, k, mergedOf(parts)));
+  }
+  for (const dim of ['project', 'model'] as const) {
+    for (const g of groupEntries(entriesAll, (k) => k[dim])) out.push(row(dim, g.key, mergedOf(g.parts)));
+  }
+  if (cellsAll.length) out.push(row('total', 'all', mergedOf(cellsAll.map((c) => c.cell))));
+  return out;
+}
 
 /** Roll-up rows of one UTC day, recomputed from that day's intervals. */
 export function rollupsForDay(day: string, intervals: FootprintInterval[]): RollupRow[] {
-  const out: RollupRow[] = [];
-  for (const { dimension, by } of ROLLUP_DIMENSIONS) {
-    const groups = new Map<string, Acc>();
-    for (const i of intervals) {
-      if (utcDay(i.intervalStartSec) !== day) continue;
-      const k = by === 'resource' ? i.resourceKey : by === 'total' ? 'all' : groupKey(i, by)!;
-      let a = groups.get(k);
-      if (!a) groups.set(k, (a = newAcc()));
-      add(a, i);
-    }
-    for (const [key, a] of groups) {
-      out.push({ day, dimension, key, energyKwh: a.e, co2eKg: a.c, embodiedKgCo2e: a.emb.point, measuredKwh: a.measuredKwh, coverageWeightedSec: a.covW, intervalSec: a.sec, intervals: a.n, demo: a.demo });
-    }
-  }
-  return out;
+  const d = parseIsoInstant(day);
+  const f = factsOfIntervals(intervals.filter((i) => alignDown(i.intervalStartSec, DAY_SEC) === d));
+  return rollupRowsOf(day, f.days.get(d) ?? new Map(), f.entries);
 }

@@ -1,4 +1,8 @@
-import { computeKpis, KPI_IDS, type Kpi, type KpiInput } from '../../../shared/domain/kpis';
+import fc from 'fast-check';
+import { computeKpis, CORE_KPIS, KPI_IDS, kpiFactsOfView, type Kpi, type KpiContributor, type KpiInput } from '../../../shared/domain/kpis';
+import { viewOfIntervals } from '../../../shared/domain/footprint/footprint-view';
+import { countOf } from '../../../shared/domain/footprint/rollup-facts';
+import { trailingLowCarbonThreshold } from '../../../shared/domain/scheduler/windows';
 import { stackedTimeseries } from '../../../shared/domain/footprint/timeseries';
 import { DAY_SEC, HOUR_SEC } from '../../../shared/domain/time';
 import type { FootprintInterval, IntensityPoint, ResourceRef } from '../../../shared/domain/types';
@@ -118,5 +122,46 @@ describe('stackedTimeseries', () => {
     const ts = stackedTimeseries([iv({ intervalStartSec: T0 - HOUR_SEC }), iv()], W, 'region', 'day');
     expect(ts.buckets).toEqual(['2026-11-18T00:00:00Z']);
     expect(ts.series[0].co2eKg).toEqual([0.3]);
+  });
+});
+
+describe('KPIs from facts: filters, contributors and the sliding low-carbon threshold', () => {
+  it('the low-carbon share equals the per-hour definition (trailingLowCarbonThreshold), hour by hour (property)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 50, max: 500 }), { minLength: 20, maxLength: 120 }), fc.array(fc.record({ h: fc.integer({ min: 0, max: 60 }), g: fc.integer({ min: 50, max: 500 }) }), { minLength: 1, maxLength: 20 }), (hist, jobs) => {
+      const zoneHourly = trailing(hist);
+      const xs = jobs.map((j, k) => iv({ id: `j${k}`, intervalStartSec: T0 - 30 * HOUR_SEC + j.h * HOUR_SEC, intensityGPerKwh: j.g }));
+      const w = { startSec: T0 - 30 * HOUR_SEC, endSec: T0 + 31 * HOUR_SEC };
+      const got = computeKpis({ window: w, intervals: xs, resources: [], zoneHourly }).kpis.find((k) => k.id === 'low-carbon-training-share')!;
+      const pts = [...zoneHourly.get('IE')!].sort((a, b) => a.tSec - b.tSec);
+      let low = 0;
+      let classified = 0;
+      for (const i of xs) {
+        const t = trailingLowCarbonThreshold(pts, i.intervalStartSec);
+        if (!Number.isFinite(t)) continue;
+        classified++;
+        if (i.intensityGPerKwh <= t) low++;
+      }
+      if (!classified) expect(got.value).toBeNull();
+      else expect(got.value).toBe((100 * low * HOUR_SEC) / (classified * HOUR_SEC));
+    }), { numRuns: 100 });
+  });
+
+  it('a team/region filter on the view gives exactly the KPIs of the filtered intervals (property)', () => {
+    fc.assert(fc.property(fc.array(fc.record({ team: fc.constantFrom('a', 'b'), region: fc.constantFrom('eu-west-1', 'us-east-1'), kind: fc.constantFrom('training-job', 'endpoint', 'ec2-instance'), id: fc.constantFrom('x', 'y'), h: fc.integer({ min: 0, max: 23 }), c: fc.double({ min: 0, max: 10, noNaN: true }), inv: fc.option(fc.nat(5000), { nil: undefined }) }), { maxLength: 30 }), fc.constantFrom<{ team?: string; region?: string }>({}, { team: 'a' }, { region: 'us-east-1' }, { team: 'b', region: 'eu-west-1' }), (rows, f) => {
+      const xs = rows.map((r) => iv({ id: r.id, kind: r.kind as FootprintInterval['kind'], region: r.region, resourceKey: `${r.kind}#${r.region}#${r.id}`, attribution: { team: r.team, project: 'p', model: 'm' }, intervalStartSec: T0 + r.h * HOUR_SEC, co2eKg: { point: r.c, low: r.c / 2, high: r.c * 2 }, invocations: r.inv }));
+      // Different hours of the same resource only: a resource hour is unique, as in the store.
+      const unique = [...new Map(xs.map((i) => [`${i.resourceKey}@${i.intervalStartSec}`, i])).values()];
+      const keep = unique.filter((i) => (f.team === undefined || i.attribution.team === f.team) && (f.region === undefined || i.region === f.region));
+      const fromView = computeKpis({ window: W, facts: kpiFactsOfView(viewOfIntervals(unique), f), resources: [] });
+      const fromIntervals = computeKpis({ window: W, intervals: keep, resources: [] });
+      expect(fromView).toEqual(fromIntervals);
+    }));
+  });
+
+  it('contributors add their KPIs after the core ones, reading the same facts', () => {
+    const extra: KpiContributor = ({ facts }) => [{ id: 'intervals-seen', label: 'Intervals', unit: 'intervals', value: countOf(facts.total, 'intervals') }];
+    const r = computeKpis({ window: W, intervals: [iv(), iv({ id: 'b' })], resources: [] }, [...CORE_KPIS, extra]);
+    expect(r.kpis.map((k) => k.id)).toEqual([...KPI_IDS, 'intervals-seen']);
+    expect(r.kpis.at(-1)!.value).toBe(2);
   });
 });
