@@ -13,7 +13,7 @@ describe('npm start (serving)', () => {
   let url = '';
   let token = '';
   beforeAll(async () => {
-    serving = await startServing(['--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir]);
+    serving = await startServing(['--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { until: 'live' });
     ({ url, token } = serving);
   }, 660_000);
   afterAll(async () => {

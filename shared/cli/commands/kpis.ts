@@ -4,12 +4,19 @@ import { isoUtc } from '../../domain/time';
 import type { Window } from '../../domain/time';
 import type { CliStore } from '../../composition/cli';
 import { loadKpiReport } from '../../http/query-routes';
-import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type CommandUsage } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { windowFromFlags } from './report';
 import { queryDepsOf, requireCliStore } from '../../composition/cli';
 import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
+
+export const KPIS_USAGE: CommandUsage = {
+  text: `usage: carbonpilot kpis [--from ISO] [--to ISO] [--format table|csv|json] [--data-dir DIR]
+  The sustainability KPIs the stored data supports (location-based), each with its range or the reason it is n/a.
+  --from/--to   half-open window [from, to), ISO-8601 with a zone; default: all stored data
+  --data-dir    the local store (default .carbonpilot)`,
+};
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
