@@ -484,7 +484,7 @@ export function planJob(req: PlanRequest): Plan {
     const lateBySec = t0 + D - deadlineSec;
     const why =
       lateBySec > 0
-        ? `deadline cannot be met: ${durationText(D)} of work starting ${startWords(t0)} ends ${durationText(lateBySec)} after the deadline (${when(req.deadlineSec)}); starting ${startWords(t0)} in ${regs[bi].f.region}`
+        ? `deadline cannot be met: ${durationText(D)} of work starting ${startWords(t0)} ends ${durationText(lateBySec)} after the deadline, ${when(req.deadlineSec)}; starting ${startWords(t0)} in ${regs[bi].f.region}`
         : `deadline too tight for the ${durationText(marginSec)} safety margin (latest safe start ${when(latestSafeStartSec)} is before the earliest possible start, ${startWords(t0)}); starting ${startWords(t0)} in ${regs[bi].f.region}`;
     reasons.unshift(why); // first: it matters more than anything else the plan says
     warnings.push(`DEADLINE AT RISK: ${why}`);

@@ -362,7 +362,7 @@ describe('planJob: what the plan says', () => {
     const plan = planJob(req({ durationSec: 4 * H, earliestStartSec: T0 + 2 * H, deadlineSec: T0 + 5 * H }));
     // Assess
     expect(plan.feasible).toBe(false);
-    expect(plan.warnings?.[0]).toBe('DEADLINE AT RISK: deadline cannot be met: 4 h of work starting at 02:00 UTC (in 2 h) ends 1 h after the deadline (05:00 UTC (in 5 h)); starting at 02:00 UTC (in 2 h) in us-east-1');
+    expect(plan.warnings?.[0]).toBe('DEADLINE AT RISK: deadline cannot be met: 4 h of work starting at 02:00 UTC (in 2 h) ends 1 h after the deadline, 05:00 UTC (in 5 h); starting at 02:00 UTC (in 2 h) in us-east-1');
     expect(plan.reasons[0]).toBe(plan.warnings?.[0].replace(/^DEADLINE AT RISK: /, ''));
   });
 });
