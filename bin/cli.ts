@@ -27,19 +27,25 @@ export interface CommandEntry {
   load(): Promise<CommandModule>;
 }
 
-/** Every command: ONE entry each (a module exporting its command function and its usage). */
+/**
+ * Every command: ONE entry each (a module exporting its command function and its usage). `require`, not `import()`:
+ * a CommonJS require works compiled, under ts-jest and under tsx's CommonJS loader alike.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
 export const COMMANDS: Record<string, CommandEntry> = {
-  start: { summary: 'run the pipeline locally on the DEMO fleet; serves the dashboard and API (npm start)', load: async () => { const m = await import('../shared/cli/commands/start'); return { run: m.startCommand, usage: m.START_USAGE }; } },
-  report: { summary: 'footprint report by job|endpoint|instance|team|project|model|region|day|kind', load: async () => { const m = await import('../shared/cli/commands/report'); return { run: m.reportCommand, usage: m.REPORT_USAGE }; } },
-  kpis: { summary: 'sustainability KPIs of the local store', load: async () => { const m = await import('../shared/cli/commands/kpis'); return { run: m.kpisCommand, usage: m.KPIS_USAGE }; } },
-  intensity: { summary: 'grid intensity: import FILE | backfill | show', load: async () => { const m = await import('../shared/cli/commands/intensity'); return { run: m.intensityCommand, usage: m.INTENSITY_USAGE }; } },
-  plan: { summary: 'preview the carbon-aware plan of a job request FILE.json (nothing scheduled)', load: async () => { const m = await import('../shared/cli/commands/plan'); return { run: m.planCommand, usage: m.PLAN_USAGE }; } },
-  submit: { summary: 'plan and schedule a training job request FILE.json locally', load: async () => { const m = await import('../shared/cli/commands/plan'); return { run: m.submitCommand, usage: m.SUBMIT_USAGE }; } },
-  reconcile: { summary: "compare with AWS's carbon export (CCFT Data Exports CARBON_EMISSIONS)", load: async () => { const m = await import('../shared/cli/commands/reconcile'); return { run: m.reconcileCommand, usage: m.RECONCILE_USAGE }; } },
-  instruments: { summary: 'contractual instruments for market-based scope 2: import FILE.json | demo | show', load: async () => { const m = await import('../shared/cli/commands/instruments'); return { run: m.instrumentsCommand, usage: m.INSTRUMENTS_USAGE }; } },
-  budgets: { summary: 'carbon budgets: list | set | delete', load: async () => { const m = await import('../shared/cli/commands/budgets'); return { run: m.budgetsCommand, usage: m.BUDGETS_USAGE }; } },
-  targets: { summary: 'reduction targets: list | set | delete', load: async () => { const m = await import('../shared/cli/commands/targets'); return { run: m.targetsCommand, usage: m.TARGETS_USAGE }; } },
+  start: { summary: 'run the pipeline locally on the DEMO fleet; serves the dashboard and API (npm start)', load: async () => { const m = require('../shared/cli/commands/start') as typeof import('../shared/cli/commands/start'); return { run: m.startCommand, usage: m.START_USAGE }; } },
+  report: { summary: 'footprint report by job|endpoint|instance|team|project|model|region|day|kind', load: async () => { const m = require('../shared/cli/commands/report') as typeof import('../shared/cli/commands/report'); return { run: m.reportCommand, usage: m.REPORT_USAGE }; } },
+  kpis: { summary: 'sustainability KPIs of the local store', load: async () => { const m = require('../shared/cli/commands/kpis') as typeof import('../shared/cli/commands/kpis'); return { run: m.kpisCommand, usage: m.KPIS_USAGE }; } },
+  intensity: { summary: 'grid intensity: import FILE | backfill | show', load: async () => { const m = require('../shared/cli/commands/intensity') as typeof import('../shared/cli/commands/intensity'); return { run: m.intensityCommand, usage: m.INTENSITY_USAGE }; } },
+  plan: { summary: 'preview the carbon-aware plan of a job request FILE.json (nothing scheduled)', load: async () => { const m = require('../shared/cli/commands/plan') as typeof import('../shared/cli/commands/plan'); return { run: m.planCommand, usage: m.PLAN_USAGE }; } },
+  submit: { summary: 'plan and schedule a training job request FILE.json locally', load: async () => { const m = require('../shared/cli/commands/plan') as typeof import('../shared/cli/commands/plan'); return { run: m.submitCommand, usage: m.SUBMIT_USAGE }; } },
+  reconcile: { summary: "compare with AWS's carbon export (CCFT Data Exports CARBON_EMISSIONS)", load: async () => { const m = require('../shared/cli/commands/reconcile') as typeof import('../shared/cli/commands/reconcile'); return { run: m.reconcileCommand, usage: m.RECONCILE_USAGE }; } },
+  instruments: { summary: 'contractual instruments for market-based scope 2: import FILE.json | demo | show', load: async () => { const m = require('../shared/cli/commands/instruments') as typeof import('../shared/cli/commands/instruments'); return { run: m.instrumentsCommand, usage: m.INSTRUMENTS_USAGE }; } },
+  budgets: { summary: 'carbon budgets: list | set | delete', load: async () => { const m = require('../shared/cli/commands/budgets') as typeof import('../shared/cli/commands/budgets'); return { run: m.budgetsCommand, usage: m.BUDGETS_USAGE }; } },
+  targets: { summary: 'reduction targets: list | set | delete', load: async () => { const m = require('../shared/cli/commands/targets') as typeof import('../shared/cli/commands/targets'); return { run: m.targetsCommand, usage: m.TARGETS_USAGE }; } },
 };
+
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function overview(): string {
   const w = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -58,8 +58,6 @@ try {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // `await import('./x')` (lazy command modules) as a CommonJS require: Node's ESM loader would need file extensions.
-    supported: { 'dynamic-import': false },
     sourcemap: 'linked', // stack traces map back to the .ts with NODE_OPTIONS=--enable-source-maps
     logLevel: 'warning',
   });

@@ -4,6 +4,7 @@
  * closest known field as a hint ("did you mean deadline?").
  */
 import { z } from 'zod';
+import { editDistance } from '../domain/intensity/import-zones';
 
 export interface FieldIssue {
   field: string;
@@ -30,26 +31,11 @@ function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[]
   return s instanceof z.ZodObject ? Object.keys(s.shape) : undefined;
 }
 
-/** Levenshtein distance (small strings: field names). */
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length];
-}
-
 /** The known field a mistyped one most likely meant (case-insensitive, at most a third of its letters off). */
 export function closestField(key: string, known: readonly string[]): string | undefined {
   let best: { k: string; d: number } | undefined;
   for (const k of known) {
-    const d = distance(key.toLowerCase(), k.toLowerCase());
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
     const limit = k.length < 3 ? 0 : Math.max(1, Math.floor(k.length / 3));
     if (d <= limit && (!best || d < best.d)) best = { k, d };
   }

@@ -184,7 +184,7 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
     }
     progress.phase = 'live';
     out('Running on the wall clock (Ctrl-C to stop) …');
-    await runOnWallClock(rt, stop.requested);
+    await runOnWallClock(rt, stop.requested, err);
     return 0;
   } catch (e) {
     if (!(e instanceof ReplayInterrupted)) throw e;
@@ -203,11 +203,14 @@ export async function startCommand(argv: string[], out: (s: string) => void, err
 }
 
 /** Advance the runtime to the wall clock every minute until a stop is requested; returns after the step in flight. */
-async function runOnWallClock(rt: LocalRuntime, stopRequested: Promise<unknown>): Promise<void> {
+async function runOnWallClock(rt: LocalRuntime, stopRequested: Promise<unknown>, err: (s: string) => void): Promise<void> {
   let inFlight: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (inFlight) return;
-    inFlight = rt.advanceTo(Math.max(rt.clock.nowSec(), Math.floor(Date.now() / 1000))).finally(() => (inFlight = undefined));
+    inFlight = rt
+      .advanceTo(Math.max(rt.clock.nowSec(), Math.floor(Date.now() / 1000)))
+      .catch((e: unknown) => err(`carbonpilot: wall-clock step failed (retried next minute): ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => (inFlight = undefined));
   }, 60_000);
   await stopRequested;
   clearInterval(timer);
