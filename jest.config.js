@@ -13,4 +13,6 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy|hyparquet|hyparquet-writer)/)'],
   testTimeout: 60000,
+  // Builds dist/ when stale: e2e tests spawn the compiled CLI (bin/carbonpilot-cli.js), as `npx carbonpilot` runs it.
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

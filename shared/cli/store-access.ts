@@ -14,6 +14,8 @@ const lockFile = (dataDir: string) => join(dataDir, 'lock');
 /** Another live process holds the data directory. Terminal for this command: use that process or another directory. */
 export class DataDirInUseError extends Error {
   readonly retryable = false;
+  /** Exit code of the CLI: like a bad --data-dir argument. */
+  readonly exitCode = 2;
   constructor(
     readonly dataDir: string,
     readonly pid: number,

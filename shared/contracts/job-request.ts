@@ -1,7 +1,9 @@
 /**
  * The carbon-aware job request (`apiVersion: carbonpilot/v1`): a SageMaker CreateTrainingJob request (or a stored
  * template reference) plus scheduling constraints. zod at the edge; types derived with z.infer.
- * Only the CreateTrainingJob fields we rely on are validated; every other field passes through to SageMaker.
+ * Every CarbonPilot-owned object is strict: an unknown field (a `dedline` typo) is an error naming it, not silently
+ * ignored. The embedded SageMaker `trainingJob` is the exception: only the CreateTrainingJob fields we rely on are
+ * validated and every other field passes through to SageMaker, which has many optional fields and adds more.
  */
 import { z } from 'zod';
 
@@ -101,7 +103,7 @@ export const AllowedRegion = z
 
 export const Interruptible = z.union([
   z.literal(false),
-  z.object({ checkpointS3Uri: s3Uri, restartOverheadSec: z.number().int().min(0).max(6 * 3600) }),
+  z.object({ checkpointS3Uri: s3Uri, restartOverheadSec: z.number().int().min(0).max(6 * 3600) }).strict(),
 ]);
 
 export const JobRequest = z
@@ -112,11 +114,11 @@ export const JobRequest = z
     /** Label for the duration history (estimateFromHistory reads completed jobs of this family). */
     jobFamily: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
     trainingJob: TrainingJobSpec.optional(),
-    template: z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).optional(),
+    template: z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict().optional(),
     earliestStart: isoInstant.optional(),
     deadline: isoInstant,
     expectedDurationSec: z.number().int().min(60).max(30 * 86400).optional(),
-    estimateFromHistory: z.object({ jobFamily: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).optional(),
+    estimateFromHistory: z.object({ jobFamily: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) }).strict().optional(),
     /** allowedRegions[0] is the home region (where the trainingJob's own locations are; the run-now reference). */
     allowedRegions: z.array(AllowedRegion).min(1).max(16),
     /** The request runs unchanged in every allowed region (no region-local locations needed). Buckets are still checked. */
@@ -129,6 +131,7 @@ export const JobRequest = z
     /** Run even if the plan would break an enforcing carbon budget; the reason is recorded with the budget (shared/use-cases/gate-job.ts). */
     budgetOverride: BudgetOverride.optional(),
   })
+  .strict()
   .superRefine((r, ctx) => {
     if ((r.trainingJob === undefined) === (r.template === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['trainingJob'], message: 'give exactly one of trainingJob or template' });

@@ -3,6 +3,7 @@
  * and API Gateway in AWS (lambdas/api/handler.ts). Routes validate with zod and throw HttpError for 4xx.
  */
 import type { z } from 'zod';
+import { fieldIssues } from '../contracts/zod-issues';
 
 export type Method = 'GET' | 'POST' | 'DELETE' | 'PUT';
 
@@ -40,11 +41,11 @@ export class HttpError extends Error {
   }
 }
 
-/** Validate with a zod schema; a failure is a 400 naming each bad field. */
+/** Validate with a zod schema; a failure is a 400 naming each bad field (an unknown field of a strict object by its name). */
 export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const details = r.error.issues.map((i) => ({ field: i.path.join('.') || what, message: i.message }));
+  const details = fieldIssues(schema, r.error, what);
   throw new HttpError(400, `invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
 }
 

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboard } from '../../web/build';
 import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
 import { queryRoutes } from '../../shared/http/query-routes';
+import { replayRoutes } from '../../shared/http/replay-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
 import { budgetsRoutes } from '../../shared/http/budgets-routes';
 import { makeBudgetKpis } from '../../shared/use-cases/budget-kpis';
@@ -46,9 +47,11 @@ describe('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cp-web-'));
     [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    // The dashboard's routes as `npm start` serves them: the query API (with the budget KPIs) and the budgets/targets API.
+    // The dashboard's routes as `npm start` serves them: the query API (with the budget KPIs), the budgets/targets API,
+    // and the local progress route (the seeded store is not replaying: it says live, as `npm start` does once it is).
+    const live = { phase: 'live' as const, fromSec: 0, toSec: 0, doneToSec: 0 };
     server = await startHttpServer({
-      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting })],
+      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting }), ...replayRoutes(() => live)],
       token: TOKEN,
       staticDir: outDir,
     });
@@ -80,6 +83,10 @@ describe('dashboard in headless Chromium', () => {
   it('loads every asset from our own server and every API call succeeds (no CDN, bearer token from the fragment)', async () => {
     expect(failedRequests).toEqual([]);
     expect(await page.locator('#error').isHidden()).toBe(true);
+  });
+
+  it('shows no replay progress when nothing is replaying', async () => {
+    expect(await page.locator('section[data-panel="replay-progress"]').isHidden()).toBe(true);
   });
 
   it('shows the store total emissions and energy and marks the data as demo', async () => {
@@ -264,10 +271,9 @@ describe('dashboard in headless Chromium', () => {
   });
 
   it('fits a phone screen without horizontal page scroll, and saves screenshots', async () => {
+    // docs/dashboard.png comes from the real demo (real-demo.test.ts); these are of the seeded store.
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'dashboard-1280x800.png') });
-    await page.screenshot({ path: join(ROOT, 'docs', 'dashboard.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(200); // chart.js resizes on the next animation frame
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

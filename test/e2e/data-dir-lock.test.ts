@@ -28,7 +28,7 @@ describe('one process per data directory (e2e)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-lock-e2e-'));
   let first: ServingStart;
   beforeAll(async () => {
-    first = await startServing(['--now', NOW, '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir]);
+    first = await startServing(['--now', NOW, '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { until: 'live' });
   }, 660_000);
   afterAll(async () => {
     await first?.stop();

@@ -89,6 +89,50 @@ describe('carbonpilot plan / submit (e2e)', () => {
     expect(p.plan.savingsPct).toBeGreaterThan(0); // the imported daily cycle gives a cleaner later window
   });
 
+  it('an earliest start ahead says when the job starts, never "run now"', () => {
+    // Prepare: the example's earliest start is 2026-11-20T06:00Z; plan it 10 h before that.
+    const r = cli('plan', join(ROOT, 'examples/job-request.json'), '--now', '2026-11-19T20:00:00Z', '--data-dir', join(dir, 'empty'));
+    // Assess
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^plan: start at 2026-11-2\d \d\d:00 UTC( \(in [0-9dh ]+\))? in (us-east-1|eu-north-1);/m);
+    expect(r.stdout).not.toMatch(/run now|start now|\(\+\d+ d\)/);
+  });
+
+  it('a plan beyond the 96 h forecast horizon warns first, naming the fallback, and the JSON carries it as fields', () => {
+    // Prepare: earliest start 5 days out: every hour of the plan lies past the forecast issued now.
+    const later = file('later.json', { ...example, earliestStart: '2026-11-25T06:00:00Z', deadline: '2026-11-27T06:00:00Z' });
+    // Act
+    const text = cli('plan', later, '--now', NOW, '--data-dir', join(dir, 'empty'));
+    const json = cli('plan', later, '--now', NOW, '--data-dir', join(dir, 'empty'), '--format', 'json');
+    // Assess
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(/^WARNING: 6 h of the plan \(from 2026-11-2\d \d\d:\d\d UTC\) lies beyond the 96 h forecast horizon of (us-east-1|eu-north-1) \(it ends 2026-11-24 06:00 UTC\): there the plan assumes the mean of the last 24 forecast hours, \d+ g\/kWh, not a forecast/);
+    const p = JSON.parse(json.stdout).plan;
+    expect(p.startsNow).toBe(false);
+    expect(p.beyondForecast).toEqual([expect.objectContaining({ forecastHours: 96, forecastEndSec: Date.parse('2026-11-24T06:00:00Z') / 1000, runSecBeyond: 6 * 3600, fallback: 'mean-of-last-24-forecast-hours' })]);
+    expect(p.warnings).toHaveLength(1);
+  });
+
+  it('a deadline that cannot be met says DEADLINE AT RISK on the first line and exits 4 (text and JSON)', () => {
+    // Prepare: 6 h of work, 4 h to the deadline.
+    const tight = file('tight.json', { ...example, earliestStart: undefined, deadline: '2026-11-20T10:00:00Z' });
+    // Act
+    const text = cli('plan', tight, '--now', NOW, '--data-dir', join(dir, 'empty'));
+    const json = cli('plan', tight, '--now', NOW, '--data-dir', join(dir, 'empty'), '--format', 'json');
+    // Assess
+    expect(text.status).toBe(4);
+    expect(text.stdout.split('\n')[0]).toBe('DEADLINE AT RISK: deadline cannot be met: 6 h of work starting now ends 2 h after the deadline, 10:00 UTC (in 4 h); starting now in eu-north-1');
+    expect(json.status).toBe(4);
+    expect(JSON.parse(json.stdout).plan).toMatchObject({ feasible: false, startsNow: true, warnings: [expect.stringMatching(/^DEADLINE AT RISK/)] });
+  });
+
+  it('an unknown field is exit 2 naming it, with the field it most likely meant', () => {
+    const { deadline, ...rest } = example;
+    const r = cli('plan', file('typo.json', { ...rest, dedline: deadline }), '--now', NOW);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toMatch(/typo\.json: dedline: unknown field \(did you mean deadline\?\)/);
+  });
+
   it('submit stores the job once: a repeated submit is the same job', () => {
     const f = file('marginal.json', marginal);
     const a = cli('submit', f, '--now', NOW, '--data-dir', data);

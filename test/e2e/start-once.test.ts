@@ -40,6 +40,14 @@ describe('npm start -- --once (e2e)', () => {
     expect(first.stdout).toMatch(/Carbon-aware training \(demo jobs/);
   });
 
+  it('the start-up summary covers the default window of `report` (same header, same totals)', () => {
+    const report = cli('report', '--by', 'team', '--data-dir', dir);
+    const pick = (out: string) => [/^Footprint by team, .*$/m.exec(out)?.[0], /^TOTAL .*$/m.exec(out)?.[0]];
+    expect(report.status).toBe(0);
+    expect(pick(first.stdout)).toEqual(pick(report.stdout));
+    expect(pick(report.stdout)[0]).toBeDefined();
+  });
+
   it('report --format json gives rows and totals; a second run with the same --now leaves them identical', () => {
     const before = JSON.parse(cli('report', '--by', 'job', '--format', 'json', '--data-dir', dir).stdout);
     expect(before.rows.length).toBeGreaterThan(3);

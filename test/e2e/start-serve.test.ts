@@ -2,10 +2,10 @@
  * `npm start` without --once: replays, then serves the dashboard and the authenticated API on 127.0.0.1 and
  * prints the URL. Real process, real HTTP.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServing, type ServingStart } from '../helpers/serving-start';
+import { ROOT, startServing, type ServingStart } from '../helpers/serving-start';
 
 describe('npm start (serving)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-serve-'));
@@ -13,7 +13,7 @@ describe('npm start (serving)', () => {
   let url = '';
   let token = '';
   beforeAll(async () => {
-    serving = await startServing(['--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir]);
+    serving = await startServing(['--now', '2026-11-20T06:30:00Z', '--days', '1', '--step-hours', '6', '--port', '0', '--data-dir', dir], { until: 'live' });
     ({ url, token } = serving);
   }, 660_000);
   afterAll(async () => {
@@ -34,6 +34,26 @@ describe('npm start (serving)', () => {
     const body = (await res.json()) as { totals: { energyKwh: number }; demo: boolean };
     expect(body.totals.energyKwh).toBeGreaterThan(0);
     expect(body.demo).toBe(true);
+  });
+
+  it('once the replay is done its progress says live, and the plan preview carries the plan facts as fields', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    expect(await (await fetch(`${url}/api/local/replay`, { headers: auth })).json()).toMatchObject({ phase: 'live', pct: 100 });
+    const req = JSON.parse(readFileSync(join(ROOT, 'examples/job-request.json'), 'utf8'));
+    const res = await fetch(`${url}/api/plans`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...req, earliestStart: undefined }) });
+    expect(res.status).toBe(200);
+    const { plan } = (await res.json()) as { plan: Record<string, unknown> };
+    expect(plan).toMatchObject({ feasible: true, startsNow: expect.any(Boolean), startSec: expect.any(Number) });
+    // (fetch's JSON comes from another realm than jest's Array: check with Array.isArray)
+    expect([Array.isArray(plan.beyondForecast), Array.isArray(plan.warnings)]).toEqual([true, true]);
+  });
+
+  it('rejects an unknown job-request field with a 400 naming it', async () => {
+    const { deadline, ...req } = JSON.parse(readFileSync(join(ROOT, 'examples/job-request.json'), 'utf8'));
+    const res = await fetch(`${url}/api/plans`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...req, dedline: deadline }) });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { details: { field: string; message: string }[] };
+    expect(body.details[0]).toEqual({ field: 'dedline', message: 'unknown field (did you mean deadline?)' });
   });
 
   it('validates parameters with a 400 naming the parameter', async () => {

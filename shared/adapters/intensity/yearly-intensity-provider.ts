@@ -14,8 +14,11 @@ import { HOUR_SEC, alignDown } from '../../domain/time';
 import type { IntensityPoint, IntensitySignal } from '../../domain/types';
 import type { IntensityProvider } from '../../ports';
 
+type EmData = Record<string, { data: Record<string, EmZoneYear> } | undefined>;
+let emData: EmData | undefined;
+/** The embedded yearly data, read on first use: a large JSON that most CLI commands never need at start-up. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const em = require('@tgwf/co2/data/electricity-maps') as Record<string, { data: Record<string, EmZoneYear> } | undefined>;
+const em = (): EmData => (emData ??= require('@tgwf/co2/data/electricity-maps') as EmData);
 
 interface EmZoneYear {
   carbonIntensity?: { value?: number | null };
@@ -23,12 +26,14 @@ interface EmZoneYear {
   carbonFreeEnergy?: { value?: number | null };
 }
 
+let years: readonly number[] | undefined;
 /** Years present in the embedded data, ascending (discovered, so a package update adds years by itself). */
-export const YEARLY_DATA_YEARS: readonly number[] = Object.keys(em)
-  .map((k) => /^yearly(\d{4})$/.exec(k)?.[1])
-  .filter((y): y is string => !!y)
-  .map(Number)
-  .sort((a, b) => a - b);
+export const yearlyDataYears = (): readonly number[] =>
+  (years ??= Object.keys(em())
+    .map((k) => /^yearly(\d{4})$/.exec(k)?.[1])
+    .filter((y): y is string => !!y)
+    .map(Number)
+    .sort((a, b) => a - b));
 
 export class UnknownZoneError extends Error {
   readonly retryable = false;
@@ -49,20 +54,20 @@ export interface YearlyZoneSummary {
   year: number;
 }
 
-const entry = (zone: string, year: number): EmZoneYear | undefined => em[`yearly${year}`]?.data[zone];
+const entry = (zone: string, year: number): EmZoneYear | undefined => em()[`yearly${year}`]?.data[zone];
 const valid = (e: EmZoneYear | undefined): e is EmZoneYear =>
   !!e && typeof e.carbonIntensity?.value === 'number' && Number.isFinite(e.carbonIntensity.value) && e.carbonIntensity.value >= 0;
 
 /** Every zone id the embedded yearly data has a valid value for (in any year), sorted. */
 export const knownZoneIds = (): string[] =>
-  [...new Set(YEARLY_DATA_YEARS.flatMap((y) => Object.keys(em[`yearly${y}`]?.data ?? {})))].filter(isKnownZone).sort();
+  [...new Set(yearlyDataYears().flatMap((y) => Object.keys(em()[`yearly${y}`]?.data ?? {})))].filter(isKnownZone).sort();
 
 /** True when the embedded yearly data knows the zone (in any year). */
-export const isKnownZone = (zone: string): boolean => YEARLY_DATA_YEARS.some((y) => valid(entry(zone, y)));
+export const isKnownZone = (zone: string): boolean => yearlyDataYears().some((y) => valid(entry(zone, y)));
 
 /** The zone's yearly average for `year` (latest year ≤ `year` with data; the earliest year with data for older years). */
 export function yearlyZoneSummary(zone: string, year: number): YearlyZoneSummary {
-  const withData = YEARLY_DATA_YEARS.filter((y) => valid(entry(zone, y)));
+  const withData = yearlyDataYears().filter((y) => valid(entry(zone, y)));
   if (withData.length === 0) throw new UnknownZoneError(zone);
   const atOrBefore = withData.filter((y) => y <= year);
   const used = atOrBefore.length ? atOrBefore[atOrBefore.length - 1] : withData[0];

@@ -17,8 +17,11 @@ import { demoHourlySeries } from '../../domain/intensity/demo-series';
 import { getRegionInfo } from '../../domain/regions/region-catalog';
 import { demoCfePct } from '../intensity/demo-intensity-provider';
 
+type EmData = Record<string, { data: Record<string, { carbonIntensity?: { value?: number | null }; renewableEnergy?: { value?: number | null }; carbonFreeEnergy?: { value?: number | null } }> } | undefined>;
+let emData: EmData | undefined;
+/** Read on first use: a large JSON that only the demo-instrument builder needs. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const em = require('@tgwf/co2/data/electricity-maps') as Record<string, { data: Record<string, { carbonIntensity?: { value?: number | null }; renewableEnergy?: { value?: number | null }; carbonFreeEnergy?: { value?: number | null } }> } | undefined>;
+const em = (): EmData => (emData ??= require('@tgwf/co2/data/electricity-maps') as EmData);
 
 const utcYear = (t: EpochSec) => new Date(t * 1000).getUTCFullYear();
 
@@ -75,7 +78,7 @@ export function demoGridCfe(): GridCfeLookup {
     const zone = getRegionInfo(region)?.emZone;
     if (!zone) return undefined;
     const y = utcYear(hourSec);
-    const yearly = em[`yearly${y}`]?.data[zone] ?? em.yearly2025?.data[zone];
+    const yearly = em()[`yearly${y}`]?.data[zone] ?? em().yearly2025?.data[zone];
     const cfe = yearly?.carbonFreeEnergy?.value;
     const mean = yearly?.carbonIntensity?.value;
     if (typeof cfe !== 'number' || typeof mean !== 'number' || !(mean > 0)) return undefined;

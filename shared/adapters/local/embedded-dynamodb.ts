@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../aws/table-schema';
 
-// dynalite ships no types.
+// dynalite ships no types. Required when a server is started, not at import: a CLI command that reads a running
+// `npm start`'s store never loads it.
+type Dynalite = (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('node:http').Server;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (opts: { path?: string; createTableMs?: number; deleteTableMs?: number; updateTableMs?: number }) => import('node:http').Server;
+const dynalite: Dynalite = (opts) => (require('dynalite') as Dynalite)(opts);
 
 export interface EmbeddedDynamo {
   endpoint: string;

@@ -16,10 +16,28 @@ import { DefinitionNotFoundError, makeDeleteBudget, makeSetBudget, VersionConfli
 import { makeBudgetStatuses, type BudgetStatusView } from '../../use-cases/evaluate-budgets';
 import { budgetsBody } from '../../http/budget-views';
 import type { BudgetDataDeps } from '../../use-cases/budget-data';
-import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type CommandUsage, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { openCliStore, type CliStore } from '../../composition/cli';
+
+const LIST_USAGE = `usage: carbonpilot budgets list [--format table|json|csv] [--at ISO] [--data-dir DIR]
+  Every budget with its current period's actual and forecast kgCO2e, utilisation and notifications crossed.`;
+const SET_USAGE = `usage: carbonpilot budgets set --file budget.json [--if-version N] [--data-dir DIR]
+       carbonpilot budgets set --id ID --scope account|team=T|project=P|model=M|region=R|kind=K --period month|quarter|year
+          --limit-kg N [--name S] [--basis location-based|market-based] [--mode advisory|enforcing] [--embodied]
+          [--notify ACTUAL:80%,FORECASTED:100%,ACTUAL:500kg] [--if-version N] [--data-dir DIR]
+  Create or update a budget; a bad definition exits 2 naming the field (and its flag), nothing stored. An enforcing
+  budget refuses jobs that would exceed it (exit 3).`;
+const DELETE_USAGE = `usage: carbonpilot budgets delete ID [--if-version N] [--data-dir DIR]`;
+
+export const BUDGETS_USAGE: CommandUsage = {
+  text: `usage: carbonpilot budgets <subcommand>       carbonpilot budgets <subcommand> --help
+  list     budgets with their status
+  set      create or update a budget (--file or flags)
+  delete   delete a budget`,
+  subcommands: { list: LIST_USAGE, set: SET_USAGE, delete: DELETE_USAGE },
+};
 
 /** The local store of the data directory (created for writes; a clear error for reads of a missing store). */
 export async function openDefinitionsDb(a: ParsedArgs, write: boolean): Promise<CliStore> {

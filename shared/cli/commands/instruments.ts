@@ -12,10 +12,27 @@ import { systemClock } from '../../adapters/system-clock';
 import { InstrumentRegistryError, INSTRUMENTS_API_VERSION, parseInstrumentRegistry } from '../../contracts/instruments';
 import { computeMarketBased } from '../../domain/market/market-based';
 import type { Instrument } from '../../domain/market/instrument-types';
-import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError } from '../args';
+import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type CommandUsage } from '../args';
 import { DEMO_BANNER, renderColumns } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { openCliStore } from '../../composition/cli';
+
+const IMPORT_USAGE = `usage: carbonpilot instruments import FILE.json [--format table|json] [--data-dir DIR]
+  Validate the whole registry (any bad instrument exits 2 naming its index, id and field; nothing stored), then
+  replace the registry in one switch.`;
+const DEMO_USAGE = `usage: carbonpilot instruments demo [--now ISO] [--days N] [--format table|json] [--data-dir DIR]
+  Import the labelled DEMO instruments for the demo fleet (N days before --now, default 14).`;
+const SHOW_USAGE = `usage: carbonpilot instruments show [--format table|json] [--data-dir DIR]
+  The current registry.`;
+
+export const INSTRUMENTS_USAGE: CommandUsage = {
+  text: `usage: carbonpilot instruments <subcommand>   carbonpilot instruments <subcommand> --help
+  Contractual instruments (certificates, PPAs, supplier rates) for market-based scope 2 (shared/contracts/instruments.ts).
+  import FILE.json   validate and replace the registry
+  demo               import the labelled demo instruments
+  show               the current registry`,
+  subcommands: { import: IMPORT_USAGE, demo: DEMO_USAGE, show: SHOW_USAGE },
+};
 
 const volume = (i: Instrument): string =>
   i.type === 'ppa'

@@ -38,20 +38,30 @@ import type { StoredIntensityPoint } from '../../ports/intensity-store';
 import { SIGNALS } from '../../use-cases/ingest-intensity';
 import { makeRecomputeCarbon } from '../../use-cases/recompute-carbon';
 import { makeRollup } from '../../use-cases/rollup';
-import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type CommandUsage, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { cliIntensityChain, cliLiveProvider, cliRegionLookup, openCliStore, type CliStore } from '../../composition/cli';
 
-export const INTENSITY_USAGE = `usage: carbonpilot intensity <subcommand>
-  import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal] [--timezone IANA-ZONE]
-          [--time-column NAME] [--value-column NAME] [--unit g/kWh|kg/MWh|lbs/MWh|t/MWh|kg/kWh]
+const IMPORT_USAGE = `usage: carbonpilot intensity import FILE --zone ZONE [--signal average-lifecycle|average-direct|marginal]
+          [--timezone IANA-ZONE] [--time-column NAME] [--value-column NAME] [--unit g/kWh|kg/MWh|lbs/MWh|t/MWh|kg/kWh]
           [--date-order mdy|dmy] [--allow-unknown-zone] [--format text|json] [--data-dir DIR]
-          Electricity Maps exports and API-result CSVs, timestamp,value tables (sub-hourly → hourly means);
-          naive timestamps need --timezone unless the column says UTC
-  backfill --zone ZONE --from ISO --to ISO [--provider electricitymaps|watttime|neso] [--signal …] [--data-dir DIR]
-          credentials from ELECTRICITYMAPS_API_TOKEN or WATTTIME_USERNAME/WATTTIME_PASSWORD (NESO needs none)
-  show    --region REGION [--from ISO] [--to ISO] [--signal …] [--format table|csv|json] [--data-dir DIR]`;
+  Electricity Maps exports and API-result CSVs, timestamp,value tables (sub-hourly → hourly means); naive timestamps
+  need --timezone unless the column says UTC. Recomputes the stored footprint intervals the import improves.`;
+const BACKFILL_USAGE = `usage: carbonpilot intensity backfill --zone ZONE --from ISO --to ISO [--provider electricitymaps|watttime|neso]
+          [--signal average-lifecycle|average-direct|marginal] [--data-dir DIR]
+  Hourly actuals from a provider's API; credentials from ELECTRICITYMAPS_API_TOKEN or WATTTIME_USERNAME/WATTTIME_PASSWORD
+  (NESO needs none).`;
+const SHOW_USAGE = `usage: carbonpilot intensity show --region REGION [--from ISO] [--to ISO] [--signal …] [--format table|csv|json] [--data-dir DIR]
+  The hourly intensity series a region's footprint uses (stored actuals, forecasts, demo or yearly fallback), with its source.`;
+
+export const INTENSITY_USAGE: CommandUsage = {
+  text: `usage: carbonpilot intensity <subcommand>      carbonpilot intensity <subcommand> --help
+  import FILE --zone ZONE [...]                  import an hourly intensity CSV into the local store
+  backfill --zone ZONE --from ISO --to ISO [...] fetch hourly actuals from Electricity Maps, WattTime or NESO
+  show --region REGION [...]                     the hourly series a region's footprint uses`,
+  subcommands: { import: IMPORT_USAGE, backfill: BACKFILL_USAGE, show: SHOW_USAGE },
+};
 
 /** Test seams; defaults are the real process environment, global fetch and wall clock. */
 export interface IntensityCliIo {
@@ -74,15 +84,15 @@ export async function intensityCommand(argv: string[], out: Out, err: Out, io: I
     if (sub === 'import') return await importCommand(rest, out, err, io);
     if (sub === 'backfill') return await backfillCommand(rest, out, err, io);
     if (sub === 'show') return await showCommand(rest, out, io);
-    if (!sub || sub === '--help' || sub === 'help') {
-      out(INTENSITY_USAGE);
-      return sub ? 0 : 2;
+    if (sub === '--help' || sub === 'help') {
+      out(INTENSITY_USAGE.text);
+      return 0;
     }
-    throw new UsageError(`unknown subcommand "${sub}" (import|backfill|show)`);
+    throw new UsageError(sub ? `unknown subcommand "${sub}" (import|backfill|show)` : 'expected a subcommand: import, backfill or show');
   } catch (e) {
     if (e instanceof UsageError) {
       err(`carbonpilot intensity: ${e.message}`);
-      err(INTENSITY_USAGE);
+      err(`see \`carbonpilot intensity${sub !== undefined && INTENSITY_USAGE.subcommands?.[sub] ? ` ${sub}` : ''} --help\``);
       return 2;
     }
     err(`carbonpilot intensity: ${e instanceof Error ? e.message : String(e)}`);

@@ -9,7 +9,7 @@ import type { CliStore } from '../../composition/cli';
 import { loadKpiReport, type KpiLoadOptions } from '../../http/query-routes';
 import { makeBudgetKpis } from '../../use-cases/budget-kpis';
 import { makeBudgetingDeps } from '../../composition/factories';
-import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type CommandUsage } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { SOURCES, windowFromFlags } from './report';
@@ -17,6 +17,16 @@ import type { ViewFilter } from '../../domain/footprint/footprint-view';
 import type { FootprintSource } from '../../use-cases/footprint-view-loader';
 import { queryDepsOf, requireCliStore } from '../../composition/cli';
 import { makeSchedulerOutcomes } from '../../use-cases/scheduler-outcomes';
+
+export const KPIS_USAGE: CommandUsage = {
+  text: `usage: carbonpilot kpis [--from ISO] [--to ISO] [--team T] [--region R] [--format table|csv|json]
+                         [--source rollups|intervals] [--data-dir DIR]
+  The sustainability KPIs the stored data supports (location-based), each with its range or the reason it is n/a.
+  --from/--to   half-open window [from, to), ISO-8601 with a zone; default: all stored data
+  --team/--region   the core KPIs of one team and/or region (budget, target and scope KPIs stay account-wide)
+  --source      rollups (default) or intervals: sum every interval instead (the same numbers, slower)
+  --data-dir    the local store (default .carbonpilot)`,
+};
 
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 

@@ -13,11 +13,20 @@ import { systemClock } from '../../adapters/system-clock';
 import type { ReconcileCell, ReconcileReport } from '../../domain/reconcile/reconcile';
 import { dataWindow } from '../../use-cases/data-window';
 import { makeReconcileCcft, MissingAccountIdError } from '../../use-cases/reconcile-ccft';
-import { flagEnum, flagInstant, flagString, parseArgs, UsageError } from '../args';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type CommandUsage } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns, type Format } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { cliConfig, cliS3Clients, requireCliStore } from '../../composition/cli';
 import { parseS3Uri, readCcftExportS3, S3ExportReadError } from '../../adapters/aws/s3-ccft-export-reader';
+
+export const RECONCILE_USAGE: CommandUsage = {
+  text: `usage: carbonpilot reconcile --ccft FILE|DIR|demo [--format table|json|csv] [--account-id ID] [--now ISO] [--data-dir DIR]
+  Compares AWS's Data Exports CARBON_EMISSIONS table (CSV, gzip CSV or Parquet; a file, or a folder laid out like the
+  S3 export) with the local footprint store, per month × account × region × service, within a stated tolerance.
+  --ccft demo   the labelled demo export built from the store's demo fleet
+  --account-id  the 12-digit account the local fleet belongs to (or CARBONPILOT_ACCOUNT_ID)
+  --now ISO     which months are still provisional (default: the wall clock)`,
+};
 
 const t = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '–' : x.toFixed(d));
 

@@ -7,7 +7,7 @@ import { aggregate, REPORT_DIMENSIONS } from '../../domain/footprint/aggregate';
 import type { Window } from '../../domain/time';
 import { dataWindow } from '../../use-cases/data-window';
 import type { FootprintStore } from '../../ports';
-import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flagEnum, flagInstant, flagString, parseArgs, UsageError, type CommandUsage, type ParsedArgs } from '../args';
 import { FORMATS, renderReport } from '../format';
 import { DEFAULT_DATA_DIR } from '../store-access';
 import { requireCliStore } from '../../composition/cli';
@@ -16,7 +16,18 @@ import { loadReport } from '../../http/query-routes';
 
 export const SOURCES = ['rollups', 'intervals'] as const;
 
-/** The window of `--from`/`--to` (validated), defaulting to the store's data window (shared/use-cases/data-window.ts). */
+export const REPORT_USAGE: CommandUsage = {
+  text: `usage: carbonpilot report --by DIMENSION [--from ISO] [--to ISO] [--format table|csv|json]
+                          [--basis location|market] [--include operational|embodied] [--data-dir DIR]
+  Footprint (energy incl. PUE, kgCO2e with low–high range, measured share, telemetry coverage) from the local store,
+  grouped by ${REPORT_DIMENSIONS.join('|')}.
+  --from/--to   half-open window [from, to), ISO-8601 with a zone (2026-11-01 = 00:00Z); default: all stored data
+  --basis       market: market-based scope 2 from registered instruments (carbonpilot instruments --help)
+  --include     embodied: add embodied (scope 3, hardware) and total columns
+  --data-dir    the local store (default .carbonpilot; read through a running npm start when there is one)`,
+};
+
+/** The window of `--from`/`--to` (validated), defaulting to the data the store holds. */
 export async function windowFromFlags(a: ParsedArgs, store: FootprintStore): Promise<Window> {
   const from = flagInstant(a, 'from');
   const to = flagInstant(a, 'to');

@@ -11,13 +11,30 @@ import { parseTargetDefinition } from '../../contracts/targets';
 import { scopeLabel } from '../../domain/budgets/emissions';
 import { METRIC_INFO } from '../../domain/targets/types';
 import { isoUtc, type EpochSec } from '../../domain/time';
-import { makeDeleteTarget, makeSetTarget, makeTargetStatuses, type TargetStatus } from '../../use-cases/targets-crud';
-import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { makeDeleteTarget, makeSetTarget, makeTargetStatuses, type TargetDeps, type TargetStatus } from '../../use-cases/targets-crud';
+import { flagEnum, flagInstant, flagInt, flagString, parseArgs, UsageError, type CommandUsage, type ParsedArgs } from '../args';
 import { csvCell, DEMO_BANNER, FORMATS, renderColumns, type Format } from '../format';
 import type { CliStore } from '../../composition/cli';
 import { targetsBody } from '../../http/budget-views';
 import { asUsage, numberOrRaw, openDefinitionsDb, parseScopeFlag, readJsonFile } from './budgets';
 import { makeBudgetingDeps } from '../../composition/factories';
+
+const LIST_USAGE = `usage: carbonpilot targets list [--format table|json|csv] [--at ISO] [--data-dir DIR]
+  Every reduction target with its base, pathway, current value and forecast, and whether it needs recalculating.`;
+const SET_USAGE = `usage: carbonpilot targets set --file target.json [--if-version N] [--data-dir DIR]
+       carbonpilot targets set --id ID --metric M --base-year Y --target-year Y [--method M] [--name S] [--scope S]
+          [--basis B] [--base-value N] [--annual-reduction-pct P | --target-reduction-pct P | --target-value V]
+          [--comparator below|at-most|at-least] [--if-version N] [--data-dir DIR]
+  Create or update a target; a bad definition (e.g. a target year before its base year) exits 2 naming the field.`;
+const DELETE_USAGE = `usage: carbonpilot targets delete ID [--if-version N] [--data-dir DIR]`;
+
+export const TARGETS_USAGE: CommandUsage = {
+  text: `usage: carbonpilot targets <subcommand>       carbonpilot targets <subcommand> --help
+  list     targets with their status
+  set      create or update a target (--file or flags)
+  delete   delete a target`,
+  subcommands: { list: LIST_USAGE, set: SET_USAGE, delete: DELETE_USAGE },
+};
 
 const TARGET_FLAGS: Record<string, string> = {
   id: '--id', name: '--name', metric: '--metric', method: '--method', scope: '--scope', basis: '--basis', baseYear: '--base-year', base: '--base-value',

@@ -75,8 +75,8 @@ export class ImportZoneError extends Error {
   }
 }
 
-/** Levenshtein distance (small strings; zone ids are ≤ 15 characters). */
-const editDistance = (a: string, b: string): number => {
+/** Levenshtein distance (small strings: zone ids are ≤ 15 characters; also field names, contracts/zod-issues.ts). */
+export const editDistance = (a: string, b: string): number => {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = row[0];

@@ -13,6 +13,7 @@
  * Both are linear in H for a given job; the edge bounds H (MAX_PLAN_HORIZON_DAYS) and K (duration ≤ horizon).
  */
 import { isoUtc, HOUR_SEC, type EpochSec } from '../time';
+import { durationText, whenText } from './plan-text';
 
 /** Forecast of one allowed region (only regions that hold the job's data are passed). */
 export interface RegionForecast {
@@ -61,15 +62,39 @@ export interface PlanSegment {
   endSec: EpochSec;
 }
 
+/** A part of a plan that lies past the end of its region's forecast, where the planner valued hours at a fallback. */
+export interface BeyondForecast {
+  region: string;
+  /** End of the region's hourly forecast (its start + `forecastHours`). */
+  forecastEndSec: EpochSec;
+  forecastHours: number;
+  /** The plan's run time from `fromSec` to `toSec` that lies after `forecastEndSec`, s. */
+  runSecBeyond: number;
+  fromSec: EpochSec;
+  toSec: EpochSec;
+  /** What those hours were planned on: the mean of the last 24 forecast hours (see `cellValue`), g/kWh. */
+  fallback: 'mean-of-last-24-forecast-hours';
+  fallbackGPerKwh: number;
+}
+
 export interface Plan {
+  /** false: no plan meets the deadline minus its safety margin; the job runs as early as allowed (DEADLINE AT RISK). */
   feasible: boolean;
   segments: PlanSegment[];
   expectedCo2eKg: { point: number; low: number; high: number };
+  /** The reference: starting as early as allowed (now, or the earliest start) in the home region. */
   runNow: { region: string; co2eKg: number };
   savingsPct: number;
   reasons: string[];
   forecastIssuedAtSec: EpochSec;
   latestSafeStartSec: EpochSec;
+  /** Start of the first segment, and whether that is the planning time itself (absent on plans stored before them). */
+  startSec?: EpochSec;
+  startsNow?: boolean;
+  /** Parts of the plan past the forecast horizon (empty when it lies within it). */
+  beyondForecast?: BeyondForecast[];
+  /** What a user must read first: the deadline at risk, parts of the plan beyond the forecast (also in `reasons`). */
+  warnings?: string[];
 }
 
 export class PlanRequestError extends Error {
@@ -335,14 +360,6 @@ const contiguousFromStart = (k: number, frac: number): { j: number; frac: number
 const kgOf = (I: Float64Array, slots: { j: number; frac: number }[], powerKw: number, pue: number): number =>
   (powerKw * pue * sumAlong(I, slots) * (SLOT_SEC / HOUR_SEC)) / 1000;
 
-const hhmm = (tSec: EpochSec, refSec: EpochSec): string => {
-  const iso = isoUtc(tSec);
-  const days = Math.floor(tSec / 86400) - Math.floor(refSec / 86400);
-  return `${iso.slice(11, 16)} UTC${days > 0 ? ` (+${days} d)` : ''}`;
-};
-
-const fmtDur = (sec: number): string => (sec >= 3600 ? `${(sec / 3600).toFixed(1)} h` : `${Math.round(sec / 60)} min`);
-
 /**
  * Expected kg CO2e of running `powerKw` over `segments` under the regions' point forecasts (hourly cells,
  * time-weighted, PUE applied, the planner's value beyond the horizon); NaN if a segment's region has no forecast.
@@ -446,6 +463,10 @@ export function planJob(req: PlanRequest): Plan {
   }
   if (later && (!chosen || later.cost < chosen.cost * (1 - (hurdle === 0 ? MIN_RELATIVE_GAIN : hurdle)))) chosen = later;
 
+  const when = (tSec: EpochSec) => whenText(tSec, req.nowSec);
+  /** "now", or "at 14:00 UTC (in 5 h)" when the earliest start (or the plan) lies ahead. */
+  const startWords = (tSec: EpochSec) => (tSec <= req.nowSec ? 'now' : `at ${when(tSec)}`);
+  const warnings: string[] = [];
   let feasible = true;
   if (!chosen) {
     // No plan fits: run now in the cleanest allowed region and say why.
@@ -461,11 +482,12 @@ export function planJob(req: PlanRequest): Plan {
     }
     chosen = { regionIdx: bi, slots: nowSlots, cost: bc, grid: regs, origin: t0 };
     const lateBySec = t0 + D - deadlineSec;
-    reasons.push(
+    const why =
       lateBySec > 0
-        ? `deadline cannot be met: ${fmtDur(D)} of work from ${hhmm(t0, t0)} ends ${fmtDur(lateBySec)} after the deadline; running now in ${regs[bi].f.region}`
-        : `deadline too tight for the ${fmtDur(marginSec)} safety margin (latest safe start ${hhmm(latestSafeStartSec, t0)} is before ${hhmm(t0, t0)}); running now in ${regs[bi].f.region}`,
-    );
+        ? `deadline cannot be met: ${durationText(D)} of work starting ${startWords(t0)} ends ${durationText(lateBySec)} after the deadline, ${when(req.deadlineSec)}; starting ${startWords(t0)} in ${regs[bi].f.region}`
+        : `deadline too tight for the ${durationText(marginSec)} safety margin (latest safe start ${when(latestSafeStartSec)} is before the earliest possible start, ${startWords(t0)}); starting ${startWords(t0)} in ${regs[bi].f.region}`;
+    reasons.unshift(why); // first: it matters more than anything else the plan says
+    warnings.push(`DEADLINE AT RISK: ${why}`);
   }
 
   const r = chosen.grid[chosen.regionIdx];
@@ -484,25 +506,48 @@ export function planJob(req: PlanRequest): Plan {
   };
   const savingsPct = runNowKg > 0 ? ((runNowKg - expected.point) / runNowKg) * 100 : 0;
 
+  const start = segments[0].startSec;
+  const end = segments[segments.length - 1].endSec;
   if (feasible) {
-    const start = segments[0].startSec;
     const where = r.f.region;
-    const pct = `${Math.round(savingsPct)} % below running now in ${home.f.region}`;
+    const baseline = t0 > req.nowSec ? `starting at the earliest start in ${home.f.region}` : `starting now in ${home.f.region}`;
+    const pct = `${Math.round(savingsPct)} % below ${baseline}`;
     if (segments.length > 1) {
       reasons.push(
-        `run in ${segments.length} segments in ${where} (first ${hhmm(start, t0)}, ${segments.length - 1} pause(s), each resume costs ${fmtDur(O)} at full power): ${pct}`,
+        `run in ${segments.length} segments in ${where} (first ${startWords(start)}, ${segments.length - 1} pause(s), each resume costs ${durationText(O)} at full power): ${pct}`,
       );
     } else if (start <= t0 && r.f === home.f) {
-      reasons.push(`run now in ${where}: no later start${regs.length > 1 ? ' or other allowed region' : ''} is forecast to be cleaner`);
-    } else if (start <= t0) {
-      reasons.push(`run now in ${where}: ${pct}`);
+      reasons.push(`start ${startWords(start)}${t0 > req.nowSec ? ' (the earliest start)' : ''} in ${where}: no later start${regs.length > 1 ? ' or other allowed region' : ''} is forecast to be cleaner`);
     } else {
-      reasons.push(`start ${hhmm(start, t0)} in ${where}: ${pct}`);
+      reasons.push(`start ${startWords(start)} in ${where}: ${pct}`);
     }
-    reasons.push(
-      `finishes ${hhmm(segments[segments.length - 1].endSec, t0)}, deadline ${hhmm(req.deadlineSec, t0)} with a ${fmtDur(marginSec)} safety margin (forecast uncertainty ±${Math.round(relUnc * 100)} %)`,
-    );
+    reasons.push(`finishes ${when(end)}, deadline ${when(req.deadlineSec)} with a ${durationText(marginSec)} safety margin (forecast uncertainty ±${Math.round(relUnc * 100)} %)`);
   }
+
+  // Past the end of a region's forecast every hour gets the mean of its last 24 forecast hours (cellValue): say so.
+  const forecastEndOf = (f: RegionForecast) => f.startSec + f.point.length * SLOT_SEC;
+  const chosenEnd = forecastEndOf(r.f);
+  const beyondForecast: BeyondForecast[] = [];
+  const runBeyond = segments.reduce((sum, s) => sum + Math.max(0, s.endSec - Math.max(s.startSec, chosenEnd)), 0);
+  if (runBeyond > 0) {
+    const from = Math.max(chosenEnd, segments.find((s) => s.endSec > chosenEnd)!.startSec);
+    const b: BeyondForecast = {
+      region: r.f.region, forecastEndSec: chosenEnd, forecastHours: r.f.point.length, runSecBeyond: runBeyond, fromSec: from, toSec: end,
+      fallback: 'mean-of-last-24-forecast-hours', fallbackGPerKwh: tailMeanOf(r.f.point),
+    };
+    beyondForecast.push(b);
+    const w =
+      `${durationText(runBeyond)} of the plan (from ${when(from)}) lies beyond the ${b.forecastHours} h forecast horizon of ${b.region} (it ends ${when(chosenEnd)}): ` +
+      `there the plan assumes the mean of the last 24 forecast hours, ${b.fallbackGPerKwh.toFixed(0)} g/kWh, not a forecast; the hourly re-plan revisits it as new forecasts arrive`;
+    reasons.push(w);
+    warnings.push(`WARNING: ${w}`);
+  } else {
+    const earliestEnd = Math.min(...usable.map(forecastEndOf));
+    if (hardEndSec > earliestEnd) {
+      reasons.push(`the window to the deadline reaches past the ${Math.min(...usable.map((u) => u.point.length))} h forecast horizon (${when(earliestEnd)}): hours after it were compared at each region's mean of its last 24 forecast hours`);
+    }
+  }
+
   if (req.deadlineSec > ceilingSec) reasons.push(`deadline more than ${PLAN_HORIZON_CEILING_DAYS} d ahead: planned to finish within ${PLAN_HORIZON_CEILING_DAYS} d`);
   reasons.push(
     `expected ${expected.point.toFixed(3)} kg CO2e (90 % range ${expected.low.toFixed(3)}–${expected.high.toFixed(3)}) on ${r.f.signal} forecasts issued ${isoUtc(Math.min(...usable.map((u) => u.issuedAtSec)))}`,
@@ -518,6 +563,10 @@ export function planJob(req: PlanRequest): Plan {
     reasons,
     forecastIssuedAtSec: Math.min(...usable.map((u) => u.issuedAtSec)),
     latestSafeStartSec,
+    startSec: start,
+    startsNow: start <= req.nowSec,
+    beyondForecast,
+    warnings,
   };
 }
 

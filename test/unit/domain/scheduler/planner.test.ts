@@ -77,7 +77,7 @@ describe('planJob: where and when to run', () => {
   it('explains a later start in words with the saving against running now at home', () => {
     const plan = planJob(req({ regions: [region('us-east-1', withDip(300, [[3, 5, 150]]))] }));
     // 2 h at 150 vs 2 h at 300 → 50 % below
-    expect(plan.reasons[0]).toBe('start 03:00 UTC in us-east-1: 50 % below running now in us-east-1');
+    expect(plan.reasons[0]).toBe('start at 03:00 UTC (in 3 h) in us-east-1: 50 % below starting now in us-east-1');
     expect(plan.savingsPct).toBeCloseTo(50, 9);
     // 10 kW × 2 h × 300 g/kWh × PUE 1.15 = 6.9 kg
     expect(plan.runNow).toEqual({ region: 'us-east-1', co2eKg: expect.closeTo(6.9, 9) });
@@ -292,6 +292,78 @@ describe('planJob: exact optimum against brute force (overheads, partial last ho
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('planJob: what the plan says', () => {
+  it.each([
+    {
+      name: 'a flat forecast starting now says "start now"',
+      r: req({}),
+      first: 'start now in us-east-1: no later start is forecast to be cleaner',
+      startsNow: true,
+    },
+    {
+      name: 'an earliest start 5 h ahead says when, never "now"',
+      r: req({ earliestStartSec: T0 + 5 * H }),
+      first: 'start at 05:00 UTC (in 5 h) (the earliest start) in us-east-1: no later start is forecast to be cleaner',
+      startsNow: false,
+    },
+    {
+      name: 'a dip on the next UTC day gives the date and the relative time',
+      r: req({ deadlineSec: T0 + 40 * H, regions: [region('us-east-1', withDip(300, [[26, 28, 100]]))] }),
+      first: 'start at 2024-01-16 02:00 UTC (in 1 d 2 h) in us-east-1: 67 % below starting now in us-east-1',
+      startsNow: false,
+    },
+  ])('$name', ({ r, first, startsNow }) => {
+    // Act
+    const plan = planJob(r);
+    // Assess
+    expect(plan.reasons[0]).toBe(first);
+    expect(plan.startsNow).toBe(startsNow);
+    expect(plan.startSec).toBe(plan.segments[0].startSec);
+    expect(plan.reasons.join('\n')).not.toMatch(/\+\d+ d|run now/);
+  });
+
+  it('a plan past the 48-hour forecast warns, naming where the forecast ends and the fallback it used', () => {
+    // Prepare: 48 forecast hours at 400 g/kWh but the last 4 at 100: the fallback past the forecast is the mean of the
+    // last 24 hours, (20 × 400 + 4 × 100) / 24 = 350. A 6-h job due in 9 days: hours 44–50 cost 4 × 100 + 2 × 350,
+    // less than any window inside the forecast (hours 42–48: 2 × 400 + 4 × 100).
+    const r = req({ durationSec: 6 * H, deadlineSec: T0 + 9 * 24 * H, regions: [region('us-east-1', withDip(400, [[44, 48, 100]]))] });
+    // Act
+    const plan = planJob(r);
+    // Assess
+    expect(plan.segments).toEqual([{ region: 'us-east-1', startSec: T0 + 44 * H, endSec: T0 + 50 * H }]);
+    expect(plan.beyondForecast).toEqual([
+      { region: 'us-east-1', forecastEndSec: T0 + 48 * H, forecastHours: 48, runSecBeyond: 2 * H, fromSec: T0 + 48 * H, toSec: T0 + 50 * H, fallback: 'mean-of-last-24-forecast-hours', fallbackGPerKwh: 350 },
+    ]);
+    expect(plan.warnings).toEqual([
+      'WARNING: 2 h of the plan (from 2024-01-17 00:00 UTC (in 2 d)) lies beyond the 48 h forecast horizon of us-east-1 (it ends 2024-01-17 00:00 UTC (in 2 d)): ' +
+        'there the plan assumes the mean of the last 24 forecast hours, 350 g/kWh, not a forecast; the hourly re-plan revisits it as new forecasts arrive',
+    ]);
+    expect(plan.reasons).toContain(plan.warnings![0].replace(/^WARNING: /, ''));
+  });
+
+  it('a window past the forecast is said even when the plan itself lies inside it', () => {
+    const plan = planJob(req({ durationSec: 2 * H, deadlineSec: T0 + 9 * 24 * H, regions: [region('us-east-1', withDip(400, [[5, 7, 100]]))] }));
+    expect(plan.segments[0].startSec).toBe(T0 + 5 * H);
+    expect(plan.beyondForecast).toEqual([]);
+    expect(plan.reasons).toContain("the window to the deadline reaches past the 48 h forecast horizon (2024-01-17 00:00 UTC (in 2 d)): hours after it were compared at each region's mean of its last 24 forecast hours");
+  });
+
+  it('a plan inside the forecast has no beyond-horizon warning', () => {
+    const plan = planJob(req({ regions: [region('us-east-1', withDip(300, [[5, 8, 100]]))] }));
+    expect(plan.beyondForecast).toEqual([]);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('a deadline the work cannot meet says DEADLINE AT RISK first, with the deadline as a date', () => {
+    // Prepare: 4 h of work, 3 h to the deadline, starting 2 h from now.
+    const plan = planJob(req({ durationSec: 4 * H, earliestStartSec: T0 + 2 * H, deadlineSec: T0 + 5 * H }));
+    // Assess
+    expect(plan.feasible).toBe(false);
+    expect(plan.warnings?.[0]).toBe('DEADLINE AT RISK: deadline cannot be met: 4 h of work starting at 02:00 UTC (in 2 h) ends 1 h after the deadline, 05:00 UTC (in 5 h); starting at 02:00 UTC (in 2 h) in us-east-1');
+    expect(plan.reasons[0]).toBe(plan.warnings?.[0].replace(/^DEADLINE AT RISK: /, ''));
   });
 });
 
