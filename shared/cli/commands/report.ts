@@ -18,12 +18,14 @@ export const SOURCES = ['rollups', 'intervals'] as const;
 
 export const REPORT_USAGE: CommandUsage = {
   text: `usage: carbonpilot report --by DIMENSION [--from ISO] [--to ISO] [--format table|csv|json]
-                          [--basis location|market] [--include operational|embodied] [--data-dir DIR]
+                          [--basis location|market] [--include operational|embodied]
+                          [--source rollups|intervals] [--data-dir DIR]
   Footprint (energy incl. PUE, kgCO2e with low–high range, measured share, telemetry coverage) from the local store,
   grouped by ${REPORT_DIMENSIONS.join('|')}.
   --from/--to   half-open window [from, to), ISO-8601 with a zone (2026-11-01 = 00:00Z); default: all stored data
   --basis       market: market-based scope 2 from registered instruments (carbonpilot instruments --help)
   --include     embodied: add embodied (scope 3, hardware) and total columns
+  --source      rollups (default; intervals only for partial days) or intervals: sum every interval (same numbers)
   --data-dir    the local store (default .carbonpilot; read through a running npm start when there is one)`,
 };
 
