@@ -11,6 +11,8 @@ import { reconcileCommand } from '../shared/cli/commands/reconcile';
 import { instrumentsCommand } from '../shared/cli/commands/instruments';
 import { budgetsCommand } from '../shared/cli/commands/budgets';
 import { targetsCommand } from '../shared/cli/commands/targets';
+import { lifecycleCommand } from '../shared/cli/commands/lifecycle';
+import { rightsizingCommand } from '../shared/cli/commands/rightsizing';
 
 const USAGE = `usage: carbonpilot <command> [options]
   start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
@@ -27,7 +29,9 @@ const USAGE = `usage: carbonpilot <command> [options]
                                                                compare with AWS's carbon export (CCFT)
   instruments import FILE.json | demo | show [--data-dir DIR]  contractual instruments (market-based scope 2)
   budgets list [--format …] | set --file F | --id ID --scope S --period P --limit-kg N [--mode M] [--notify …] | delete ID
-  targets list [--format …] | set --file F | --id ID --metric M --base-year Y --target-year Y [...] | delete ID`;
+  targets list [--format …] | set --file F | --id ID --metric M --base-year Y --target-year Y [...] | delete ID
+  lifecycle list [--all] [--state S] | park|unpark|approve|undo|propose RESOURCE [--region R] [--reason T] [--dry-run] | ledger  [--format …]
+  rightsizing [--format table|json|csv] [--min-observed-hours N]   smaller/newer instances for low-utilisation GPUs`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
@@ -40,6 +44,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   instruments: (argv) => instrumentsCommand(argv, (s) => console.log(s)),
   budgets: (argv) => budgetsCommand(argv, (s) => console.log(s)),
   targets: (argv) => targetsCommand(argv, (s) => console.log(s)),
+  lifecycle: (argv) => lifecycleCommand(argv, (s) => console.log(s)),
+  rightsizing: (argv) => rightsizingCommand(argv, (s) => console.log(s)),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -14,6 +14,8 @@ import type { LiveProvider } from '../adapters/intensity/live-providers';
 import type { ObjectWriter } from '../use-cases/export-footprints';
 import type { IntensitySignal } from '../domain/types';
 import type { ApiRouteDeps } from '../http/api-routes';
+import type { LifecycleStore } from '../ports/lifecycle-ports';
+import type { LifecycleFunctionDeps } from '../use-cases/lifecycle-run';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -65,6 +67,8 @@ export interface QueryDeps {
   intensityProviders: IntensityProvider[];
   regionInfo: (region: string) => RegionInfo | undefined;
   signal: IntensitySignal;
+  /** Lifecycle store for the lifecycle KPIs (ledger, evaluations); absent = those KPIs say why not. */
+  lifecycle?: LifecycleStore;
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */
@@ -91,6 +95,9 @@ export interface FootprintRecomputeDeps extends Logged {
   signal: IntensitySignal;
 }
 
+/** The lifecycle function: evaluation, actions and the cloud they act on (shared/use-cases/lifecycle-run.ts). */
+export type LifecycleDeps = LifecycleFunctionDeps & Logged;
+
 /** Deps of every pipeline function, by pipeline function id (shared/pipeline.ts). */
 export interface FunctionDepsMap {
   'inventory-sync': InventorySyncDeps;
@@ -102,6 +109,7 @@ export interface FunctionDepsMap {
   api: ApiDeps;
   'intensity-ingest': IntensityIngestDeps;
   'footprint-recompute': FootprintRecomputeDeps;
+  lifecycle: LifecycleDeps;
 }
 export type FunctionId = keyof FunctionDepsMap;
 
@@ -114,6 +122,7 @@ export interface AppCore {
   config: Readonly<AppConfig>;
   store: FootprintStore;
   intensityStore: IntensityStore;
+  lifecycle: LifecycleStore;
   /** Intensity providers in priority order (best first): stored series, [demo], yearly averages. */
   intensityProviders: IntensityProvider[];
   clock: Clock;

@@ -19,6 +19,8 @@ import { LocalSegmentScheduler } from '../adapters/local/local-segment-scheduler
 import { FsObjectWriter } from '../adapters/local/fs-object-writer';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { lookupInstance } from '../domain/power/instance-catalog';
+import type { LocalSageMakerEndpoints } from '../adapters/local/local-sagemaker-endpoints';
+import { lifecycleServiceDeps, localSageMaker } from './lifecycle';
 import type { AppCore, CompositionRoot, FunctionId, InvocationContext, Log, QueryDeps } from './deps';
 import type { ApiRouteDeps } from '../http/api-routes';
 import { forecastSourceOf, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
@@ -50,6 +52,7 @@ export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
   scheduling: env.scheduling,
   footprint: env.core.store,
   intensityProviders: env.core.intensityProviders,
+  lifecycle: lifecycleServiceDeps(env.core, { cloud: env.endpoints }),
 });
 
 /** The read-only query deps (dashboard, KPIs) of a core. */
@@ -58,6 +61,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   intensityProviders: core.intensityProviders,
   regionInfo: core.regionInfo,
   signal: core.config.signal,
+  lifecycle: core.lifecycle,
 });
 
 export interface LocalEnvironmentOptions {
@@ -86,6 +90,8 @@ export interface LocalEnvironment {
   segments: LocalSegmentScheduler;
   /** Scheduling deps for the local jobs API and the demo submissions (same adapters the dispatcher gets). */
   scheduling: SchedulingDeps;
+  /** DEMO: the durable local stand-in for the SageMaker endpoint API the lifecycle acts on. */
+  endpoints: LocalSageMakerEndpoints;
   invoke(functionId: string, event: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -102,12 +108,13 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   const locations = new DemoLocationVerifier();
   const writer = config.exportDir ? new FsObjectWriter(config.exportDir) : undefined;
   const extraResources = (): Promise<ResourceRef[]> => launcher.resources();
+  const endpoints = localSageMaker(db.client, db.tableName, core);
   let bus: LocalBus | undefined;
   const root = makeRoot({
     core,
     jobs: stores.jobs,
     publisher: { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) },
-    inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources),
+    inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources, (refs, now) => endpoints.overlay(refs, now)),
     metrics: () =>
       new DemoMetricsSource(clock, (type) => {
         const s = lookupInstance(type);
@@ -117,6 +124,7 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     scheduling: () => ({ scheduler: segments, launcher, locations }),
     exportWriter: () => writer,
     emitMetricLine: () => undefined,
+    lifecycleCloud: () => endpoints,
   });
   // The same pipeline definition as the CDK app, on the configured collection cadence (COLLECT_EVERY_HOURS).
   const pipeline = withCollectionCadence(PIPELINE, config.collectEveryHours);
@@ -128,5 +136,5 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   };
   bus = new LocalBus(pipeline, invoke);
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations });
-  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
+  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, endpoints, invoke, close: () => db.close() };
 }
