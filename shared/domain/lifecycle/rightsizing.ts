@@ -1,6 +1,6 @@
 /**
  * Right-sizing (pure): for a resource (endpoint variant) or a recurring training family whose GPUs run at low
- * utilisation, the smaller or newer configuration that would carry the same measured work with the least energy —
+ * utilisation (minute-level p95 ≤ 50 % per GPU), the smaller or newer configuration that would carry the same measured work with the least energy —
  * fewer GPUs, a newer family with more throughput per watt (g5 → g6/g6e, p4d → p5), or fewer instances.
  *
  * Method. Each observed minute's work is utilisation × GPUs × the source GPU's dense FP16 throughput
@@ -22,6 +22,8 @@ import { HOURS_PER_MONTH } from './ladder';
 
 /** Headroom: the candidate must carry the p95 minute at or below this utilisation (design choice, not an AWS figure). */
 export const MAX_TARGET_P95_UTIL_PCT = 80;
+/** "Low GPU utilisation" (the issue's scope): per-GPU p95 at or below this (design choice). */
+export const LOW_UTILISATION_P95_PCT = 50;
 /** A recommendation must save at least this share of the current energy at the point estimate. */
 export const MIN_SAVING_SHARE = 0.2;
 /**
@@ -99,26 +101,52 @@ const quantile = (xs: number[], q: number): number => {
 
 type Bound = 'point' | 'low' | 'high';
 
-/** Mean IT power (W) of `count` × `spec` carrying each minute's work `demandTflops` (per minute). */
-function meanPowerW(spec: InstanceSpec, count: number, tputPerGpu: number, demands: readonly number[], cpus: readonly (number | null)[], bound: Bound): number {
-  let total = 0;
-  for (let i = 0; i < demands.length; i++) {
-    const util = Math.min(100, (100 * demands[i]) / (count * spec.acceleratorCount * tputPerGpu));
-    const acc = estimateAcceleratorPowerW(spec.accelerator, util)[bound] * spec.acceleratorCount;
-    const host = estimateHostRestPowerW(spec, cpus[i])[bound];
-    total += count * (acc + host);
+/**
+ * Minutes grouped by (utilisation to 0.1 %, instances, CPU to 1 %): the power model is evaluated once per group
+ * (a week of minutes is ~10,000 samples but a few hundred distinct groups), weighted by its count.
+ */
+interface MinuteGroup {
+  utilPct: number;
+  instances: number;
+  cpuUtilPct: number | null;
+  n: number;
+}
+function groupMinutes(minutes: readonly UtilisationMinute[]): MinuteGroup[] {
+  const m = new Map<string, MinuteGroup>();
+  for (const x of minutes) {
+    const u = Math.round(x.utilPct * 10) / 10;
+    const c = x.cpuUtilPct === null ? null : Math.round(x.cpuUtilPct);
+    const k = `${u}|${x.instances}|${c}`;
+    const g = m.get(k);
+    if (g) g.n++;
+    else m.set(k, { utilPct: u, instances: x.instances, cpuUtilPct: c, n: 1 });
   }
-  return demands.length ? total / demands.length : 0;
+  return [...m.values()];
+}
+
+/** Mean IT power (W) of `count` × `spec` carrying each group's work (source demand per GPU-minute × source GPUs). */
+function meanPowerW(spec: InstanceSpec, count: number, tputPerGpu: number, groups: readonly MinuteGroup[], demandOf: (g: MinuteGroup) => number, bound: Bound): number {
+  let total = 0;
+  let n = 0;
+  for (const g of groups) {
+    const util = Math.min(100, (100 * demandOf(g)) / (count * spec.acceleratorCount * tputPerGpu));
+    const acc = estimateAcceleratorPowerW(spec.accelerator, util)[bound] * spec.acceleratorCount;
+    total += g.n * count * (acc + estimateHostRestPowerW(spec, g.cpuUtilPct)[bound]);
+    n += g.n;
+  }
+  return n ? total / n : 0;
 }
 
 /** Mean IT power (W) of the configuration as observed (each minute's instances at its utilisation). */
-function observedPowerW(spec: InstanceSpec, minutes: readonly UtilisationMinute[], bound: Bound): number {
+function observedPowerW(spec: InstanceSpec, groups: readonly MinuteGroup[], bound: Bound): number {
   let total = 0;
-  for (const m of minutes) {
-    const acc = estimateAcceleratorPowerW(spec.accelerator, m.utilPct)[bound] * spec.acceleratorCount;
-    total += m.instances * (acc + estimateHostRestPowerW(spec, m.cpuUtilPct)[bound]);
+  let n = 0;
+  for (const g of groups) {
+    const acc = estimateAcceleratorPowerW(spec.accelerator, g.utilPct)[bound] * spec.acceleratorCount;
+    total += g.n * g.instances * (acc + estimateHostRestPowerW(spec, g.cpuUtilPct)[bound]);
+    n += g.n;
   }
-  return minutes.length ? total / minutes.length : 0;
+  return n ? total / n : 0;
 }
 
 const familyOf = (spec: InstanceSpec) => spec.family;
@@ -140,15 +168,16 @@ export function rightsize(s: RightsizingSubject, o: { lookup: (t: string) => Ins
   const utils = s.minutes.map((m) => m.utilPct);
   const p95 = quantile(utils, 0.95);
   const mean = utils.reduce((a, x) => a + x, 0) / utils.length;
-  const demands = s.minutes.map((m) => (m.utilPct / 100) * m.instances * src.acceleratorCount * srcTput.fp16DenseTflops);
-  const cpus = s.minutes.map((m) => m.cpuUtilPct);
-  const p95Demand = quantile(demands, 0.95);
+  if (p95 > LOW_UTILISATION_P95_PCT) return { skipped: `GPU utilisation is not low: p95 ${p95.toFixed(0)} % per GPU (right-sizing looks at p95 ≤ ${LOW_UTILISATION_P95_PCT} %)` };
+  const demandOf = (m: { utilPct: number; instances: number }) => (m.utilPct / 100) * m.instances * src.acceleratorCount * srcTput.fp16DenseTflops;
+  const p95Demand = quantile(s.minutes.map(demandOf), 0.95);
+  const groups = groupMinutes(s.minutes);
   const maxInstances = Math.max(...s.minutes.map((m) => m.instances));
   const minInstances = Math.min(...s.minutes.map((m) => m.instances));
   const keepAtLeast = s.kind === 'endpoint' && minInstances >= MIN_ENDPOINT_INSTANCES_FOR_AVAILABILITY ? MIN_ENDPOINT_INSTANCES_FOR_AVAILABILITY : 1;
   const prefix = s.instanceType.toLowerCase().startsWith('ml.') ? 'ml.' : '';
 
-  const current = { point: observedPowerW(src, s.minutes, 'point'), low: observedPowerW(src, s.minutes, 'low'), high: observedPowerW(src, s.minutes, 'high') };
+  const current = { point: observedPowerW(src, groups, 'point'), low: observedPowerW(src, groups, 'low'), high: observedPowerW(src, groups, 'high') };
 
   let best: { spec: InstanceSpec; count: number; tput: number; ratio: number; power: Record<Bound, number>; p95Util: number; saving: number } | undefined;
   for (const t of o.catalogTypes) {
@@ -165,9 +194,9 @@ export function rightsize(s: RightsizingSubject, o: { lookup: (t: string) => Ins
       if (p95Util > MAX_TARGET_P95_UTIL_PCT) continue;
       if (spec.instanceType === src.instanceType && count >= maxInstances) continue; // that is today's configuration
       const power = {
-        point: meanPowerW(spec, count, tput.fp16DenseTflops, demands, cpus, 'point'),
-        low: meanPowerW(spec, count, tput.fp16DenseTflops, demands, cpus, 'low'),
-        high: meanPowerW(spec, count, pessTput, demands, cpus, 'high'),
+        point: meanPowerW(spec, count, tput.fp16DenseTflops, groups, demandOf, 'point'),
+        low: meanPowerW(spec, count, tput.fp16DenseTflops, groups, demandOf, 'low'),
+        high: meanPowerW(spec, count, pessTput, groups, demandOf, 'high'),
       };
       const saving = current.point - power.point;
       if (!best || saving > best.saving) best = { spec, count, tput: tput.fp16DenseTflops, ratio, power, p95Util, saving };
