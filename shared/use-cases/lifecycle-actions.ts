@@ -130,8 +130,9 @@ export function makeLifecycleActions(d: LifecycleActionDeps) {
     if (!d.publisher) return;
     await d.publisher.publish([{ source: EVENT_SOURCE, detailType, detail }]);
   };
-  const executed = (r: ActionRecord, phase: 'effect' | 'undo', by: string) =>
-    publish(LifecycleDetailTypes.executed, { actionId: r.actionId, subject: r.subject, action: r.action, phase, status: r.status, by, at: isoUtc(now()), demo: r.demo });
+  /** Announced before the record moves: a crash in between repeats the step and the event (at least once, never lost). */
+  const executed = (r: ActionRecord, status: ActionStatus, phase: 'effect' | 'undo', by: string) =>
+    publish(LifecycleDetailTypes.executed, { actionId: r.actionId, subject: r.subject, action: r.action, phase, status, by, at: isoUtc(now()), demo: r.demo });
 
   /** Release the subject's head once its action is final (a new action may start). */
   const release = async (r: ActionRecord) => {
@@ -315,9 +316,8 @@ export function makeLifecycleActions(d: LifecycleActionDeps) {
       if (r.status === 'deleting') {
         await d.cloud.deleteEndpoint(s.region, deleteEndpointInput(e.endpoint.EndpointName));
         await bookLedger(r, await parkBasis(s, e));
-        const next = await move(r, 'parked', by, 'endpoint deleted; snapshot kept for unpark', { effectiveFromSec: now() });
-        await executed(next, 'effect', by);
-        return next;
+        await executed(r, 'parked', 'effect', by);
+        return move(r, 'parked', by, 'endpoint deleted; snapshot kept for unpark', { effectiveFromSec: now() });
       }
     } else if (snap.kind === 'scaling') {
       const target = snap.scaling.scalableTargets[0];
@@ -326,15 +326,13 @@ export function makeLifecycleActions(d: LifecycleActionDeps) {
       const { PolicyARN } = await d.cloud.putScalingPolicy(s.region, calls.policy);
       await d.cloud.putMetricAlarm(s.region, calls.alarm(PolicyARN));
       await d.store.putLedgerEntry({ actionId: r.actionId, subject: s, action: r.action, resourceKeys: [], effectiveFromSec: now(), basis: null, note: 'inference component copies: energy avoided shows in the endpoint\'s instance hours, not booked per component', demo: r.demo });
-      const next = await move(r, 'applied', by, 'MinCapacity 0 with the wake-up alarm', { effectiveFromSec: now() });
-      await executed(next, 'effect', by);
-      return next;
+      await executed(r, 'applied', 'effect', by);
+      return move(r, 'applied', by, 'MinCapacity 0 with the wake-up alarm', { effectiveFromSec: now() });
     } else if (snap.kind === 'package') {
       await d.cloud.updateModelPackage(s.region, archivePackageInput(snap.package.modelPackageArn, `CarbonPilot ${r.actionId}: ${r.reason}`));
       await d.store.putLedgerEntry({ actionId: r.actionId, subject: s, action: r.action, resourceKeys: [], effectiveFromSec: now(), basis: null, note: 'registry stage: no compute energy avoided', demo: r.demo });
-      const next = await move(r, 'applied', by, 'ModelLifeCycle stage Archived', { effectiveFromSec: now() });
-      await executed(next, 'effect', by);
-      return next;
+      await executed(r, 'applied', 'effect', by);
+      return move(r, 'applied', by, 'ModelLifeCycle stage Archived', { effectiveFromSec: now() });
     } else {
       const pkg = await d.cloud.describeModelPackage(s.region, s.name);
       const cls = subjectSettings(pkg?.tags ?? {}, d.defaults).archiveClass;
@@ -343,9 +341,8 @@ export function makeLifecycleActions(d: LifecycleActionDeps) {
         if (input) await d.cloud.putObjectTagging(s.region, input);
       }
       await d.store.putLedgerEntry({ actionId: r.actionId, subject: s, action: r.action, resourceKeys: [], effectiveFromSec: now(), basis: null, note: 'storage class change: storage energy is not modelled', demo: r.demo });
-      const next = await move(r, 'applied', by, `${snap.artefacts.length} artefact(s) tagged for the ${cls} lifecycle rule`, { effectiveFromSec: now() });
-      await executed(next, 'effect', by);
-      return next;
+      await executed(r, 'applied', 'effect', by);
+      return move(r, 'applied', by, `${snap.artefacts.length} artefact(s) tagged for the ${cls} lifecycle rule`, { effectiveFromSec: now() });
     }
     throw new StepFailed(`no effect step from ${r.status}`);
   };
@@ -357,9 +354,9 @@ export function makeLifecycleActions(d: LifecycleActionDeps) {
     const finish = async (why: string) => {
       const to = r.history.find((h) => h.to === 'in-service')?.atSec ?? now();
       if (r.effectiveFromSec !== undefined) await d.store.endLedgerEntry(r.actionId, to);
+      await executed(r, 'restored', 'undo', by);
       const next = await move(r, 'restored', by, why, { effectiveToSec: to });
-      await release(next);
-      await executed(next, 'undo', by);
+      await release(next); // a crash before this leaves a head on a final record: the next request starts a new episode
       return next;
     };
     if (snap.kind === 'endpoint') {
