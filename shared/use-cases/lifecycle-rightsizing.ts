@@ -101,7 +101,13 @@ export async function rightsizingReport(d: RightsizingDeps, nowSec: EpochSec): P
     else out.skipped.push({ resource, reason: res.skipped });
   };
 
+  // Endpoints with an open lifecycle action (parked, being parked) are the lifecycle's, not right-sizing's.
+  const acted = new Set((await d.store.listActions({ openOnly: true })).filter((a) => a.subject.kind === 'endpoint').map((a) => `${a.subject.region}#${a.subject.name}`));
   for (const r of resources.filter((x) => x.kind === 'endpoint' && x.endSec === undefined && !x.serverless)) {
+    if (acted.has(`${r.region}#${r.id.split('/')[0]}`)) {
+      out.skipped.push({ resource: r.id, reason: 'an open lifecycle action (parked or being parked)' });
+      continue;
+    }
     const { minutes, basis, intervals } = await endpointMinutes(d, r, w);
     if (!intervals.length) continue;
     if (!intervals.some((i) => (i.invocations ?? 0) > 0)) {

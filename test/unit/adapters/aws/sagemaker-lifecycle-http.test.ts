@@ -309,4 +309,3 @@ describe('SageMakerLifecycleCloud at the wire', () => {
     expect(aws.objectTags.get('models/chat/model.tar.gz')).toEqual({ owner: 'nlp' });
   });
 });
-});
