@@ -7,6 +7,9 @@ import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/loc
 import { queryRoutes } from '../../shared/http/query-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
 import { startSeededStore, type SeededStore } from './seed-store';
+import { lifecycleRoutes } from '../../shared/http/lifecycle-routes';
+import { makeLifecycleService } from '../../shared/use-cases/lifecycle-service';
+import { SEED_LIFECYCLE_VIEWS } from './seed-lifecycle';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ROOT = join(__dirname, '..', '..');
@@ -25,7 +28,7 @@ describe('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cp-web-'));
     [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    server = await startHttpServer({ routes: queryRoutes(seeded.deps), token: TOKEN, staticDir: outDir });
+    server = await startHttpServer({ routes: [...queryRoutes(seeded.deps), ...lifecycleRoutes({ lifecycle: seeded.lifecycle })], token: TOKEN, staticDir: outDir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('requestfailed', (r) => failedRequests.push(r.url()));
@@ -88,6 +91,16 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-kpi=monitoring-coverage] .value')).toContain('80.0');
     expect(await page.textContent('[data-kpi=scheduler-savings] .value')).toBe('n/a — not available: no scheduler runs yet');
     expect(await page.textContent('[data-testid=scheduler]')).toContain('no scheduler runs yet');
+  });
+
+  it('shows the lifecycle panel: cold models with idle days and wasted kg, proposals, and the AVOIDED ledger apart', async () => {
+    const rows = await page.$$eval('[data-testid=lifecycle-table] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(SEED_LIFECYCLE_VIEWS.map((v) => v.resource)); // cold first, then cooling
+    expect(rows[0].slice(3, 9)).toEqual(['cold', '16.0', '12.5', 'park', '23.4', 'PT15M']);
+    const ledger = await makeLifecycleService(seeded.lifecycle).ledger({ startSec: Date.UTC(2026, 10, 18) / 1000, endSec: Date.UTC(2026, 10, 20) / 1000 });
+    expect(ledger.totals.co2eKg.point).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=ledger-total]')).toMatch(new RegExp(`^${fmt(ledger.totals.co2eKg.point).replace('.', '\\.')} kgCO₂e avoided`));
+    expect(await page.textContent('[data-panel=lifecycle] h3')).toMatch(/AVOIDED emissions \(counterfactual\), not measured/);
   });
 
   it('filters by team', async () => {

@@ -12,6 +12,9 @@ import { loadConfig } from '../../shared/contracts/config';
 import { rollupsForDay } from '../../shared/domain/footprint/aggregate';
 import { DAY_SEC, HOUR_SEC, utcDay } from '../../shared/domain/time';
 import { resourceKey, type FootprintInterval, type ResourceKind, type ResourceRef } from '../../shared/domain/types';
+import { lifecycleServiceDeps } from '../../shared/composition/lifecycle';
+import type { LifecycleServiceDeps } from '../../shared/use-cases/lifecycle-service';
+import { seedLifecycleFixture } from './seed-lifecycle';
 
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
@@ -69,6 +72,8 @@ export interface SeededStore {
   db: EmbeddedDynamo;
   store: DynamoFootprintStore;
   deps: QueryDeps;
+  /** The lifecycle API's deps over the same store (the api function's view: stored evaluation, no cloud). */
+  lifecycle: LifecycleServiceDeps;
   intervals: FootprintInterval[];
   close(): Promise<void>;
 }
@@ -89,5 +94,6 @@ export async function startSeededStore(): Promise<SeededStore> {
   }
   const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores: tableStores(db.client, db.tableName), clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
   const deps = queryDepsOf(core);
-  return { db, store, deps, intervals, close: () => db.close() };
+  await seedLifecycleFixture(core.lifecycle);
+  return { db, store, deps, lifecycle: lifecycleServiceDeps(core, {}), intervals, close: () => db.close() };
 }
