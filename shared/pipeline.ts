@@ -325,6 +325,88 @@ export const PIPELINE: readonly PipelineFunction[] = [
     // GetItem: cursors, definitions; Query: definitions, roll-ups, intervals, jobs, notification states; PutItem: notification states (compare-and-set).
     permissions: [{ kind: 'table', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'] }, { kind: 'put-events' }],
   },
+  {
+    id: 'lifecycle',
+    handlerPath: 'lambdas/lifecycle/handler.ts',
+    description: 'Model lifecycle: hourly advances park/unpark/archive actions; once a day finds cold endpoints and components and frozen packages, records proposals and books avoided emissions',
+    memoryMb: 512,
+    timeoutSec: 600,
+    triggers: [
+      // Hourly: due actions advance within the hour; the evaluation itself runs once per UTC day (the first run of it).
+      { type: 'schedule', id: 'LifecycleHourly', expression: 'rate(1 hour)' },
+      // An unparked endpoint reaching InService continues its restore (re-register auto scaling) at once.
+      { type: 'event', id: 'LifecycleEndpointStateChange', bus: 'default', pattern: { source: ['aws.sagemaker'], 'detail-type': ['SageMaker Endpoint State Change'] } },
+    ],
+    environment: {},
+    requiredEnv: [],
+    permissions: [
+      { kind: 'table', actions: [...READ, ...WRITE] },
+      { kind: 'put-events' },
+      {
+        kind: 'service',
+        actions: ['sagemaker:ListInferenceExperiments', 'sagemaker:ListInferenceComponents', 'sagemaker:ListModelPackageGroups', 'sagemaker:ListModelPackages', 'application-autoscaling:DescribeScalableTargets', 'application-autoscaling:DescribeScalingPolicies', 'cloudwatch:GetMetricData'],
+        reason: 'SageMaker List*, Application Auto Scaling Describe* and cloudwatch:GetMetricData do not support resource-level permissions',
+      },
+      {
+        kind: 'service',
+        actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DescribeModel', 'sagemaker:DescribeInferenceExperiment', 'sagemaker:DescribeInferenceComponent', 'sagemaker:DescribeModelPackage', 'sagemaker:ListTags'],
+        resources: [
+          'arn:${partition}:sagemaker:*:${account}:endpoint/*',
+          'arn:${partition}:sagemaker:*:${account}:endpoint-config/*',
+          'arn:${partition}:sagemaker:*:${account}:model/*',
+          'arn:${partition}:sagemaker:*:${account}:inference-experiment/*',
+          'arn:${partition}:sagemaker:*:${account}:inference-component/*',
+          'arn:${partition}:sagemaker:*:${account}:model-package/*',
+        ],
+        reason: 'The lifecycle reads the endpoints, configs, models, shadow tests, components and packages of the monitored regions, named at run time',
+      },
+      {
+        kind: 'service',
+        actions: ['sagemaker:DeleteEndpoint'],
+        resources: ['arn:${partition}:sagemaker:*:${account}:endpoint/*'],
+        conditions: { StringEquals: { 'aws:ResourceTag/carbonpilot:managed': 'true' } },
+        reason: 'Parks only endpoints tagged carbonpilot:managed=true; their names are chosen by their owners',
+      },
+      {
+        kind: 'service',
+        actions: ['sagemaker:CreateEndpoint', 'sagemaker:AddTags'],
+        resources: ['arn:${partition}:sagemaker:*:${account}:endpoint/*'],
+        conditions: { StringEquals: { 'aws:RequestTag/carbonpilot:managed': 'true' } },
+        reason: 'Unpark recreates only endpoints whose snapshot tags carry carbonpilot:managed=true (tag-on-create needs AddTags)',
+      },
+      {
+        kind: 'service',
+        actions: ['sagemaker:CreateEndpoint'],
+        resources: ['arn:${partition}:sagemaker:*:${account}:endpoint-config/*'],
+        reason: 'CreateEndpoint also authorises the kept endpoint config it names (never deleted by CarbonPilot)',
+      },
+      {
+        kind: 'service',
+        actions: ['sagemaker:UpdateModelPackage'],
+        resources: ['arn:${partition}:sagemaker:*:${account}:model-package/*'],
+        conditions: { StringEquals: { 'aws:ResourceTag/carbonpilot:managed': 'true' } },
+        reason: 'Archives (ModelLifeCycle) only packages tagged carbonpilot:managed=true',
+      },
+      {
+        kind: 'service',
+        actions: ['application-autoscaling:RegisterScalableTarget', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:PutScalingPolicy'],
+        resources: ['arn:${partition}:application-autoscaling:*:${account}:scalable-target/*'],
+        reason: 'Scalable-target ARNs are opaque ids, not names: park/unpark re-registers the targets of the endpoints it acts on',
+      },
+      {
+        kind: 'service',
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm'],
+        resources: ['arn:${partition}:cloudwatch:*:${account}:alarm:*'],
+        reason: 'Scaling-policy alarms are named by their owners or by Application Auto Scaling: snapshot and restore them',
+      },
+      {
+        kind: 'service',
+        actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'],
+        resources: ['arn:${partition}:s3:::*/*'],
+        reason: 'Model artefacts live in the buckets each model package names; tagging them lets the owner\'s lifecycle rule archive them',
+      },
+    ],
+  },
 ];
 
 /**

@@ -13,6 +13,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { SageMakerLifecycleCloud } from '../adapters/aws/sagemaker-lifecycle';
 import { ConfigurationError, loadConfig, type AppConfig } from '../contracts/config';
 import { COMMON_REQUIRED_ENV, PIPELINE } from '../pipeline';
 import type { EventPublisher } from '../ports';
@@ -64,6 +66,10 @@ function buildContainer(env: Record<string, string | undefined>, required: reado
   const cloudWatchIn = perKey((region) => new CloudWatchClient({ region, ...NO_SDK_RETRIES }));
   const sageMakerIn = perKey((region) => new SageMakerClient({ region, ...NO_SDK_RETRIES }));
   const ec2In = perKey((region) => new EC2Client({ region, ...NO_SDK_RETRIES }));
+  const autoScalingIn = perKey((region) => new ApplicationAutoScalingClient({ region, ...NO_SDK_RETRIES }));
+  // Model artefacts live in the model's region (SageMaker requires it): object tagging goes to that region's S3.
+  const s3In = perKey((region) => (region === home ? s3 : new S3Client({ region, ...NO_SDK_RETRIES })));
+  const lifecycleCloud = new SageMakerLifecycleCloud((region) => ({ sagemaker: sageMakerIn(region), autoscaling: autoScalingIn(region), cloudwatch: cloudWatchIn(region), s3: s3In(region) }));
   let scheduler: SchedulerClient | undefined;
   const stores = tableStores(dynamo, config.tableName);
   const core = makeCore({ config, stores, clock: systemClock, demo: false, log: jsonLog });
@@ -115,6 +121,7 @@ function buildContainer(env: Record<string, string | undefined>, required: reado
     },
     exportWriter: () => writer,
     emitMetricLine: (line) => console.log(line),
+    lifecycleCloud: () => lifecycleCloud,
   });
 }
 

@@ -15,6 +15,8 @@ import type { ObjectWriter } from '../use-cases/export-footprints';
 import type { IntensitySignal } from '../domain/types';
 import type { ApiRouteDeps } from '../http/api-routes';
 import type { EvaluateBudgetsDeps } from '../use-cases/evaluate-budgets';
+import type { LifecycleStore } from '../ports/lifecycle-ports';
+import type { LifecycleFunctionDeps } from '../use-cases/lifecycle-run';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -74,6 +76,8 @@ export interface QueryDeps {
   instruments?: Pick<InstrumentStore, 'currentRegistry'>;
   /** Tag keys per attribution dimension, to filter resources by team as the collector attributes them (default keys when absent). */
   attributionKeys?: AppConfig['attributionKeys'];
+  /** Lifecycle store for the lifecycle KPIs (ledger, evaluations); absent = those KPIs say why not. */
+  lifecycle?: LifecycleStore;
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */
@@ -102,6 +106,8 @@ export interface FootprintRecomputeDeps extends Logged {
 
 /** budget-evaluate: the evaluation's deps (budget store, footprint store, jobs, publisher, clock, attribution keys, logger). */
 export type BudgetEvaluateDeps = EvaluateBudgetsDeps & Logged;
+/** The lifecycle function: evaluation, actions and the cloud they act on (shared/use-cases/lifecycle-run.ts). */
+export type LifecycleDeps = LifecycleFunctionDeps & Logged;
 
 /** Deps of every pipeline function, by pipeline function id (shared/pipeline.ts). */
 export interface FunctionDepsMap {
@@ -115,6 +121,7 @@ export interface FunctionDepsMap {
   'intensity-ingest': IntensityIngestDeps;
   'footprint-recompute': FootprintRecomputeDeps;
   'budget-evaluate': BudgetEvaluateDeps;
+  lifecycle: LifecycleDeps;
 }
 export type FunctionId = keyof FunctionDepsMap;
 
@@ -128,6 +135,7 @@ export interface AppCore {
   store: FootprintStore;
   intensityStore: IntensityStore;
   instruments: InstrumentStore;
+  lifecycle: LifecycleStore;
   /** Intensity providers in priority order (best first): stored series, [demo], yearly averages. */
   intensityProviders: IntensityProvider[];
   clock: Clock;

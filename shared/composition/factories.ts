@@ -14,6 +14,9 @@ import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
 import { DynamoInstrumentStore } from '../adapters/aws/dynamodb-instrument-store';
 import { DynamoBudgetStore } from '../adapters/aws/dynamodb-budget-store';
 import { DynamoTargetStore } from '../adapters/aws/dynamodb-target-store';
+import { DynamoLifecycleStore } from '../adapters/aws/dynamodb-lifecycle-store';
+import type { LifecycleCloud } from '../ports/lifecycle-ports';
+import { lifecycleFunctionDeps, lifecycleServiceDeps } from './lifecycle';
 import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
 import { DemoIntensityProvider } from '../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
@@ -46,6 +49,7 @@ export const tableStores = (dynamo: DynamoDBClient, tableName: string) => ({
   instruments: new DynamoInstrumentStore(dynamo, tableName),
   budgets: new DynamoBudgetStore(dynamo, tableName),
   targets: new DynamoTargetStore(dynamo, tableName),
+  lifecycle: new DynamoLifecycleStore(dynamo, tableName),
 });
 export type TableStores = ReturnType<typeof tableStores>;
 
@@ -56,6 +60,7 @@ export function makeCore(o: { config: Readonly<AppConfig>; stores: TableStores; 
     store: o.stores.store,
     intensityStore: o.stores.intensityStore,
     instruments: o.stores.instruments,
+    lifecycle: o.stores.lifecycle,
     intensityProviders: intensityChain(o.stores.intensityStore, { clock: o.clock, demo: o.demo }),
     clock: o.clock,
     regionInfo: (region) => getRegionInfo(region, o.config.regionOverrides),
@@ -80,6 +85,8 @@ export interface EnvironmentParts {
   scheduling: (context: InvocationContext) => { scheduler: SegmentScheduler; launcher: TrainingLauncher; locations?: LocationVerifier };
   exportWriter: () => ObjectWriter | undefined;
   emitMetricLine: (line: string) => void;
+  /** SageMaker, Application Auto Scaling, CloudWatch alarms, S3 tagging (AWS) or the local stand-in (DEMO). */
+  lifecycleCloud: () => LifecycleCloud;
 }
 
 /**
@@ -160,7 +167,8 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
     rollup: async () => ({ store: core.store, clock: core.clock, publisher: p.publisher, log: core.log }),
     'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), instruments: core.instruments, log: core.log }),
     'job-dispatch': async (ctx) => ({ scheduling: scheduling(ctx), log: core.log }),
-    api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, budgeting: makeBudgetingDeps(core, p), log: core.log }),
+    // The api function records lifecycle requests; the lifecycle function (which holds the rights) carries them out.
+    api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, budgeting: makeBudgetingDeps(core, p), lifecycle: lifecycleServiceDeps(core, { publisher: p.publisher }), log: core.log }),
     'intensity-ingest': async () => ({
       intensityStore: core.intensityStore,
       liveProviders: p.liveProviders,
@@ -181,5 +189,6 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       log: core.log,
     }),
     'budget-evaluate': async () => ({ store: core.store, budgets: p.budgets, jobs: p.jobs, publisher: p.publisher, clock: core.clock, attributionKeys: c.attributionKeys, log: core.log }),
+    lifecycle: async () => ({ ...lifecycleFunctionDeps(core, p.lifecycleCloud(), p.publisher), log: core.log }),
   };
 }

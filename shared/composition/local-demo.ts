@@ -10,6 +10,7 @@ import type { EpochSec } from '../domain/time';
 import type { LocalEnvironment } from './local';
 import { budgetsDemoSeeder } from './local-demo-budgets';
 import { demoCcftExportSeeder, demoInstrumentsSeeder } from './demo-scopes-seeders';
+import { lifecycleDemoSeeder } from './lifecycle';
 
 export interface DemoSeeder {
   id: string;
@@ -21,6 +22,7 @@ export const DEMO_SEEDERS: readonly DemoSeeder[] = [
   budgetsDemoSeeder,
   demoInstrumentsSeeder,
   demoCcftExportSeeder,
+  lifecycleDemoSeeder,
 ];
 
 /** Run the seeders of one phase, in registry order. */

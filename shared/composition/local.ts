@@ -21,6 +21,8 @@ import { LocalSegmentScheduler } from '../adapters/local/local-segment-scheduler
 import { FsObjectWriter } from '../adapters/local/fs-object-writer';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { lookupInstance } from '../domain/power/instance-catalog';
+import type { LocalSageMakerEndpoints } from '../adapters/local/local-sagemaker-endpoints';
+import { lifecycleServiceDeps, localSageMaker } from './lifecycle';
 import type { AppCore, CompositionRoot, FunctionId, InvocationContext, Log, QueryDeps } from './deps';
 import type { ApiRouteDeps } from '../http/api-routes';
 import { forecastSourceOf, makeBudgetingDeps, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
@@ -60,6 +62,7 @@ export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
   footprint: env.core.store,
   intensityProviders: env.core.intensityProviders,
   budgeting: makeBudgetingDeps(env.core, env.stores),
+  lifecycle: lifecycleServiceDeps(env.core, { cloud: env.endpoints }),
 });
 
 /** The read-only query deps (dashboard, KPIs) of a core. */
@@ -70,6 +73,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   signal: core.config.signal,
   instruments: core.instruments,
   attributionKeys: core.config.attributionKeys,
+  lifecycle: core.lifecycle,
 });
 
 export interface LocalEnvironmentOptions {
@@ -104,6 +108,8 @@ export interface LocalEnvironment {
   localState: DynamoLocalState;
   /** Scheduling deps for the local jobs API and the demo submissions (same adapters the dispatcher gets). */
   scheduling: SchedulingDeps;
+  /** DEMO: the durable local stand-in for the SageMaker endpoint API the lifecycle acts on. */
+  endpoints: LocalSageMakerEndpoints;
   invoke(functionId: string, event: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -122,6 +128,7 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   const locations = new DemoLocationVerifier();
   const writer = config.exportDir ? new FsObjectWriter(config.exportDir) : undefined;
   const extraResources = (): Promise<ResourceRef[]> => launcher.resources();
+  const endpoints = localSageMaker(db.client, db.tableName, core);
   let bus: LocalBus | undefined;
   const root = makeRoot({
     core,
@@ -129,7 +136,7 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     budgets: stores.budgets,
     targets: stores.targets,
     publisher: { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) },
-    inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources),
+    inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources, (refs, now) => endpoints.overlay(refs, now)),
     metrics: () =>
       new DemoMetricsSource(clock, (type) => {
         const s = lookupInstance(type);
@@ -139,6 +146,7 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     scheduling: () => ({ scheduler: segments, launcher, locations }),
     exportWriter: () => writer,
     emitMetricLine: () => undefined,
+    lifecycleCloud: () => endpoints,
   });
   // The same pipeline definition as the CDK app, on the configured collection cadence (COLLECT_EVERY_HOURS).
   const pipeline = withCollectionCadence(PIPELINE, config.collectEveryHours);
@@ -152,5 +160,5 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   // Notification subscriptions (SNS in AWS) are printed here, one line per event.
   for (const n of NOTIFICATIONS) bus.subscribe(n.bus, n.pattern, (e) => (o.print ?? console.log)(notificationLine(e)));
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations }, stores.budgets);
-  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, localState, scheduling, invoke, close: () => db.close() };
+  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, localState, scheduling, endpoints, invoke, close: () => db.close() };
 }

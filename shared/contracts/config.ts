@@ -8,6 +8,7 @@ import { DEFAULT_ATTRIBUTION_KEYS, parseAttributionKeys, type AttributionKeys } 
 import { parseRegionOverrides, type RegionInfo } from '../domain/regions/region-catalog';
 import type { IntensitySignal } from '../domain/types';
 import { DEFAULT_MAX_PLAN_HORIZON_DAYS, PLAN_HORIZON_CEILING_DAYS } from '../domain/scheduler/planner';
+import { LIFECYCLE_ENV, lifecycleConfigOf, type LifecycleConfig } from './lifecycle';
 
 const SIGNALS = ['average-lifecycle', 'average-direct', 'marginal'] as const;
 const optionalString = z.string().trim().min(1).optional().catch(undefined);
@@ -75,6 +76,7 @@ const Env = z.object({
   /** Account of resources whose ARN gives none, for reconciliation with AWS's carbon export (12 digits). */
   CARBONPILOT_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional(),
   COLLECT_EVERY_HOURS: CadenceHours.default(1),
+  ...LIFECYCLE_ENV,
 });
 
 /** Every environment variable CarbonPilot reads. */
@@ -120,6 +122,7 @@ export interface AppConfig {
   /** Default AWS account id for reconciliation (resources without one in their ARN); undefined = none configured. */
   accountId?: string;
   collectEveryHours: CollectionCadenceHours;
+  lifecycle: Readonly<LifecycleConfig>;
 }
 
 /** A missing or invalid configuration variable: terminal, names the variable. */
@@ -209,5 +212,6 @@ export function loadConfig(env: Record<string, string | undefined>, opts: LoadCo
     maxPlanHorizonDays: e.MAX_PLAN_HORIZON_DAYS,
     ...(e.CARBONPILOT_ACCOUNT_ID ? { accountId: e.CARBONPILOT_ACCOUNT_ID } : {}),
     collectEveryHours: e.COLLECT_EVERY_HOURS as CollectionCadenceHours,
+    lifecycle: lifecycleConfigOf(e),
   });
 }

@@ -10,6 +10,7 @@
 import type { Method, Route } from './router';
 import { jobsRoutes, JOBS_ROUTE_SPECS, type JobsRouteDeps } from './jobs-routes';
 import { budgetsRoutes, BUDGETS_ROUTE_SPECS, type BudgetsRouteDeps } from './budgets-routes';
+import { lifecycleRoutes, LIFECYCLE_ROUTE_SPECS, type LifecycleRouteDeps } from './lifecycle-routes';
 
 export interface RouteSpec {
   method: Method;
@@ -18,16 +19,18 @@ export interface RouteSpec {
 }
 
 /** What every API route module needs (each feature adds its own fields). */
-export type ApiRouteDeps = JobsRouteDeps & BudgetsRouteDeps;
+export type ApiRouteDeps = JobsRouteDeps & BudgetsRouteDeps & LifecycleRouteDeps;
 
 /** Static method + path of every API route (for API Gateway). */
 export const API_ROUTE_SPECS: readonly RouteSpec[] = [
   ...JOBS_ROUTE_SPECS,
   ...BUDGETS_ROUTE_SPECS,
+  ...LIFECYCLE_ROUTE_SPECS,
 ];
 
 /** The API routes bound to their deps. */
 export const apiRoutes = (d: ApiRouteDeps): Route[] => [
   ...jobsRoutes(d),
   ...budgetsRoutes(d),
+  ...lifecycleRoutes(d),
 ];

@@ -25,6 +25,7 @@ import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
 import { inventorySnapshot, loadFootprintView, type FootprintSource } from '../use-cases/footprint-view-loader';
 import { hasRollupPieces } from '../use-cases/rollup';
 import { HttpError, validate, type Route } from './router';
+import { withLifecycleKpis } from '../use-cases/lifecycle-ledger';
 
 /** Longest window one request may aggregate (keeps a single query bounded). */
 export const MAX_WINDOW_SEC = 93 * DAY_SEC;
@@ -88,7 +89,7 @@ const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endS
 export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> =>
   fetchHourly(providers, zone, signal, w); // a view: a failing provider (unknown zone, outage) never blanks it
 
-export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'> & { attributionKeys?: AttributionKeys };
+export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'> & Partial<Pick<QueryDeps, 'attributionKeys' | 'instruments' | 'regionInfo' | 'lifecycle'>>;
 
 /** KPIs a capability appends to the report for a window (e.g. budget utilisation and target status). */
 export type KpiAppender = (w: Window) => Promise<Kpi[]>;
@@ -127,9 +128,12 @@ export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptio
   }
   const keys = d.attributionKeys ?? DEFAULT_ATTRIBUTION_KEYS;
   const report = computeKpis({ window: w, facts, resources: filterResources(resources, f, keys), zoneHourly, scheduler: filterScheduler(opts.scheduler, f, w, keys) }, CORE_KPIS);
-  report.kpis.push(...(await scopeKpiContributor(d, w))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
+  // Scope and lifecycle KPIs are account-wide and read the window's intervals (once, shared): not from roll-ups yet.
+  const intervals = w.endSec > w.startSec ? await d.store.queryIntervals(w) : [];
+  report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
+  const withLifecycle = await withLifecycleKpis(d, w, { intervals, resources }, report);
   const extra = opts.appenders ?? [];
-  return extra.length ? { ...report, kpis: [...report.kpis, ...(await Promise.all(extra.map((c) => c(w)))).flat()] } : report;
+  return extra.length ? { ...withLifecycle, kpis: [...withLifecycle.kpis, ...(await Promise.all(extra.map((c) => c(w)))).flat()] } : withLifecycle;
 }
 
 /** The footprint report of a window by a dimension (roll-ups, or intervals as the baseline), and its intensity sources. */

@@ -19,6 +19,9 @@ const SCHEDULED: SchedulerOutcomes = { jobs: [
   { realisedCo2eKg: 6, runNowCo2eKg: 10, lowCarbonHours: 3, hours: 4, ownerTags: { team: 'nlp' }, regions: ['eu-west-1'], startSec: SEED_START_SEC + 3600, endSec: SEED_START_SEC + 5 * 3600 },
   { realisedCo2eKg: 1, runNowCo2eKg: 1.5, lowCarbonHours: 1, hours: 2, ownerTags: { team: 'vision' }, regions: ['us-east-1'], startSec: SEED_START_SEC + 86400, endSec: SEED_START_SEC + 86400 + 7200 },
 ] };
+import { lifecycleRoutes } from '../../shared/http/lifecycle-routes';
+import { makeLifecycleService } from '../../shared/use-cases/lifecycle-service';
+import { SEED_LIFECYCLE_VIEWS } from './seed-lifecycle';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ROOT = join(__dirname, '..', '..');
@@ -51,7 +54,7 @@ describe('dashboard in headless Chromium', () => {
     // and the local progress route (the seeded store is not replaying: it says live, as `npm start` does once it is).
     const live = { phase: 'live' as const, fromSec: 0, toSec: 0, doneToSec: 0 };
     server = await startHttpServer({
-      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting }), ...replayRoutes(() => live)],
+      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting }), ...lifecycleRoutes({ lifecycle: seeded.lifecycle }), ...replayRoutes(() => live)],
       token: TOKEN,
       staticDir: outDir,
     });
@@ -125,6 +128,16 @@ describe('dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-kpi=monitoring-coverage] .value')).toContain('80.0');
     expect(await page.textContent('[data-kpi=scheduler-savings] .value')).toBe(`${fmt(10 + 1.5 - 6 - 1)} kgCO2e`);
     expect(await page.textContent('[data-testid=scheduler]')).toContain(`${fmt(4.5)} kgCO₂e saved`);
+  });
+
+  it('shows the lifecycle panel: cold models with idle days and wasted kg, proposals, and the AVOIDED ledger apart', async () => {
+    const rows = await page.$$eval('[data-testid=lifecycle-table] tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    expect(rows.map((r) => r[0])).toEqual(SEED_LIFECYCLE_VIEWS.map((v) => v.resource)); // cold first, then cooling
+    expect(rows[0].slice(3, 9)).toEqual(['cold', '16.0', '12.5', 'park', '23.4', 'PT15M']);
+    const ledger = await makeLifecycleService(seeded.lifecycle).ledger({ startSec: Date.UTC(2026, 10, 18) / 1000, endSec: Date.UTC(2026, 10, 20) / 1000 });
+    expect(ledger.totals.co2eKg.point).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid=ledger-total]')).toMatch(new RegExp(`^${fmt(ledger.totals.co2eKg.point).replace('.', '\\.')} kgCO₂e avoided`));
+    expect(await page.textContent('[data-panel=lifecycle] h3')).toMatch(/AVOIDED emissions \(counterfactual\), not measured/);
   });
 
   it('draws each budget bar with the store\'s actual, forecast band (P50–P90), limit and thresholds, and lists the alerts', async () => {

@@ -21,6 +21,9 @@ import { defaultTargets } from '../../shared/domain/targets/defaults';
 import { makeEvaluateBudgets } from '../../shared/use-cases/evaluate-budgets';
 import type { BudgetingDeps } from '../../shared/use-cases/targets-crud';
 import type { Instrument } from '../../shared/domain/market/instrument-types';
+import { lifecycleServiceDeps } from '../../shared/composition/lifecycle';
+import type { LifecycleServiceDeps } from '../../shared/use-cases/lifecycle-service';
+import { seedLifecycleFixture } from './seed-lifecycle';
 
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
@@ -104,6 +107,8 @@ export interface SeededStore {
   deps: QueryDeps;
   /** Budgets and targets over the same store (the budgets/targets routes and KPIs). */
   budgeting: BudgetingDeps;
+  /** The lifecycle API's deps over the same store (the api function's view: stored evaluation, no cloud). */
+  lifecycle: LifecycleServiceDeps;
   intervals: FootprintInterval[];
   close(): Promise<void>;
 }
@@ -131,5 +136,6 @@ export async function startSeededStore(): Promise<SeededStore> {
   }
   // One evaluation, as the pipeline's hourly run would: notification states (and the alerts they published) stored.
   await makeEvaluateBudgets({ ...budgeting, publisher: { publish: async () => undefined } })();
-  return { db, store, deps, budgeting, intervals, close: () => db.close() };
+  await seedLifecycleFixture(core.lifecycle);
+  return { db, store, deps, budgeting, lifecycle: lifecycleServiceDeps(core, {}), intervals, close: () => db.close() };
 }

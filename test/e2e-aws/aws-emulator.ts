@@ -4,7 +4,8 @@
  * (`Credential=<key>/<date>/<region>/<service>/aws4_request`) and answered in that service's wire protocol, so the
  * SDK's own serialisation, signing and parsing run:
  *  - CloudWatch GetMetricData — AWS JSON 1.0 (X-Amz-Target GraniteServiceVersion20100801.*; awsQueryCompatible errors);
- *  - SageMaker List/Describe training jobs and endpoints, ListTags, Create/StopTrainingJob — AWS JSON 1.1;
+ *  - SageMaker List/Describe training jobs and endpoints, ListTags, Create/StopTrainingJob, and the lifecycle's
+ *    ListInferenceExperiments / ListInferenceComponents / ListModelPackageGroups — AWS JSON 1.1;
  *  - EC2 DescribeInstances — EC2 query protocol, XML response;
  *  - EventBridge PutEvents — AWS JSON 1.1; EventBridge Scheduler Create/Delete/GetSchedule — REST-JSON;
  *  - S3 GetBucketLocation and PutObject — REST-XML (path-style, as the SDK uses for an IP endpoint);
@@ -283,6 +284,14 @@ export class AwsEmulator {
         this.record('sagemaker', op, region, false, 200, job.name);
         return this.json(res, '1.1', { TrainingJobArn: w.trainingArn(job) });
       }
+      // The lifecycle function's daily reads (SageMaker API reference: ListInferenceExperiments, ListInferenceComponents,
+      // ListModelPackageGroups): this account runs no shadow tests, hosts no inference components, registers no packages.
+      case 'ListInferenceExperiments':
+        return ok({ InferenceExperiments: [] });
+      case 'ListInferenceComponents':
+        return ok({ InferenceComponents: [] });
+      case 'ListModelPackageGroups':
+        return ok({ ModelPackageGroupSummaryList: [] });
       case 'StopTrainingJob': {
         const j = w.trainingJobs.find((x) => x.name === b.TrainingJobName);
         if (!j || j.region !== region) return notFound('Requested resource not found.', !!j);

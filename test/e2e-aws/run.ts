@@ -337,7 +337,7 @@ async function main(): Promise<number> {
     apiCalls: emulator.calls.length,
     wallSec: round((Date.now() - wall0) / 1000),
     fixtures:
-      'Responses follow the AWS API references of each operation (CloudWatch GetMetricData, SageMaker List/Describe/Create/StopTrainingJob, List/DescribeEndpoint(Config), ListTags, EC2 DescribeInstances, EventBridge PutEvents, Scheduler CreateSchedule/DeleteSchedule/GetSchedule, S3 GetBucketLocation/PutObject, Secrets Manager GetSecretValue); events follow the SageMaker EventBridge guide and the EC2 state-change event reference.',
+      'Responses follow the AWS API references of each operation (CloudWatch GetMetricData, SageMaker List/Describe/Create/StopTrainingJob, List/DescribeEndpoint(Config), ListTags, ListInferenceExperiments, ListInferenceComponents, ListModelPackageGroups, EC2 DescribeInstances, EventBridge PutEvents, Scheduler CreateSchedule/DeleteSchedule/GetSchedule, S3 GetBucketLocation/PutObject, Secrets Manager GetSecretValue); events follow the SageMaker EventBridge guide and the EC2 state-change event reference.',
   };
   const failures = [
     result.callsInWrongRegion > 0 && `${result.callsInWrongRegion} call(s) in the wrong region`,

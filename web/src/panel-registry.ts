@@ -5,6 +5,7 @@ import { budgetsPanel } from './panels/budgets';
 import { targetsPanel } from './panels/targets';
 import { scopesStacksPanel } from './panels/scopes-stacks';
 import { scopesMarketPanel } from './panels/scopes-market';
+import { lifecyclePanel } from './panels/lifecycle';
 
 export const PANELS: readonly Panel[] = [
   replayProgressPanel,
@@ -12,4 +13,5 @@ export const PANELS: readonly Panel[] = [
   targetsPanel,
   scopesStacksPanel,
   scopesMarketPanel,
+  lifecyclePanel,
 ];

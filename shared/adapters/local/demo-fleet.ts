@@ -109,6 +109,33 @@ export function buildDemoFleet(nowSec: number, days = 14): ResourceRef[] {
     });
   }
 
+  // DEMO lifecycle endpoints (model lifecycle): one never invoked (cold), one that goes cold and is parked by the
+  // auto mode during a 14-day replay, one cooling under a running shadow test, one kept warm by tag, and one
+  // over-provisioned (2 × 4 GPUs at ≈ 10 % utilisation). Traffic ends are relative to --now, so the story holds for
+  // any replay length; the thresholds are set per resource by tag (the lifecycle's per-tag configuration).
+  const anchor = alignDown(nowSec, HOUR_SEC);
+  for (const e of DEMO_LIFECYCLE_ENDPOINTS) {
+    out.push({
+      kind: 'endpoint',
+      id: `${e.name}/AllTraffic`,
+      region: e.region,
+      instanceType: e.type,
+      counts: [{ atSec: origin - DAY_SEC, instanceCount: e.count }],
+      startSec: origin - DAY_SEC,
+      status: 'InService',
+      tags: {
+        team: e.team,
+        project: 'serving',
+        model: e.model,
+        [LIFECYCLE_DEMO_TAGS.managed]: 'true',
+        ...(e.trafficEndsDaysBeforeNow !== undefined ? { [LIFECYCLE_DEMO_TAGS.trafficUntil]: String(anchor - Math.round(e.trafficEndsDaysBeforeNow * DAY_SEC)) } : {}),
+        ...(e.load ? { [LIFECYCLE_DEMO_TAGS.load]: e.load } : {}),
+        ...e.tags,
+      },
+      demo: true,
+    });
+  }
+
   // 3 EC2 GPU instances: two with the CloudWatch agent's measured board power, one with utilisation only; one stopped for a day.
   const ec2 = [
     { id: 'i-0demo00000000p4d', type: 'p4d.24xlarge', region: 'us-east-1', team: 'nlp', power: true },
@@ -142,13 +169,16 @@ export class DemoInventory implements WorkloadInventory {
     private readonly anchorNowSec: number,
     /** Extra resources to report, e.g. training jobs launched by the local dispatcher (as SageMaker would list them). */
     private readonly extra: () => Promise<ResourceRef[]> = async () => [],
+    /** Applies what the local SageMaker stand-in did to the fleet (endpoints deleted and recreated by the lifecycle). */
+    private readonly overlay: (refs: ResourceRef[], nowSec: number) => Promise<ResourceRef[]> = async (refs) => refs,
   ) {}
   async listActive(window: Window, regions: string[]): Promise<ResourceRef[]> {
     const now = this.clock.nowSec();
     // The fleet is defined relative to the replay's --now so every run with the same --now sees the same fleet.
-    return [...buildDemoFleet(this.anchorNowSec), ...(await this.extra())]
+    const visible = [...buildDemoFleet(this.anchorNowSec), ...(await this.extra())]
       .map((r) => visibleAt(r, now))
-      .filter((r): r is ResourceRef => r !== undefined)
+      .filter((r): r is ResourceRef => r !== undefined);
+    return (await this.overlay(visible, now))
       .filter((r) => (regions.length === 0 || regions.includes(r.region)) && overlapSec({ startSec: r.startSec, endSec: r.endSec ?? now + 1 }, window) > 0);
   }
 }
@@ -247,6 +277,21 @@ function demoSample(r: ResourceRef, t: number, seed: number, m: number, count: n
   // Daily cycle peaking around 15:00 UTC, plus a slower multi-day wobble.
   const traffic = 0.55 + 0.4 * Math.sin(((hourOfDay - 9) / 24) * 2 * Math.PI) + 0.05 * Math.sin(t / (3.3 * DAY_SEC));
   if (r.kind === 'endpoint') {
+    const until = Number(r.tags[LIFECYCLE_DEMO_TAGS.trafficUntil] ?? NaN);
+    if (Number.isFinite(until) && t >= until) {
+      // Cold: model loaded, no requests (SageMaker then publishes no Invocations datapoint: absent = 0).
+      return { gpuUtilPct: clamp(1 + 2 * u01(seed, m * 7 + 2)), gpuPowerW: null, cpuUtilPct: clamp(3 + 2 * noise(3)), invocations: null };
+    }
+    if (r.tags[LIFECYCLE_DEMO_TAGS.load] === 'low') {
+      // Over-provisioned: an eighth of the usual traffic spread over the same instances.
+      const perInstance = (0.12 * traffic) / Math.max(count, 1);
+      return {
+        gpuUtilPct: clamp(3 + 110 * perInstance + 2 * noise(2)),
+        gpuPowerW: null,
+        cpuUtilPct: clamp(6 + 40 * perInstance + 3 * noise(3)),
+        invocations: Math.max(0, Math.round(600 * 0.12 * traffic * (1 + 0.2 * noise(4)))),
+      };
+    }
     const perInstance = traffic / Math.max(count, 1);
     return {
       gpuUtilPct: clamp(8 + 110 * perInstance + 6 * noise(2)),
@@ -262,3 +307,57 @@ function demoSample(r: ResourceRef, t: number, seed: number, m: number, count: n
 }
 
 const clamp = (x: number) => Math.max(0, Math.min(100, x));
+
+/** DEMO-only tags that shape the generated telemetry of the lifecycle endpoints (never read outside the demo). */
+export const LIFECYCLE_DEMO_TAGS = {
+  managed: 'carbonpilot:managed',
+  trafficUntil: 'carbonpilot:demo-traffic-until',
+  load: 'carbonpilot:demo-load',
+} as const;
+
+export interface DemoLifecycleEndpoint {
+  name: string;
+  type: string;
+  region: string;
+  count: number;
+  team: string;
+  model: string;
+  /** Invocations stop this many days before --now (the endpoint then idles); undefined = keeps serving. */
+  trafficEndsDaysBeforeNow?: number;
+  load?: 'low';
+  tags: Record<string, string>;
+}
+
+/** DEMO DATA: the lifecycle endpoints (see buildDemoFleet). */
+export const DEMO_LIFECYCLE_ENDPOINTS: readonly DemoLifecycleEndpoint[] = [
+  { name: 'demo-legacy-summariser', type: 'ml.g5.2xlarge', region: 'us-east-1', count: 1, team: 'nlp', model: 'model-summariser-v1', trafficEndsDaysBeforeNow: 60, tags: { 'carbonpilot:cooling-after-days': '0.5', 'carbonpilot:cold-after-days': '1' } },
+  { name: 'demo-ocr-v1', type: 'ml.g4dn.xlarge', region: 'eu-west-1', count: 1, team: 'vision', model: 'model-ocr-v1', trafficEndsDaysBeforeNow: 7, tags: { 'carbonpilot:lifecycle-mode': 'auto', 'carbonpilot:cooling-after-days': '1', 'carbonpilot:cold-after-days': '3' } },
+  { name: 'demo-search-rerank', type: 'ml.g6.xlarge', region: 'eu-north-1', count: 1, team: 'speech', model: 'model-rerank', trafficEndsDaysBeforeNow: 1.5, tags: { 'carbonpilot:cooling-after-days': '1' } },
+  { name: 'demo-fraud-scorer', type: 'ml.g5.xlarge', region: 'us-west-2', count: 1, team: 'recsys', model: 'model-fraud', trafficEndsDaysBeforeNow: 13, tags: { 'carbonpilot:keep-warm': 'true', 'carbonpilot:cooling-after-days': '1', 'carbonpilot:cold-after-days': '7' } },
+  { name: 'demo-intent-classifier', type: 'ml.g5.12xlarge', region: 'ap-southeast-2', count: 2, team: 'nlp', model: 'model-intent', load: 'low', tags: {} },
+];
+
+/** DEMO DATA: a shadow test running on one lifecycle endpoint (its endpoint is never proposed). */
+export const DEMO_SHADOW_TESTS: readonly { region: string; experimentName: string; endpointName: string }[] = [
+  { region: 'eu-north-1', experimentName: 'demo-rerank-v2-shadow', endpointName: 'demo-search-rerank' },
+];
+
+export interface DemoModelPackage {
+  group: string;
+  version: number;
+  region: string;
+  createdDaysBeforeNow: number;
+  /** The demo endpoint serving it (its model is created from this package); undefined = none. */
+  servedBy?: string;
+  /** When a since-deleted endpoint last served it (demo history), days before --now. */
+  lastLiveDaysBeforeNow?: number;
+  tags: Record<string, string>;
+}
+
+/** DEMO DATA: a small Model Registry — packages behind live endpoints, one behind a cold one, one frozen. */
+export const DEMO_MODEL_PACKAGES: readonly DemoModelPackage[] = [
+  { group: 'demo-llama-ft', version: 3, region: 'us-east-1', createdDaysBeforeNow: 40, servedBy: 'demo-chat-llm', tags: { team: 'nlp', 'carbonpilot:managed': 'true' } },
+  { group: 'demo-summariser', version: 1, region: 'us-east-1', createdDaysBeforeNow: 200, servedBy: 'demo-legacy-summariser', tags: { team: 'nlp', 'carbonpilot:managed': 'true' } },
+  { group: 'demo-ocr', version: 1, region: 'eu-west-1', createdDaysBeforeNow: 150, servedBy: 'demo-ocr-v1', tags: { team: 'vision', 'carbonpilot:managed': 'true' } },
+  { group: 'demo-vit-legacy', version: 2, region: 'eu-west-1', createdDaysBeforeNow: 210, lastLiveDaysBeforeNow: 120, tags: { team: 'vision', 'carbonpilot:managed': 'true' } },
+];

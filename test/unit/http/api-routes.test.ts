@@ -7,7 +7,7 @@ describe('API route registry', () => {
   it('builds one route per spec, same method and path, no more', async () => {
     const h = await startHarness();
     try {
-      const built = apiRoutes({ scheduling: h.deps, footprint: {} as never, intensityProviders: [], budgeting: {} as never }).map((r) => `${r.method} ${r.path}`).sort();
+      const built = apiRoutes({ scheduling: h.deps, footprint: {} as never, intensityProviders: [], budgeting: {} as never, lifecycle: {} as never }).map((r) => `${r.method} ${r.path}`).sort();
       expect(built).toEqual(API_ROUTE_SPECS.map((r) => `${r.method} ${r.path}`).sort());
     } finally {
       await h.close();
