@@ -14,6 +14,7 @@ import type { LiveProvider } from '../adapters/intensity/live-providers';
 import type { ObjectWriter } from '../use-cases/export-footprints';
 import type { IntensitySignal } from '../domain/types';
 import type { ApiRouteDeps } from '../http/api-routes';
+import type { OptimisationStore, OptimiseDeps } from '../ports/optimisation-ports';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -65,6 +66,8 @@ export interface QueryDeps {
   intensityProviders: IntensityProvider[];
   regionInfo: (region: string) => RegionInfo | undefined;
   signal: IntensitySignal;
+  /** The optimisation ledger (its KPIs join the KPI report). */
+  optimisations?: OptimisationStore;
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */
@@ -91,6 +94,10 @@ export interface FootprintRecomputeDeps extends Logged {
   signal: IntensitySignal;
 }
 
+export interface OptimiseFunctionDeps extends Logged {
+  optimise: OptimiseDeps;
+}
+
 /** Deps of every pipeline function, by pipeline function id (shared/pipeline.ts). */
 export interface FunctionDepsMap {
   'inventory-sync': InventorySyncDeps;
@@ -102,6 +109,7 @@ export interface FunctionDepsMap {
   api: ApiDeps;
   'intensity-ingest': IntensityIngestDeps;
   'footprint-recompute': FootprintRecomputeDeps;
+  optimise: OptimiseFunctionDeps;
 }
 export type FunctionId = keyof FunctionDepsMap;
 
@@ -120,6 +128,8 @@ export interface AppCore {
   regionInfo: (region: string) => RegionInfo | undefined;
   lookupInstance: (instanceType: string) => InstanceSpec | undefined;
   log: Log;
+  /** The optimisation ledger store. */
+  optimisations?: OptimisationStore;
 }
 
 /** JSON-lines logger; never pass secrets in fields. */

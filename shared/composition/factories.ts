@@ -14,6 +14,10 @@ import { DynamoJobStore } from '../adapters/aws/dynamodb-job-store';
 import { DynamoInstrumentStore } from '../adapters/aws/dynamodb-instrument-store';
 import { DynamoBudgetStore } from '../adapters/aws/dynamodb-budget-store';
 import { DynamoTargetStore } from '../adapters/aws/dynamodb-target-store';
+import { DynamoOptimisationStore } from '../adapters/aws/dynamodb-optimisation-store';
+import type { OptimisationGateway, OptimiseDeps, OptimisePollScheduler, VariantMetricsSource } from '../ports/optimisation-ports';
+import { OPTIMISATION_CHANGED } from '../contracts/optimisation';
+import { EVENT_SOURCE } from '../pipeline';
 import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
 import { DemoIntensityProvider } from '../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
@@ -44,6 +48,7 @@ export const tableStores = (dynamo: DynamoDBClient, tableName: string) => ({
   instruments: new DynamoInstrumentStore(dynamo, tableName),
   budgets: new DynamoBudgetStore(dynamo, tableName),
   targets: new DynamoTargetStore(dynamo, tableName),
+  optimisations: new DynamoOptimisationStore(dynamo, tableName),
 });
 export type TableStores = ReturnType<typeof tableStores>;
 
@@ -58,6 +63,7 @@ export function makeCore(o: { config: Readonly<AppConfig>; stores: TableStores; 
     regionInfo: (region) => getRegionInfo(region, o.config.regionOverrides),
     lookupInstance,
     log: o.log,
+    optimisations: o.stores.optimisations,
   };
 }
 
@@ -75,7 +81,26 @@ export interface EnvironmentParts {
   scheduling: (context: InvocationContext) => { scheduler: SegmentScheduler; launcher: TrainingLauncher; locations?: LocationVerifier };
   exportWriter: () => ObjectWriter | undefined;
   emitMetricLine: (line: string) => void;
+  /** The optimisation pipeline's SageMaker side, request metrics (per invocation: request budget) and poll schedules. */
+  optimisation: (context: InvocationContext) => { sagemaker: OptimisationGateway; metrics: VariantMetricsSource; scheduler: OptimisePollScheduler };
 }
+
+/** Optimisation deps over the core: the attempt store, footprints, and `notify` as a bus event to the optimise function. */
+export const makeOptimiseDeps = (core: AppCore, publisher: EventPublisher, parts: ReturnType<EnvironmentParts['optimisation']>): OptimiseDeps => ({
+  attempts: core.optimisations!,
+  footprints: core.store,
+  clock: core.clock,
+  log: core.log,
+  ...parts,
+  notify: (attemptId) => publisher.publish([{ source: EVENT_SOURCE, detailType: OPTIMISATION_CHANGED, detail: { attemptId } }]),
+});
+
+/** The API stores attempts and notifies; it never schedules polls (only the optimise function polls itself). */
+const API_NEVER_POLLS: OptimisePollScheduler = {
+  schedule: async () => {
+    throw new Error('the API never schedules optimisation polls');
+  },
+};
 
 /** Scheduling deps over the core (one forecast source per root: its memo is per zone and hour). */
 export const makeSchedulingDeps = (
@@ -135,7 +160,7 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
     rollup: async () => ({ store: core.store, clock: core.clock, log: core.log }),
     'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), log: core.log }),
     'job-dispatch': async (ctx) => ({ scheduling: scheduling(ctx), log: core.log }),
-    api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, log: core.log }),
+    api: async (ctx = {}) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, log: core.log, optimise: { ...makeOptimiseDeps(core, p.publisher, p.optimisation(ctx)), scheduler: API_NEVER_POLLS } }),
     'intensity-ingest': async () => ({
       intensityStore: core.intensityStore,
       liveProviders: p.liveProviders,
@@ -155,5 +180,6 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
       signal: c.signal,
       log: core.log,
     }),
+    optimise: async (ctx = {}) => ({ optimise: makeOptimiseDeps(core, p.publisher, p.optimisation(ctx)), log: core.log }),
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { EpochSec } from '../domain/time';
 import type { LocalEnvironment } from './local';
+import { OPTIMISATION_DEMO_SEEDER } from './optimise-demo-seeder';
 
 export interface DemoSeeder {
   id: string;
@@ -15,7 +16,9 @@ export interface DemoSeeder {
   run(env: LocalEnvironment, replay: { startSec: EpochSec; nowSec: EpochSec }): Promise<void>;
 }
 
-export const DEMO_SEEDERS: readonly DemoSeeder[] = [];
+export const DEMO_SEEDERS: readonly DemoSeeder[] = [
+  OPTIMISATION_DEMO_SEEDER,
+];
 
 /** Run the seeders of one phase, in registry order. */
 export async function runDemoSeeders(phase: DemoSeeder['phase'], env: LocalEnvironment, replay: { startSec: EpochSec; nowSec: EpochSec }, seeders: readonly DemoSeeder[] = DEMO_SEEDERS): Promise<void> {

@@ -17,11 +17,13 @@ import { ManualClock } from '../adapters/local/manual-clock';
 import { DemoLocationVerifier, LocalTrainingLauncher } from '../adapters/local/local-training-launcher';
 import { LocalSegmentScheduler } from '../adapters/local/local-segment-scheduler';
 import { FsObjectWriter } from '../adapters/local/fs-object-writer';
+import { LocalSageMakerOptimisation, localPollScheduler } from '../adapters/local/local-sagemaker-optimisation';
+import type { OptimiseDeps } from '../ports/optimisation-ports';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import type { AppCore, CompositionRoot, FunctionId, InvocationContext, Log, QueryDeps } from './deps';
 import type { ApiRouteDeps } from '../http/api-routes';
-import { forecastSourceOf, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
+import { forecastSourceOf, makeCore, makeOptimiseDeps, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
 
 /** The local configuration: the environment with the local defaults (no monitored-region list: the demo's regions). */
 export const localConfig = (env: Record<string, string | undefined>): Readonly<AppConfig> => loadConfig({ MONITORED_REGIONS: '', COLLECT_LAG_SEC: '600', ...env });
@@ -50,6 +52,7 @@ export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
   scheduling: env.scheduling,
   footprint: env.core.store,
   intensityProviders: env.core.intensityProviders,
+  optimise: env.optimise,
 });
 
 /** The read-only query deps (dashboard, KPIs) of a core. */
@@ -58,6 +61,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   intensityProviders: core.intensityProviders,
   regionInfo: core.regionInfo,
   signal: core.config.signal,
+  optimisations: core.optimisations,
 });
 
 export interface LocalEnvironmentOptions {
@@ -86,6 +90,10 @@ export interface LocalEnvironment {
   segments: LocalSegmentScheduler;
   /** Scheduling deps for the local jobs API and the demo submissions (same adapters the dispatcher gets). */
   scheduling: SchedulingDeps;
+  /** DEMO SageMaker stand-in of the optimisation pipeline (durable, in the local store). */
+  optimisation: LocalSageMakerOptimisation;
+  /** Optimisation deps for the local API and the demo attempts (same adapters the optimise function gets). */
+  optimise: OptimiseDeps;
   invoke(functionId: string, event: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -101,7 +109,8 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   const segments = new LocalSegmentScheduler(o.schedulesFile);
   const locations = new DemoLocationVerifier();
   const writer = config.exportDir ? new FsObjectWriter(config.exportDir) : undefined;
-  const extraResources = (): Promise<ResourceRef[]> => launcher.resources();
+  const optimisation = new LocalSageMakerOptimisation(db.client, db.tableName, clock);
+  const extraResources = async (): Promise<ResourceRef[]> => [...(await launcher.resources()), ...(await optimisation.resources(clock.nowSec()))];
   let bus: LocalBus | undefined;
   const root = makeRoot({
     core,
@@ -109,14 +118,19 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     publisher: { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) },
     inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources),
     metrics: () =>
-      new DemoMetricsSource(clock, (type) => {
-        const s = lookupInstance(type);
-        return s && { count: s.acceleratorCount, idleW: s.accelerator.idleW, maxW: s.accelerator.maxW };
-      }),
+      new DemoMetricsSource(
+        clock,
+        (type) => {
+          const s = lookupInstance(type);
+          return s && { count: s.acceleratorCount, idleW: s.accelerator.idleW, maxW: s.accelerator.maxW };
+        },
+        (keys) => optimisation.servingOf(keys),
+      ),
     liveProviders: liveProvidersLoader(config),
     scheduling: () => ({ scheduler: segments, launcher, locations }),
     exportWriter: () => writer,
     emitMetricLine: () => undefined,
+    optimisation: () => ({ sagemaker: optimisation, metrics: optimisation, scheduler: localPollScheduler(segments) }),
   });
   // The same pipeline definition as the CDK app, on the configured collection cadence (COLLECT_EVERY_HOURS).
   const pipeline = withCollectionCadence(PIPELINE, config.collectEveryHours);
@@ -128,5 +142,6 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   };
   bus = new LocalBus(pipeline, invoke);
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations });
-  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, invoke, close: () => db.close() };
+  const optimise = makeOptimiseDeps(core, { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) }, { sagemaker: optimisation, metrics: optimisation, scheduler: localPollScheduler(segments) });
+  return { db, config, clock, core, stores, root, pipeline, bus, launcher, segments, scheduling, optimisation, optimise, invoke, close: () => db.close() };
 }

@@ -9,6 +9,7 @@
  */
 import type { Method, Route } from './router';
 import { jobsRoutes, JOBS_ROUTE_SPECS, type JobsRouteDeps } from './jobs-routes';
+import { optimiseRoutes, OPTIMISE_ROUTE_SPECS, type OptimiseRouteDeps } from './optimise-routes';
 
 export interface RouteSpec {
   method: Method;
@@ -17,14 +18,16 @@ export interface RouteSpec {
 }
 
 /** What every API route module needs (each feature adds its own fields). */
-export type ApiRouteDeps = JobsRouteDeps;
+export type ApiRouteDeps = JobsRouteDeps & OptimiseRouteDeps;
 
 /** Static method + path of every API route (for API Gateway). */
 export const API_ROUTE_SPECS: readonly RouteSpec[] = [
   ...JOBS_ROUTE_SPECS,
+  ...OPTIMISE_ROUTE_SPECS,
 ];
 
 /** The API routes bound to their deps. */
 export const apiRoutes = (d: ApiRouteDeps): Route[] => [
   ...jobsRoutes(d),
+  ...optimiseRoutes(d),
 ];

@@ -14,6 +14,7 @@ import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalo
 import type { FootprintInterval, IntensityPoint, IntensitySignal } from '../domain/types';
 import type { FootprintStore, IntensityProvider } from '../ports';
 import { dataWindow } from '../use-cases/data-window';
+import { contributeOptimisationKpis } from '../use-cases/optimise-ledger';
 import { HttpError, validate, type Route } from './router';
 
 /** Longest window one request may aggregate (keeps a single query bounded). */
@@ -74,7 +75,7 @@ const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endS
 export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> =>
   fetchHourly(providers, zone, signal, w); // a view: a failing provider (unknown zone, outage) never blanks it
 
-export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'>;
+export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal' | 'optimisations'>;
 
 /** Gather what the KPIs need (intervals, resources, 30 days of trailing hourly intensity) and compute them. */
 export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: SchedulerOutcomes): Promise<KpiReport> {
@@ -84,7 +85,7 @@ export async function loadKpiReport(d: KpiSources, w: Window, scheduler?: Schedu
   for (const zone of zones) {
     zoneHourly.set(zone, await hourlyIntensity(d.intensityProviders, zone, d.signal, { startSec: w.startSec - LOW_CARBON_TRAILING_SEC, endSec: w.endSec }));
   }
-  return computeKpis({ window: w, intervals, resources, zoneHourly, scheduler });
+  return contributeOptimisationKpis(computeKpis({ window: w, intervals, resources, zoneHourly, scheduler }), d.optimisations, intervals);
 }
 
 /** The query routes, bound to the app's dependencies. */

@@ -71,7 +71,7 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     for (let due = segments.dueUpTo(upToSec); due.length; due = segments.dueUpTo(upToSec)) {
       for (const s of due) {
         clock.set(Math.max(clock.nowSec(), s.atSec));
-        await invoke(dispatcherId, s.payload).catch((e: unknown) => bus.stats.failed.push({ functionId: dispatcherId, error: String(e) }));
+        await invoke(s.target ?? dispatcherId, s.payload).catch((e: unknown) => bus.stats.failed.push({ functionId: s.target ?? dispatcherId, error: String(e) }));
       }
     }
   };
