@@ -11,6 +11,7 @@ import { reconcileCommand } from '../shared/cli/commands/reconcile';
 import { instrumentsCommand } from '../shared/cli/commands/instruments';
 import { budgetsCommand } from '../shared/cli/commands/budgets';
 import { targetsCommand } from '../shared/cli/commands/targets';
+import { optimiseCommand } from '../shared/cli/commands/optimise';
 
 const USAGE = `usage: carbonpilot <command> [options]
   start   [--once] [--now ISO] [--days N] [--data-dir DIR]     run the pipeline locally on the demo fleet
@@ -27,7 +28,9 @@ const USAGE = `usage: carbonpilot <command> [options]
                                                                compare with AWS's carbon export (CCFT)
   instruments import FILE.json | demo | show [--data-dir DIR]  contractual instruments (market-based scope 2)
   budgets list [--format …] | set --file F | --id ID --scope S --period P --limit-kg N [--mode M] [--notify …] | delete ID
-  targets list [--format …] | set --file F | --id ID --metric M --base-year Y --target-year Y [...] | delete ID`;
+  targets list [--format …] | set --file F | --id ID --metric M --base-year Y --target-year Y [...] | delete ID
+  optimise start FILE.json | status ID | list [--model M] [--endpoint E] | promote ID | abort ID | quality ID --candidate X
+          [--format table|json|csv] [--data-dir DIR]             model optimisation attempts and their ledger`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   start: (argv) => startCommand(argv, (s) => console.log(s), (s) => console.error(s)),
@@ -40,6 +43,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   instruments: (argv) => instrumentsCommand(argv, (s) => console.log(s)),
   budgets: (argv) => budgetsCommand(argv, (s) => console.log(s)),
   targets: (argv) => targetsCommand(argv, (s) => console.log(s)),
+  optimise: (argv) => optimiseCommand(argv, (s) => console.log(s)),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -26,7 +26,9 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
 import { claimDataDir, dbDir, endpointFile } from '../cli/store-access';
 import type { AppCore } from './deps';
-import { makeCore, makeSchedulingDeps, forecastSourceOf, tableStores, type TableStores } from './factories';
+import { makeCore, makeOptimiseDeps, makeSchedulingDeps, forecastSourceOf, tableStores, type TableStores } from './factories';
+import { LocalSageMakerOptimisation, localPollScheduler } from '../adapters/local/local-sagemaker-optimisation';
+import type { OptimiseDeps } from '../ports/optimisation-ports';
 import { localConfig, queryDepsOf } from './local';
 
 export interface LocalDb {
@@ -170,4 +172,20 @@ export function cliLiveProvider(id: LiveProviderId, env: Record<string, string |
   const missing = missingCredential(id, creds);
   if (missing) throw new UsageError(`backfill: missing credential ${missing} for --provider ${id} (set it in the environment)`);
   return makeLiveProvider(id, creds, o);
+}
+
+/**
+ * Optimisation deps for `carbonpilot optimise` at `clock`: the local store's attempts, the DEMO SageMaker stand-in
+ * (the CLI never reaches AWS; in AWS use the API), and `notify` as an immediate one-time schedule in the schedules
+ * file, which the running `npm start` fires (its hourly sweep is the backstop).
+ */
+export function cliOptimiseDeps(dataDir: string, opened: CliStore, clock: Clock): OptimiseDeps {
+  const schedules = new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json'));
+  const sagemaker = new LocalSageMakerOptimisation(opened.db.client, opened.db.tableName, clock);
+  const polls = localPollScheduler(schedules);
+  const core = { ...opened.core, clock };
+  return {
+    ...makeOptimiseDeps(core, { publish: async () => undefined }, { sagemaker, metrics: sagemaker, scheduler: polls }),
+    notify: (attemptId) => polls.schedule(`cp-opt-${attemptId}-n${clock.nowSec()}`, clock.nowSec(), { kind: 'carbonpilot.optimise', attemptId }),
+  };
 }

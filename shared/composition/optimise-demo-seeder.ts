@@ -7,7 +7,7 @@
 import { DAY_SEC } from '../domain/time';
 import { OptimiseStartRequest } from '../contracts/optimisation';
 import { DEMO_SERVING_ENDPOINTS, demoOptimisationRequests } from '../adapters/local/demo-optimisation-profiles';
-import { AttemptConflictError, makeStartOptimisation } from '../use-cases/optimise-attempt';
+import { AttemptConflictError, makeOptimiseDriver, makeStartOptimisation } from '../use-cases/optimise-attempt';
 import type { DemoSeeder } from './local-demo';
 
 export const OPTIMISATION_DEMO_SEEDER: DemoSeeder = {
@@ -17,9 +17,12 @@ export const OPTIMISATION_DEMO_SEEDER: DemoSeeder = {
     // The endpoints exist a day before the replay, so their baseline history is there when the shadow tests start.
     for (const e of DEMO_SERVING_ENDPOINTS) await env.optimisation.registerDemoEndpoint(e, replay.startSec - DAY_SEC);
     const start = makeStartOptimisation(env.optimise);
+    const driver = makeOptimiseDriver(env.optimise);
     for (const r of demoOptimisationRequests()) {
       try {
-        await start(OptimiseStartRequest.parse(r));
+        // Driven at once (the replay's first instant), not when the bus delivers the start event: the demo's timeline
+        // is then the same whatever the replay step (every later step runs on one-time schedules at exact times).
+        await driver.advance((await start(OptimiseStartRequest.parse(r))).attempt.attemptId);
       } catch (e) {
         // An earlier run's attempt on the same endpoint is still active: leave it to finish.
         if (!(e instanceof AttemptConflictError)) throw e;

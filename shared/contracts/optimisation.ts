@@ -91,7 +91,7 @@ export const OptimiseStartRequest = z
         minHours: z.number().int().min(1).max(336).default(24),
         /** … and at least this many successful candidate invocations. */
         minInvocations: z.number().int().min(1).default(1000),
-        /** Give up (rejected: inconclusive) when the minimum is not reached by then. */
+        /** The window grows hour by hour until the minimum is met; give up (rejected: inconclusive) at this many hours. */
         maxHours: z.number().int().min(1).max(720).default(168),
         /** Share of production requests copied to the shadow variant (ShadowModelVariantConfig.SamplingPercentage). */
         samplingPct: z.number().int().min(1).max(100).default(100),

@@ -56,6 +56,8 @@ export interface AttemptRecord {
   experimentStoppedAtSec?: EpochSec;
   /** First hour the comparison counts (after the shadow variant warmed up). */
   measureFromSec?: EpochSec;
+  /** End of the measurement window [measureFromSec, measureUntilSec): minHours, extended hour by hour up to maxHours. */
+  measureUntilSec?: EpochSec;
   progress?: { pairedHours: number; candidateInvocations: number; checkedAtSec: EpochSec };
   measurement?: Measurement;
   quality?: QualityRecord;
@@ -189,6 +191,12 @@ export interface OptimiseTimings {
   measurePollSec: number;
   /** Hours after the shadow variant starts that do not count (model loading, warm-up), s. */
   warmUpSec: number;
+  /**
+   * How long after an hour ends its footprint intervals are taken as final (hourly collection, COLLECT_LAG_SEC,
+   * CloudWatch PartialData), s. The decision is made at window end + this, a fixed instant: it does not depend on
+   * when the collector happened to run.
+   */
+  settleSec: number;
   /** The longest an optimisation job may run (StoppingCondition.MaxRuntimeInSeconds), s. */
   maxJobRuntimeSec: number;
   /** A poll this late is overdue: the hourly sweep drives the attempt (a schedule lost to a crash), s. */
@@ -200,6 +208,7 @@ export const DEFAULT_OPTIMISE_TIMINGS: Readonly<OptimiseTimings> = Object.freeze
   shortPollSec: 600,
   measurePollSec: 3600,
   warmUpSec: 3600,
+  settleSec: 4 * 3600,
   maxJobRuntimeSec: 8 * 3600,
   overdueSec: 900,
 });

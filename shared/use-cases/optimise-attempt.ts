@@ -380,12 +380,15 @@ export const makeOptimiseDriver = (d: OptimiseDeps) => {
         const failure = `inference experiment ${rec.names.experiment} is ${exp.status}${exp.statusReason ? ` (${exp.statusReason})` : ''} before the measurement finished`;
         return { status: 'failed', patch: { failure }, note: failure };
       }
-      if (rec.measureFromSec === undefined) {
-        // The shadow variant's first hour (model loading, cold caches) does not count.
-        return { patch: { measureFromSec: alignUp(now + t.warmUpSec, HOUR_SEC) }, wait: t.measurePollSec };
+      if (rec.measureFromSec === undefined || rec.measureUntilSec === undefined) {
+        // The shadow variant's first hour (model loading, cold caches) does not count. The window is fixed in advance
+        // and judged once its last hour has settled, so the decision time never depends on when data was collected.
+        const from = alignUp(now + t.warmUpSec, HOUR_SEC);
+        const until = from + r.measurement.minHours * HOUR_SEC;
+        return { patch: { measureFromSec: from, measureUntilSec: until }, wait: until + t.settleSec - now };
       }
-      const w = { startSec: rec.measureFromSec, endSec: Math.max(rec.measureFromSec, alignDown(now, HOUR_SEC)) };
-      if (w.endSec <= w.startSec) return { wait: t.measurePollSec };
+      if (now < rec.measureUntilSec + t.settleSec) return { wait: rec.measureUntilSec + t.settleSec - now };
+      const w = { startSec: rec.measureFromSec, endSec: rec.measureUntilSec };
       const b = rec.baseline!.variantName;
       const cv = rec.candidate!.variantName;
       const metrics = await d.metrics.read(r.region, r.endpointName, [b, cv], w);
@@ -394,8 +397,12 @@ export const makeOptimiseDriver = (d: OptimiseDeps) => {
       const candidateInvocations = pairs.reduce((a, p) => a + p.candidate.invocations - p.candidate.errors, 0);
       const progress = { pairedHours: pairs.length, candidateInvocations, checkedAtSec: now };
       const enough = pairs.length >= r.measurement.minHours && candidateInvocations >= r.measurement.minInvocations;
-      const outOfTime = now - (rec.experimentStartedAtSec ?? now) >= r.measurement.maxHours * HOUR_SEC;
-      if (!enough && !outOfTime) return { patch: { progress }, wait: t.measurePollSec };
+      const canExtend = w.endSec - w.startSec < r.measurement.maxHours * HOUR_SEC;
+      if (!enough && canExtend) {
+        // One more hour of measurement (telemetry gaps, too few invocations), judged when it has settled.
+        const until = rec.measureUntilSec + HOUR_SEC;
+        return { patch: { progress, measureUntilSec: until }, wait: until + t.settleSec - now };
+      }
       const latency = {
         baseline: { p50Ms: metrics.get(b)?.p50Ms, p95Ms: metrics.get(b)?.p95Ms },
         candidate: { p50Ms: metrics.get(cv)?.p50Ms, p95Ms: metrics.get(cv)?.p95Ms },
@@ -405,7 +412,7 @@ export const makeOptimiseDriver = (d: OptimiseDeps) => {
       const baseline = { ...rec.baseline!, ...(await modelAttribution(rec.request.region, r.endpointName, b)) };
       const note = enough
         ? `measured ${pairs.length} paired hours, ${candidateInvocations} candidate invocations`
-        : `measurement ran out of time: ${pairs.length}/${r.measurement.minHours} paired hours, ${candidateInvocations}/${r.measurement.minInvocations} invocations in ${r.measurement.maxHours} h`;
+        : `measurement ran out of time: ${pairs.length}/${r.measurement.minHours} paired hours, ${candidateInvocations}/${r.measurement.minInvocations} invocations in ${r.measurement.maxHours} h of measurement`;
       return { status: 'measured', patch: { progress, baseline, ...(measurement ? { measurement } : {}), ...(!enough ? { failure: note } : {}) }, note };
     },
 
