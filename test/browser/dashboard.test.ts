@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboard } from '../../web/build';
 import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
 import { queryRoutes } from '../../shared/http/query-routes';
+import { optimiseRoutes } from '../../shared/http/optimise-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
 import { startSeededStore, type SeededStore } from './seed-store';
 
@@ -25,7 +26,7 @@ describe('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cp-web-'));
     [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    server = await startHttpServer({ routes: queryRoutes(seeded.deps), token: TOKEN, staticDir: outDir });
+    server = await startHttpServer({ routes: [...queryRoutes(seeded.deps), ...optimiseRoutes({ optimise: seeded.optimise })], token: TOKEN, staticDir: outDir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('requestfailed', (r) => failedRequests.push(r.url()));

@@ -12,6 +12,10 @@ import { loadConfig } from '../../shared/contracts/config';
 import { rollupsForDay } from '../../shared/domain/footprint/aggregate';
 import { DAY_SEC, HOUR_SEC, utcDay } from '../../shared/domain/time';
 import { resourceKey, type FootprintInterval, type ResourceKind, type ResourceRef } from '../../shared/domain/types';
+import { LocalSageMakerOptimisation, localPollScheduler } from '../../shared/adapters/local/local-sagemaker-optimisation';
+import { LocalSegmentScheduler } from '../../shared/adapters/local/local-segment-scheduler';
+import type { OptimiseDeps } from '../../shared/ports/optimisation-ports';
+import { finishedAttempt } from '../helpers/optimise-fixtures';
 
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
@@ -70,7 +74,15 @@ export interface SeededStore {
   store: DynamoFootprintStore;
   deps: QueryDeps;
   intervals: FootprintInterval[];
+  /** The optimisation API's deps over the same store (two finished DEMO attempts seeded: seedOptimisations). */
+  optimise: OptimiseDeps;
   close(): Promise<void>;
+}
+
+/** Two finished DEMO attempts on the seeded `chat` endpoint model: one promoted, one rejected for an energy regression. */
+async function seedOptimisations(stores: ReturnType<typeof tableStores>): Promise<void> {
+  await stores.optimisations.create(finishedAttempt({ attemptId: 'aaaaaaaaaaaaaaa1', endpoint: 'chat', model: 'chat', factor: 0.7, startSec: SEED_START_SEC }));
+  await stores.optimisations.create(finishedAttempt({ attemptId: 'aaaaaaaaaaaaaaa2', endpoint: 'chat-small', model: 'chat-small', factor: 1.25, startSec: SEED_START_SEC + HOUR_SEC }));
 }
 
 /** In-memory dynalite seeded with the fixture, and the local query deps (stored → demo → yearly intensity) around it. */
@@ -87,7 +99,12 @@ export async function startSeededStore(): Promise<SeededStore> {
     const day = utcDay(SEED_START_SEC + d * DAY_SEC);
     await store.putRollups(rollupsForDay(day, intervals));
   }
-  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores: tableStores(db.client, db.tableName), clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
+  const stores = tableStores(db.client, db.tableName);
+  await seedOptimisations(stores);
+  const clock = new ManualClock(SEED_END_SEC);
+  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores, clock, demo: true, log: () => undefined });
   const deps = queryDepsOf(core);
-  return { db, store, deps, intervals, close: () => db.close() };
+  const sm = new LocalSageMakerOptimisation(db.client, db.tableName, clock);
+  const optimise: OptimiseDeps = { attempts: stores.optimisations, sagemaker: sm, metrics: sm, footprints: store, scheduler: localPollScheduler(new LocalSegmentScheduler()), clock, notify: async () => undefined };
+  return { db, store, deps, intervals, optimise, close: () => db.close() };
 }
