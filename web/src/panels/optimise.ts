@@ -55,7 +55,7 @@ export const optimisePanel: Panel = {
             `<td>${ctx.esc(cfg)}</td><td>${bars(a, ctx)}</td><td data-testid="change">${change}</td>` +
             `<td>${ctx.fmt(a.baseline.gCo2ePerInference)} → ${ctx.fmt(a.candidate.gCo2ePerInference)}</td>` +
             `<td>${a.quality?.deltaPct !== null && a.quality?.deltaPct !== undefined ? `${pct(a.quality.deltaPct)} % ${ctx.esc(a.quality.metric)}` : '—'}</td>` +
-            `<td><strong>${ctx.esc(a.decision ?? a.status)}</strong><div class="note" data-testid="reason">${ctx.esc(a.reason ?? '')}</div></td></tr>`;
+            `<td><strong>${ctx.esc(a.decision ?? a.status)}</strong><div class="note" data-testid="reason" style="white-space:normal;min-width:18em">${ctx.esc(a.reason ?? '')}</div></td></tr>`;
         })
         .join('') +
       '</tbody></table></div>' +
