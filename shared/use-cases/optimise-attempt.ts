@@ -16,7 +16,7 @@ import { validateConfigFor, neoTargetDevice } from '../domain/optimisation/suppo
 import { summariseMeasurement, type PairedHour } from '../domain/optimisation/measurement';
 import { decide, inconclusiveDecision, type Decision } from '../domain/optimisation/decision';
 import { POWER_MODEL_VERSION } from '../domain/power/power-model';
-import { alignDown, alignUp, HOUR_SEC, type EpochSec, type Window } from '../domain/time';
+import { alignUp, HOUR_SEC, type EpochSec, type Window } from '../domain/time';
 import { resourceKey, type FootprintInterval } from '../domain/types';
 import type { OptimiseStartRequest, QualityScore } from '../contracts/optimisation';
 import {
