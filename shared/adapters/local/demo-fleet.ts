@@ -324,10 +324,13 @@ function servedModelSeries(r: ResourceRef, timeline: DemoServing[], w: Window, p
   const byCount = new Map<number, HostSample[]>();
   for (let t = Math.ceil(w.startSec / periodSec) * periodSec; t < w.endSec && t < now; t += periodSec) {
     if (t < r.startSec || (r.endSec !== undefined && t >= r.endSec)) continue;
-    const s = [...timeline].reverse().find((x) => x.fromSec <= t);
+    let s: DemoServing | undefined;
+    for (const x of timeline) if (x.fromSec <= t) s = x; // timelines are in time order
     if (!s || s.instanceCount === 0) continue;
     const sample = { tSec: t, ...demoServedModelSample(t, s, acc, seed, Math.floor(t / 60)) };
-    byCount.set(s.instanceCount, [...(byCount.get(s.instanceCount) ?? []), sample]);
+    const list = byCount.get(s.instanceCount);
+    if (list) list.push(sample);
+    else byCount.set(s.instanceCount, [sample]);
   }
   return {
     resourceKey: key,
