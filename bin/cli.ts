@@ -44,6 +44,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   budgets: { summary: 'carbon budgets: list | set | delete', load: async () => { const m = require('../shared/cli/commands/budgets') as typeof import('../shared/cli/commands/budgets'); return { run: m.budgetsCommand, usage: m.BUDGETS_USAGE }; } },
   targets: { summary: 'reduction targets: list | set | delete', load: async () => { const m = require('../shared/cli/commands/targets') as typeof import('../shared/cli/commands/targets'); return { run: m.targetsCommand, usage: m.TARGETS_USAGE }; } },
   lifecycle: { summary: 'cold models and reversible parking: list | propose | approve | park | unpark | undo | ledger', load: async () => { const m = require('../shared/cli/commands/lifecycle') as typeof import('../shared/cli/commands/lifecycle'); return { run: m.lifecycleCommand, usage: m.LIFECYCLE_USAGE }; } },
+  optimise: { summary: 'model optimisation attempts: start FILE.json | status | list | promote | abort | quality', load: async () => { const m = require('../shared/cli/commands/optimise') as typeof import('../shared/cli/commands/optimise'); return { run: m.optimiseCommand, usage: m.OPTIMISE_USAGE }; } },
   rightsizing: { summary: 'smaller or newer instances for low-utilisation GPUs, with projected energy and kgCO2e', load: async () => { const m = require('../shared/cli/commands/rightsizing') as typeof import('../shared/cli/commands/rightsizing'); return { run: m.rightsizingCommand, usage: m.RIGHTSIZING_USAGE }; } },
 };
 

@@ -118,6 +118,8 @@ export class StatelessStack extends Stack {
     const invokeDispatcher = (role: iam.IRole) =>
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [dispatcher!.fn.functionArn] }));
     if (dispatcher) invokeDispatcher(schedulerRole);
+    // Every other function that schedules its own one-time polls (the optimiser) is a scheduler target too.
+    for (const f of fns.values()) if (f !== dispatcher && f.definition.triggers.some((t) => t.type === 'one-time-schedules')) schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [f.fn.functionArn] }));
     for (const f of fns.values()) {
       if (f.definition.permissions.some((p) => p.kind === 'invoke-dispatcher')) {
         if (!dispatcher) throw new Error(`${f.definition.id}: invoke-dispatcher needs a function with a one-time-schedules trigger`);

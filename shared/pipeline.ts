@@ -6,6 +6,7 @@
 
 import type { CollectionCadenceHours, EnvName } from './contracts/config';
 import { BUDGET_THRESHOLD_CROSSED } from './contracts/budgets';
+import { OPTIMISATION_CHANGED } from './contracts/optimisation';
 
 /** Subset of the EventBridge pattern language we use (see shared/domain/event-pattern.ts). */
 export type EventPattern = Record<string, unknown>;
@@ -114,6 +115,82 @@ const SCHEDULING: Permission[] = [
   { kind: 'pass-scheduler-role' },
 ];
 const WRITE: TableAction[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/** What the API needs to validate an optimisation request against the live endpoint (start route). */
+const OPTIMISE_API_PERMISSIONS: Permission[] = [
+  {
+    kind: 'service',
+    actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:endpoint/*', 'arn:${partition}:sagemaker:*:${account}:endpoint-config/*'],
+    reason: 'An optimisation request names any endpoint in any region; the API checks its variant, model and instance type before storing the attempt',
+  },
+  { kind: 'put-events' },
+];
+
+/** The optimise function: SageMaker optimisation, shadow test, blue/green promotion, Model Registry (names cp-opt-*). */
+const OPTIMISE_PERMISSIONS: Permission[] = [
+  {
+    kind: 'service',
+    actions: ['sagemaker:CreateOptimizationJob', 'sagemaker:DescribeOptimizationJob', 'sagemaker:StopOptimizationJob', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:optimization-job/cp-opt-*'],
+    reason: 'Optimisation jobs are created in the endpoint\'s region under deterministic per-attempt names (prefix cp-opt-)',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:CreateCompilationJob', 'sagemaker:DescribeCompilationJob', 'sagemaker:StopCompilationJob', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:compilation-job/cp-opt-*'],
+    reason: 'Neo compilation jobs of classic models, under deterministic per-attempt names (prefix cp-opt-)',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:CreateModel', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:model/cp-opt-*'],
+    reason: 'The candidate model of an attempt is named cp-opt-<attempt>-model',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:DescribeModel'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:model/*'],
+    reason: 'CreateOptimizationJob and CreateInferenceExperiment read the endpoint\'s current (source) model, whatever its name',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:CreateInferenceExperiment', 'sagemaker:DescribeInferenceExperiment', 'sagemaker:StopInferenceExperiment', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:inference-experiment/cp-opt-*'],
+    reason: 'Shadow tests are named cp-opt-<attempt>-shadow',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:UpdateEndpoint', 'sagemaker:CreateEndpointConfig', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:endpoint/*', 'arn:${partition}:sagemaker:*:${account}:endpoint-config/*'],
+    reason: 'The endpoint under test is chosen per request (any name, any region); the shadow test and the blue/green promotion update it, the promotion config is cp-opt-<attempt>-promote',
+  },
+  {
+    kind: 'service',
+    actions: ['sagemaker:CreateModelPackageGroup', 'sagemaker:CreateModelPackage', 'sagemaker:AddTags'],
+    resources: ['arn:${partition}:sagemaker:*:${account}:model-package-group/carbonpilot-*', 'arn:${partition}:sagemaker:*:${account}:model-package/carbonpilot-*/*'],
+    reason: 'Promoted candidates are registered in one Model Registry group per endpoint, named carbonpilot-<endpoint>',
+  },
+  {
+    kind: 'service',
+    actions: ['cloudwatch:GetMetricData'],
+    reason: 'cloudwatch:GetMetricData does not support resource-level permissions (Resource must be *): ModelLatency and error counts of the variants under test',
+  },
+  {
+    kind: 'service',
+    actions: ['scheduler:CreateSchedule'],
+    resources: ['arn:${partition}:scheduler:${region}:${account}:schedule/default/cp-opt-*'],
+    reason: 'One-time poll schedules are named per attempt and version at run time (prefix cp-opt-)',
+  },
+  {
+    kind: 'service',
+    actions: ['iam:PassRole'],
+    resources: ['arn:${partition}:iam::${account}:role/*carbonpilot-optimise-*'],
+    conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    reason: 'The SageMaker execution role comes from each optimisation request; only roles named carbonpilot-optimise-* may be passed, and only to SageMaker',
+  },
+  { kind: 'pass-scheduler-role' },
+];
 
 export const PIPELINE: readonly PipelineFunction[] = [
   {
@@ -271,7 +348,7 @@ export const PIPELINE: readonly PipelineFunction[] = [
     triggers: [{ type: 'http-api', id: 'JobsApi' }],
     environment: {},
     requiredEnv: ['SCHEDULER_ROLE_ARN', 'DISPATCH_FUNCTION_ARN'],
-    permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...SCHEDULING, { kind: 'invoke-dispatcher' }],
+    permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...SCHEDULING, { kind: 'invoke-dispatcher' }, ...OPTIMISE_API_PERMISSIONS],
   },
   {
     id: 'intensity-ingest',
@@ -406,6 +483,27 @@ export const PIPELINE: readonly PipelineFunction[] = [
         reason: 'Model artefacts live in the buckets each model package names; tagging them lets the owner\'s lifecycle rule archive them',
       },
     ],
+  },
+  {
+    id: 'optimise',
+    handlerPath: 'lambdas/optimise/handler.ts',
+    description: 'Model optimisation: launches SageMaker optimisation, shadow-tests the candidate, measures J/inference, promotes only real savings',
+    memoryMb: 512,
+    timeoutSec: 120,
+    triggers: [
+      { type: 'one-time-schedules', id: 'OptimisePolls' },
+      // Backstop for a poll schedule lost to a crash between a state write and its schedule (see makeOptimiseDriver).
+      { type: 'schedule', id: 'OptimiseSweep', expression: 'rate(1 hour)' },
+      {
+        type: 'event',
+        id: 'OptimisationChanged',
+        bus: 'carbonpilot',
+        pattern: { source: [EVENT_SOURCE], 'detail-type': [OPTIMISATION_CHANGED] },
+      },
+    ],
+    environment: {},
+    requiredEnv: ['SCHEDULER_ROLE_ARN'],
+    permissions: [{ kind: 'table', actions: [...READ, 'dynamodb:PutItem'] }, ...OPTIMISE_PERMISSIONS],
   },
 ];
 

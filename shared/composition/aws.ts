@@ -26,6 +26,9 @@ import { EventBridgeSegmentScheduler } from '../adapters/aws/eventbridge-segment
 import { SageMakerTrainingLauncher } from '../adapters/aws/sagemaker-training-launcher';
 import { S3LocationVerifier } from '../adapters/aws/s3-location-verifier';
 import { S3ObjectWriter } from '../adapters/aws/s3-object-writer';
+import { SageMakerOptimisationGateway } from '../adapters/aws/sagemaker-optimisation-gateway';
+import { SageMakerOptimisationMetrics } from '../adapters/aws/sagemaker-optimisation-metrics';
+import { EventBridgeOptimisationScheduler } from '../adapters/aws/eventbridge-optimisation-scheduler';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { systemClock } from '../adapters/system-clock';
 import { acceleratedFamilies, lookupInstance } from '../domain/power/instance-catalog';
@@ -74,6 +77,7 @@ function buildContainer(env: Record<string, string | undefined>, required: reado
   const stores = tableStores(dynamo, config.tableName);
   const core = makeCore({ config, stores, clock: systemClock, demo: false, log: jsonLog });
   const launcher = new SageMakerTrainingLauncher(sageMakerIn);
+  const optimisationGateway = new SageMakerOptimisationGateway(sageMakerIn);
   const locations = new S3LocationVerifier(s3);
   const writer = config.exportBucket ? new S3ObjectWriter(s3, config.exportBucket) : undefined;
   const liveProviders = liveProvidersLoader(config, { secrets: new SecretsManagerClient({ region: home }) });
@@ -122,6 +126,25 @@ function buildContainer(env: Record<string, string | undefined>, required: reado
     exportWriter: () => writer,
     emitMetricLine: (line) => console.log(line),
     lifecycleCloud: () => lifecycleCloud,
+    optimisation: (ctx) => ({
+      sagemaker: optimisationGateway,
+      // One GetMetricData budget per invocation (ModelLatency and errors of the variants under test).
+      metrics: new SageMakerOptimisationMetrics(cloudWatchIn, { budget: new RequestBudget(config.getMetricDataCallBudget) }),
+      // Polls target the optimise function itself (its ARN from the context), as the dispatcher's schedules do.
+      scheduler: {
+        schedule: (name, atSec, payload) => {
+          if (!ctx.invokedFunctionArn) throw new ConfigurationError(['invokedFunctionArn'], 'the optimise function needs its own ARN (Lambda context) to schedule its polls');
+          if (!config.scheduling.schedulerRoleArn) throw new ConfigurationError(['SCHEDULER_ROLE_ARN'], 'SCHEDULER_ROLE_ARN is required');
+          scheduler ??= new SchedulerClient({ region: home });
+          return new EventBridgeOptimisationScheduler(scheduler, {
+            targetArn: ctx.invokedFunctionArn,
+            roleArn: config.scheduling.schedulerRoleArn,
+            groupName: config.scheduling.scheduleGroupName,
+            deadLetterArn: config.scheduling.schedulerDlqArn,
+          }).schedule(name, atSec, payload);
+        },
+      },
+    }),
   });
 }
 

@@ -27,7 +27,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { localDynamoClient, startEmbeddedDynamo } from '../adapters/local/embedded-dynamodb';
 import { claimDataDir, dbDir, endpointFile } from '../cli/store-access';
 import type { AppCore } from './deps';
-import { makeCore, makeSchedulingDeps, forecastSourceOf, tableStores, type TableStores } from './factories';
+import { makeCore, makeOptimiseDeps, makeSchedulingDeps, forecastSourceOf, tableStores, type TableStores } from './factories';
+import { LocalSageMakerOptimisation, localPollScheduler } from '../adapters/local/local-sagemaker-optimisation';
+import type { OptimiseDeps } from '../ports/optimisation-ports';
 import { localConfig, queryDepsOf } from './local';
 
 export interface LocalDb {
@@ -188,5 +190,21 @@ export function cliS3Clients(env: Record<string, string | undefined> = process.e
       return c;
     },
     close: () => clients.forEach((c) => c.destroy()),
+  };
+}
+
+/**
+ * Optimisation deps for `carbonpilot optimise` at `clock`: the local store's attempts, the DEMO SageMaker stand-in
+ * (the CLI never reaches AWS; in AWS use the API), and `notify` as an immediate one-time schedule in the schedules
+ * file, which the running `npm start` fires (its hourly sweep is the backstop).
+ */
+export function cliOptimiseDeps(dataDir: string, opened: CliStore, clock: Clock): OptimiseDeps {
+  const schedules = new LocalSegmentScheduler(join(resolve(dataDir), 'schedules.json'));
+  const sagemaker = new LocalSageMakerOptimisation(opened.db.client, opened.db.tableName, clock);
+  const polls = localPollScheduler(schedules);
+  const core = { ...opened.core, clock };
+  return {
+    ...makeOptimiseDeps(core, { publish: async () => undefined }, { sagemaker, metrics: sagemaker, scheduler: polls }),
+    notify: (attemptId) => polls.schedule(`cp-opt-${attemptId}-n${clock.nowSec()}`, clock.nowSec(), { kind: 'carbonpilot.optimise', attemptId }),
   };
 }

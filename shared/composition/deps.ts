@@ -17,6 +17,7 @@ import type { ApiRouteDeps } from '../http/api-routes';
 import type { EvaluateBudgetsDeps } from '../use-cases/evaluate-budgets';
 import type { LifecycleStore } from '../ports/lifecycle-ports';
 import type { LifecycleFunctionDeps } from '../use-cases/lifecycle-run';
+import type { OptimisationStore, OptimiseDeps } from '../ports/optimisation-ports';
 
 export type Log = (message: string, fields?: Record<string, unknown>) => void;
 
@@ -78,6 +79,8 @@ export interface QueryDeps {
   attributionKeys?: AppConfig['attributionKeys'];
   /** Lifecycle store for the lifecycle KPIs (ledger, evaluations); absent = those KPIs say why not. */
   lifecycle?: LifecycleStore;
+  /** The optimisation ledger (its KPIs join the KPI report). */
+  optimisations?: OptimisationStore;
 }
 
 /** The api function: whatever the API route registry needs (shared/http/api-routes.ts), plus a logger. */
@@ -108,6 +111,9 @@ export interface FootprintRecomputeDeps extends Logged {
 export type BudgetEvaluateDeps = EvaluateBudgetsDeps & Logged;
 /** The lifecycle function: evaluation, actions and the cloud they act on (shared/use-cases/lifecycle-run.ts). */
 export type LifecycleDeps = LifecycleFunctionDeps & Logged;
+export interface OptimiseFunctionDeps extends Logged {
+  optimise: OptimiseDeps;
+}
 
 /** Deps of every pipeline function, by pipeline function id (shared/pipeline.ts). */
 export interface FunctionDepsMap {
@@ -122,6 +128,7 @@ export interface FunctionDepsMap {
   'footprint-recompute': FootprintRecomputeDeps;
   'budget-evaluate': BudgetEvaluateDeps;
   lifecycle: LifecycleDeps;
+  optimise: OptimiseFunctionDeps;
 }
 export type FunctionId = keyof FunctionDepsMap;
 
@@ -142,6 +149,8 @@ export interface AppCore {
   regionInfo: (region: string) => RegionInfo | undefined;
   lookupInstance: (instanceType: string) => InstanceSpec | undefined;
   log: Log;
+  /** The optimisation ledger store. */
+  optimisations?: OptimisationStore;
 }
 
 /** JSON-lines logger; never pass secrets in fields. */

@@ -17,6 +17,10 @@ import { DynamoTargetStore } from '../adapters/aws/dynamodb-target-store';
 import { DynamoLifecycleStore } from '../adapters/aws/dynamodb-lifecycle-store';
 import type { LifecycleCloud } from '../ports/lifecycle-ports';
 import { lifecycleFunctionDeps, lifecycleServiceDeps } from './lifecycle';
+import { DynamoOptimisationStore } from '../adapters/aws/dynamodb-optimisation-store';
+import type { OptimisationGateway, OptimiseDeps, OptimisePollScheduler, VariantMetricsSource } from '../ports/optimisation-ports';
+import { OPTIMISATION_CHANGED } from '../contracts/optimisation';
+import { EVENT_SOURCE } from '../pipeline';
 import { StoredIntensityProvider } from '../adapters/intensity/stored-intensity-provider';
 import { DemoIntensityProvider } from '../adapters/intensity/demo-intensity-provider';
 import { YearlyIntensityProvider } from '../adapters/intensity/yearly-intensity-provider';
@@ -50,6 +54,7 @@ export const tableStores = (dynamo: DynamoDBClient, tableName: string) => ({
   budgets: new DynamoBudgetStore(dynamo, tableName),
   targets: new DynamoTargetStore(dynamo, tableName),
   lifecycle: new DynamoLifecycleStore(dynamo, tableName),
+  optimisations: new DynamoOptimisationStore(dynamo, tableName),
 });
 export type TableStores = ReturnType<typeof tableStores>;
 
@@ -66,6 +71,7 @@ export function makeCore(o: { config: Readonly<AppConfig>; stores: TableStores; 
     regionInfo: (region) => getRegionInfo(region, o.config.regionOverrides),
     lookupInstance,
     log: o.log,
+    optimisations: o.stores.optimisations,
   };
 }
 
@@ -87,7 +93,26 @@ export interface EnvironmentParts {
   emitMetricLine: (line: string) => void;
   /** SageMaker, Application Auto Scaling, CloudWatch alarms, S3 tagging (AWS) or the local stand-in (DEMO). */
   lifecycleCloud: () => LifecycleCloud;
+  /** The optimisation pipeline's SageMaker side, request metrics (per invocation: request budget) and poll schedules. */
+  optimisation: (context: InvocationContext) => { sagemaker: OptimisationGateway; metrics: VariantMetricsSource; scheduler: OptimisePollScheduler };
 }
+
+/** Optimisation deps over the core: the attempt store, footprints, and `notify` as a bus event to the optimise function. */
+export const makeOptimiseDeps = (core: AppCore, publisher: EventPublisher, parts: ReturnType<EnvironmentParts['optimisation']>): OptimiseDeps => ({
+  attempts: core.optimisations!,
+  footprints: core.store,
+  clock: core.clock,
+  log: core.log,
+  ...parts,
+  notify: (attemptId) => publisher.publish([{ source: EVENT_SOURCE, detailType: OPTIMISATION_CHANGED, detail: { attemptId } }]),
+});
+
+/** The API stores attempts and notifies; it never schedules polls (only the optimise function polls itself). */
+const API_NEVER_POLLS: OptimisePollScheduler = {
+  schedule: async () => {
+    throw new Error('the API never schedules optimisation polls');
+  },
+};
 
 /**
  * Scheduling deps over the core (one forecast source per root: its memo is per zone and hour). `budgets`: every
@@ -168,7 +193,15 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
     'export-footprints': async () => ({ store: core.store, clock: core.clock, writer: p.exportWriter(), instruments: core.instruments, log: core.log }),
     'job-dispatch': async (ctx) => ({ scheduling: scheduling(ctx), log: core.log }),
     // The api function records lifecycle requests; the lifecycle function (which holds the rights) carries them out.
-    api: async (ctx) => ({ scheduling: scheduling(ctx), footprint: core.store, intensityProviders: core.intensityProviders, budgeting: makeBudgetingDeps(core, p), lifecycle: lifecycleServiceDeps(core, { publisher: p.publisher }), log: core.log }),
+    api: async (ctx = {}) => ({
+      scheduling: scheduling(ctx),
+      footprint: core.store,
+      intensityProviders: core.intensityProviders,
+      budgeting: makeBudgetingDeps(core, p),
+      lifecycle: lifecycleServiceDeps(core, { publisher: p.publisher }),
+      optimise: { ...makeOptimiseDeps(core, p.publisher, p.optimisation(ctx)), scheduler: API_NEVER_POLLS },
+      log: core.log,
+    }),
     'intensity-ingest': async () => ({
       intensityStore: core.intensityStore,
       liveProviders: p.liveProviders,
@@ -190,5 +223,6 @@ export function makeRoot(p: EnvironmentParts): CompositionRoot {
     }),
     'budget-evaluate': async () => ({ store: core.store, budgets: p.budgets, jobs: p.jobs, publisher: p.publisher, clock: core.clock, attributionKeys: c.attributionKeys, log: core.log }),
     lifecycle: async () => ({ ...lifecycleFunctionDeps(core, p.lifecycleCloud(), p.publisher), log: core.log }),
+    optimise: async (ctx = {}) => ({ optimise: makeOptimiseDeps(core, p.publisher, p.optimisation(ctx)), log: core.log }),
   };
 }

@@ -11,6 +11,7 @@ import type { LocalEnvironment } from './local';
 import { budgetsDemoSeeder } from './local-demo-budgets';
 import { demoCcftExportSeeder, demoInstrumentsSeeder } from './demo-scopes-seeders';
 import { lifecycleDemoSeeder } from './lifecycle';
+import { OPTIMISATION_DEMO_SEEDER } from './optimise-demo-seeder';
 
 export interface DemoSeeder {
   id: string;
@@ -23,6 +24,7 @@ export const DEMO_SEEDERS: readonly DemoSeeder[] = [
   demoInstrumentsSeeder,
   demoCcftExportSeeder,
   lifecycleDemoSeeder,
+  OPTIMISATION_DEMO_SEEDER,
 ];
 
 /** Run the seeders of one phase, in registry order. */

@@ -19,13 +19,15 @@ import { ManualClock } from '../adapters/local/manual-clock';
 import { DemoLocationVerifier, LocalTrainingLauncher } from '../adapters/local/local-training-launcher';
 import { LocalSegmentScheduler } from '../adapters/local/local-segment-scheduler';
 import { FsObjectWriter } from '../adapters/local/fs-object-writer';
+import { LocalSageMakerOptimisation, localPollScheduler } from '../adapters/local/local-sagemaker-optimisation';
+import type { OptimiseDeps } from '../ports/optimisation-ports';
 import { liveProvidersLoader } from '../adapters/intensity/live-providers';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import type { LocalSageMakerEndpoints } from '../adapters/local/local-sagemaker-endpoints';
 import { lifecycleServiceDeps, localSageMaker } from './lifecycle';
 import type { AppCore, CompositionRoot, FunctionId, InvocationContext, Log, QueryDeps } from './deps';
 import type { ApiRouteDeps } from '../http/api-routes';
-import { forecastSourceOf, makeBudgetingDeps, makeCore, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
+import { forecastSourceOf, makeBudgetingDeps, makeCore, makeOptimiseDeps, makeRoot, makeSchedulingDeps, tableStores, type TableStores } from './factories';
 import { notificationLine } from '../http/budget-views';
 
 /** The local configuration: the environment with the local defaults (no monitored-region list: the demo's regions). */
@@ -63,6 +65,7 @@ export const apiRouteDepsOf = (env: LocalEnvironment): ApiRouteDeps => ({
   intensityProviders: env.core.intensityProviders,
   budgeting: makeBudgetingDeps(env.core, env.stores),
   lifecycle: lifecycleServiceDeps(env.core, { cloud: env.endpoints }),
+  optimise: env.optimise,
 });
 
 /** The read-only query deps (dashboard, KPIs) of a core. */
@@ -74,6 +77,7 @@ export const queryDepsOf = (core: AppCore): QueryDeps => ({
   instruments: core.instruments,
   attributionKeys: core.config.attributionKeys,
   lifecycle: core.lifecycle,
+  optimisations: core.optimisations,
 });
 
 export interface LocalEnvironmentOptions {
@@ -110,6 +114,10 @@ export interface LocalEnvironment {
   scheduling: SchedulingDeps;
   /** DEMO: the durable local stand-in for the SageMaker endpoint API the lifecycle acts on. */
   endpoints: LocalSageMakerEndpoints;
+  /** DEMO SageMaker stand-in of the optimisation pipeline (durable, in the local store). */
+  optimisation: LocalSageMakerOptimisation;
+  /** Optimisation deps for the local API and the demo attempts (same adapters the optimise function gets). */
+  optimise: OptimiseDeps;
   invoke(functionId: string, event: unknown): Promise<void>;
   close(): Promise<void>;
 }
@@ -127,8 +135,9 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   const segments = new LocalSegmentScheduler(o.schedulesFile);
   const locations = new DemoLocationVerifier();
   const writer = config.exportDir ? new FsObjectWriter(config.exportDir) : undefined;
-  const extraResources = (): Promise<ResourceRef[]> => launcher.resources();
   const endpoints = localSageMaker(db.client, db.tableName, core);
+  const optimisation = new LocalSageMakerOptimisation(db.client, db.tableName, clock);
+  const extraResources = async (): Promise<ResourceRef[]> => [...(await launcher.resources()), ...(await optimisation.resources(clock.nowSec()))];
   let bus: LocalBus | undefined;
   const root = makeRoot({
     core,
@@ -138,15 +147,20 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
     publisher: { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) },
     inventory: () => new DemoInventory(clock, o.demoAnchorSec, extraResources, (refs, now) => endpoints.overlay(refs, now)),
     metrics: () =>
-      new DemoMetricsSource(clock, (type) => {
-        const s = lookupInstance(type);
-        return s && { count: s.acceleratorCount, idleW: s.accelerator.idleW, maxW: s.accelerator.maxW };
-      }),
+      new DemoMetricsSource(
+        clock,
+        (type) => {
+          const s = lookupInstance(type);
+          return s && { count: s.acceleratorCount, idleW: s.accelerator.idleW, maxW: s.accelerator.maxW };
+        },
+        (keys) => optimisation.servingOf(keys),
+      ),
     liveProviders: liveProvidersLoader(config),
     scheduling: () => ({ scheduler: segments, launcher, locations }),
     exportWriter: () => writer,
     emitMetricLine: () => undefined,
     lifecycleCloud: () => endpoints,
+    optimisation: () => ({ sagemaker: optimisation, metrics: optimisation, scheduler: localPollScheduler(segments) }),
   });
   // The same pipeline definition as the CDK app, on the configured collection cadence (COLLECT_EVERY_HOURS).
   const pipeline = withCollectionCadence(PIPELINE, config.collectEveryHours);
@@ -160,5 +174,6 @@ export async function startLocalEnvironment(o: LocalEnvironmentOptions): Promise
   // Notification subscriptions (SNS in AWS) are printed here, one line per event.
   for (const n of NOTIFICATIONS) bus.subscribe(n.bus, n.pattern, (e) => (o.print ?? console.log)(notificationLine(e)));
   const scheduling = makeSchedulingDeps(core, stores.jobs, forecastSourceOf(core), { scheduler: segments, launcher, locations }, stores.budgets);
-  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, localState, scheduling, endpoints, invoke, close: () => db.close() };
+  const optimise = makeOptimiseDeps(core, { publish: async (entries) => bus!.publish('carbonpilot', entries.map((e) => ({ ...e, timeSec: clock.nowSec() }))) }, { sagemaker: optimisation, metrics: optimisation, scheduler: localPollScheduler(segments) });
+  return { db, dbDir: o.dataDir, config, clock, core, stores, root, pipeline, bus, launcher, segments, localState, scheduling, endpoints, optimisation, optimise, invoke, close: () => db.close() };
 }

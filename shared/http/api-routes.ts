@@ -11,6 +11,7 @@ import type { Method, Route } from './router';
 import { jobsRoutes, JOBS_ROUTE_SPECS, type JobsRouteDeps } from './jobs-routes';
 import { budgetsRoutes, BUDGETS_ROUTE_SPECS, type BudgetsRouteDeps } from './budgets-routes';
 import { lifecycleRoutes, LIFECYCLE_ROUTE_SPECS, type LifecycleRouteDeps } from './lifecycle-routes';
+import { optimiseRoutes, OPTIMISE_ROUTE_SPECS, type OptimiseRouteDeps } from './optimise-routes';
 
 export interface RouteSpec {
   method: Method;
@@ -19,13 +20,14 @@ export interface RouteSpec {
 }
 
 /** What every API route module needs (each feature adds its own fields). */
-export type ApiRouteDeps = JobsRouteDeps & BudgetsRouteDeps & LifecycleRouteDeps;
+export type ApiRouteDeps = JobsRouteDeps & BudgetsRouteDeps & LifecycleRouteDeps & OptimiseRouteDeps;
 
 /** Static method + path of every API route (for API Gateway). */
 export const API_ROUTE_SPECS: readonly RouteSpec[] = [
   ...JOBS_ROUTE_SPECS,
   ...BUDGETS_ROUTE_SPECS,
   ...LIFECYCLE_ROUTE_SPECS,
+  ...OPTIMISE_ROUTE_SPECS,
 ];
 
 /** The API routes bound to their deps. */
@@ -33,4 +35,5 @@ export const apiRoutes = (d: ApiRouteDeps): Route[] => [
   ...jobsRoutes(d),
   ...budgetsRoutes(d),
   ...lifecycleRoutes(d),
+  ...optimiseRoutes(d),
 ];

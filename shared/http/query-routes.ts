@@ -24,6 +24,7 @@ import { dataWindow } from '../use-cases/data-window';
 import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
 import { inventorySnapshot, loadFootprintView, type FootprintSource } from '../use-cases/footprint-view-loader';
 import { hasRollupPieces } from '../use-cases/rollup';
+import { contributeOptimisationKpis } from '../use-cases/optimise-ledger';
 import { HttpError, validate, type Route } from './router';
 import { withLifecycleKpis } from '../use-cases/lifecycle-ledger';
 
@@ -89,7 +90,7 @@ const windowBody = (w: Window) => ({ from: isoUtc(w.startSec), to: isoUtc(w.endS
 export const hourlyIntensity = (providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> =>
   fetchHourly(providers, zone, signal, w); // a view: a failing provider (unknown zone, outage) never blanks it
 
-export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'> & Partial<Pick<QueryDeps, 'attributionKeys' | 'instruments' | 'regionInfo' | 'lifecycle'>>;
+export type KpiSources = Pick<QueryDeps, 'store' | 'intensityProviders' | 'signal'> & Partial<Pick<QueryDeps, 'attributionKeys' | 'instruments' | 'regionInfo' | 'lifecycle' | 'optimisations'>>;
 
 /** KPIs a capability appends to the report for a window (e.g. budget utilisation and target status). */
 export type KpiAppender = (w: Window) => Promise<Kpi[]>;
@@ -131,7 +132,7 @@ export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptio
   // Scope and lifecycle KPIs are account-wide and read the window's intervals (once, shared): not from roll-ups yet.
   const intervals = w.endSec > w.startSec ? await d.store.queryIntervals(w) : [];
   report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
-  const withLifecycle = await withLifecycleKpis(d, w, { intervals, resources }, report);
+  const withLifecycle = await contributeOptimisationKpis(await withLifecycleKpis(d, w, { intervals, resources }, report), d.optimisations, intervals);
   const extra = opts.appenders ?? [];
   return extra.length ? { ...withLifecycle, kpis: [...withLifecycle.kpis, ...(await Promise.all(extra.map((c) => c(w)))).flat()] } : withLifecycle;
 }

@@ -6,6 +6,7 @@ import { buildDashboard } from '../../web/build';
 import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
 import { queryRoutes } from '../../shared/http/query-routes';
 import { replayRoutes } from '../../shared/http/replay-routes';
+import { optimiseRoutes } from '../../shared/http/optimise-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
 import { budgetsRoutes } from '../../shared/http/budgets-routes';
 import { makeBudgetKpis } from '../../shared/use-cases/budget-kpis';
@@ -54,7 +55,7 @@ describe('dashboard in headless Chromium', () => {
     // and the local progress route (the seeded store is not replaying: it says live, as `npm start` does once it is).
     const live = { phase: 'live' as const, fromSec: 0, toSec: 0, doneToSec: 0 };
     server = await startHttpServer({
-      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting }), ...lifecycleRoutes({ lifecycle: seeded.lifecycle }), ...replayRoutes(() => live)],
+      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting }), ...lifecycleRoutes({ lifecycle: seeded.lifecycle }), ...optimiseRoutes({ optimise: seeded.optimise }), ...replayRoutes(() => live)],
       token: TOKEN,
       staticDir: outDir,
     });

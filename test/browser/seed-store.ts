@@ -24,6 +24,10 @@ import type { Instrument } from '../../shared/domain/market/instrument-types';
 import { lifecycleServiceDeps } from '../../shared/composition/lifecycle';
 import type { LifecycleServiceDeps } from '../../shared/use-cases/lifecycle-service';
 import { seedLifecycleFixture } from './seed-lifecycle';
+import { LocalSageMakerOptimisation, localPollScheduler } from '../../shared/adapters/local/local-sagemaker-optimisation';
+import { LocalSegmentScheduler } from '../../shared/adapters/local/local-segment-scheduler';
+import type { OptimiseDeps } from '../../shared/ports/optimisation-ports';
+import { finishedAttempt } from '../helpers/optimise-fixtures';
 
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
@@ -110,7 +114,15 @@ export interface SeededStore {
   /** The lifecycle API's deps over the same store (the api function's view: stored evaluation, no cloud). */
   lifecycle: LifecycleServiceDeps;
   intervals: FootprintInterval[];
+  /** The optimisation API's deps over the same store (two finished DEMO attempts seeded: seedOptimisations). */
+  optimise: OptimiseDeps;
   close(): Promise<void>;
+}
+
+/** Two finished DEMO attempts on the seeded `chat` endpoint model: one promoted, one rejected for an energy regression. */
+async function seedOptimisations(stores: ReturnType<typeof tableStores>): Promise<void> {
+  await stores.optimisations.create(finishedAttempt({ attemptId: 'aaaaaaaaaaaaaaa1', endpoint: 'chat', model: 'chat', factor: 0.7, startSec: SEED_START_SEC }));
+  await stores.optimisations.create(finishedAttempt({ attemptId: 'aaaaaaaaaaaaaaa2', endpoint: 'chat-small', model: 'chat-small', factor: 1.25, startSec: SEED_START_SEC + HOUR_SEC }));
 }
 
 /** In-memory dynalite seeded with the fixture, and the local query deps (stored → demo → yearly intensity) around it. */
@@ -126,8 +138,10 @@ export async function startSeededStore(): Promise<SeededStore> {
   // Roll-ups through the product's use case, as the rollup function computes them after the collector.
   await makeRollup({ store })(Array.from({ length: SEED_DAYS }, (_, d) => utcDay(SEED_START_SEC + d * DAY_SEC)));
   const stores = tableStores(db.client, db.tableName);
+  await seedOptimisations(stores);
   await stores.instruments.importRegistry(SEED_INSTRUMENTS, { nowSec: SEED_END_SEC, demo: true });
-  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores, clock: new ManualClock(SEED_END_SEC), demo: true, log: () => undefined });
+  const clock = new ManualClock(SEED_END_SEC);
+  const core = makeCore({ config: loadConfig({ MONITORED_REGIONS: '' }), stores, clock, demo: true, log: () => undefined });
   const deps = queryDepsOf(core);
   const budgeting: BudgetingDeps = { ...makeBudgetingDeps(core, stores), forecast: SEED_FORECAST };
   for (const b of SEED_BUDGETS) await stores.budgets.putBudget(parseBudgetDefinition(b), 0, SEED_END_SEC);
@@ -137,5 +151,7 @@ export async function startSeededStore(): Promise<SeededStore> {
   // One evaluation, as the pipeline's hourly run would: notification states (and the alerts they published) stored.
   await makeEvaluateBudgets({ ...budgeting, publisher: { publish: async () => undefined } })();
   await seedLifecycleFixture(core.lifecycle);
-  return { db, store, deps, budgeting, lifecycle: lifecycleServiceDeps(core, {}), intervals, close: () => db.close() };
+  const sm = new LocalSageMakerOptimisation(db.client, db.tableName, clock);
+  const optimise: OptimiseDeps = { attempts: stores.optimisations, sagemaker: sm, metrics: sm, footprints: store, scheduler: localPollScheduler(new LocalSegmentScheduler()), clock, notify: async () => undefined };
+  return { db, store, deps, budgeting, lifecycle: lifecycleServiceDeps(core, {}), intervals, optimise, close: () => db.close() };
 }

@@ -6,6 +6,7 @@ import { targetsPanel } from './panels/targets';
 import { scopesStacksPanel } from './panels/scopes-stacks';
 import { scopesMarketPanel } from './panels/scopes-market';
 import { lifecyclePanel } from './panels/lifecycle';
+import { optimisePanel } from './panels/optimise';
 
 export const PANELS: readonly Panel[] = [
   replayProgressPanel,
@@ -14,4 +15,5 @@ export const PANELS: readonly Panel[] = [
   scopesStacksPanel,
   scopesMarketPanel,
   lifecyclePanel,
+  optimisePanel,
 ];

@@ -222,14 +222,15 @@ export class AwsWorkloadInventory implements WorkloadInventory {
       const createdSec = toSec(ep.CreationTime);
       if (createdSec === undefined) {
         this.onIssue(`${region}: endpoint ${name} has no CreationTime; skipped`);
-        for (const v of ep.ProductionVariants ?? []) if (v.VariantName) present.add(variantKey(v.VariantName)); // exists: never ended as missing
+        for (const v of [...(ep.ProductionVariants ?? []), ...(ep.ShadowProductionVariants ?? [])]) if (v.VariantName) present.add(variantKey(v.VariantName)); // exists: never ended as missing
         continue;
       }
       // DeleteEndpoint releases the instances; the listing still shows the endpoint while it is Deleting.
       const deletingSinceSec = ep.EndpointStatus === 'Deleting' ? toSec(ep.LastModifiedTime) : undefined;
       const tags = await this.tags(sm, ep.EndpointArn);
-      const configByVariant = new Map((cfg?.ProductionVariants ?? []).map((v) => [v.VariantName, v]));
-      for (const v of ep.ProductionVariants ?? []) {
+      // Shadow variants (a shadow test's candidate) run instances too: tracked like production variants.
+      const configByVariant = new Map([...(cfg?.ProductionVariants ?? []), ...(cfg?.ShadowProductionVariants ?? [])].map((v) => [v.VariantName, v]));
+      for (const v of [...(ep.ProductionVariants ?? []), ...(ep.ShadowProductionVariants ?? [])]) {
         if (!v.VariantName) continue;
         const c = configByVariant.get(v.VariantName);
         const serverless = v.CurrentServerlessConfig !== undefined || (c?.ServerlessConfig !== undefined && !c?.InstanceType);

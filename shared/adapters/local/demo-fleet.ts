@@ -6,7 +6,8 @@
 import type { MetricsFetchResult, MetricsSource, WorkloadInventory, Clock } from '../../ports';
 import type { HostSample, HostSeries, ResourceRef, ResourceTelemetry } from '../../domain/types';
 import { resourceKey } from '../../domain/types';
-import { alignDown, DAY_SEC, HOUR_SEC, overlapSec, type Window } from '../../domain/time';
+import { alignDown, DAY_SEC, HOUR_SEC, overlapSec, type EpochSec, type Window } from '../../domain/time';
+import { ACCELERATOR_STATE_FRACTIONS } from '../../domain/power/power-model';
 
 /** 32-bit FNV-1a of a string: the per-resource seed. */
 export const fnv1a = (s: string): number => {
@@ -198,11 +199,14 @@ export class DemoMetricsSource implements MetricsSource {
   constructor(
     private readonly clock: Clock,
     private readonly acceleratorOf: (instanceType: string) => DemoAccelerator | undefined,
+    /** Variants that serve a DEMO model profile (the optimisation demo's endpoints and shadow variants). */
+    private readonly servingOf: (resourceKeys: string[]) => Promise<Map<string, DemoServing[]>> = async () => new Map(),
   ) {}
 
   async fetch(resources: ResourceRef[], window: Window, periodSec: number): Promise<MetricsFetchResult> {
     const now = this.clock.nowSec();
-    const telemetry: ResourceTelemetry[] = resources.map((r) => this.series(r, window, periodSec, now));
+    const serving = await this.servingOf(resources.map(resourceKey));
+    const telemetry: ResourceTelemetry[] = resources.map((r) => (serving.has(resourceKey(r)) ? servedModelSeries(r, serving.get(resourceKey(r))!, window, periodSec, now, this.acceleratorOf) : this.series(r, window, periodSec, now)));
     const metricsRequested = telemetry.reduce((n, t) => n + t.hosts.length * 2, 0);
     return { telemetry, skipped: [], metricsRequested, apiCalls: Math.ceil(metricsRequested / 500) };
   }
@@ -361,3 +365,76 @@ export const DEMO_MODEL_PACKAGES: readonly DemoModelPackage[] = [
   { group: 'demo-ocr', version: 1, region: 'eu-west-1', createdDaysBeforeNow: 150, servedBy: 'demo-ocr-v1', tags: { team: 'vision', 'carbonpilot:managed': 'true' } },
   { group: 'demo-vit-legacy', version: 2, region: 'eu-west-1', createdDaysBeforeNow: 210, lastLiveDaysBeforeNow: 120, tags: { team: 'vision', 'carbonpilot:managed': 'true' } },
 ];
+// ---- DEMO: variants serving a published model profile (model optimisation demo) ----------------------------------
+
+/** What a variant serves from `fromSec` on (the local SageMaker stand-in knows it from its endpoint configs and experiments). */
+export interface DemoServing {
+  fromSec: EpochSec;
+  /** Published figures of the configuration served (shared/adapters/local/demo-optimisation-profiles.ts). */
+  profile: { gpusPerReplica: number; benchPowerW: number; energyPerRequestJ: number };
+  instanceCount: number;
+  /** Requests per second the endpoint receives at the daily peak. */
+  peakRps: number;
+  /** Share of those the variant serves (1 for the only production variant; SamplingPercentage/100 for a shadow). */
+  share: number;
+  /** Production and shadow variants of one endpoint see the same requests: the traffic is seeded per endpoint. */
+  trafficSeed: string;
+}
+
+/** DEMO requests per second of an endpoint at `t`: daily cycle peaking ~15:00 UTC, minute noise seeded per endpoint. */
+export function demoServedRps(peakRps: number, trafficSeed: string, t: number): number {
+  const hourOfDay = (t % DAY_SEC) / HOUR_SEC;
+  const shape = 0.55 + 0.4 * Math.sin(((hourOfDay - 9) / 24) * 2 * Math.PI) + 0.05 * Math.sin(t / (3.3 * DAY_SEC));
+  return Math.max(0, peakRps * shape * (1 + 0.1 * (u01(fnv1a(trafficSeed), Math.floor(t / 60)) - 0.5)));
+}
+
+/**
+ * One minute of a variant serving a profile. Each replica draws power between the GPU's floor and the published
+ * benchmark power in proportion to its load (requests ÷ the benchmark's request rate = power ÷ energy per request);
+ * GPUs holding no replica sit at the floor. The GPU utilisation reported is the power model's inverse (floor and busy
+ * points of shared/domain/power/power-model.ts), so the footprint pipeline's estimate lands on the published power.
+ */
+export function demoServedModelSample(t: number, s: DemoServing, acc: DemoAccelerator, seed: number, m: number): Omit<HostSample, 'tSec'> {
+  const rps = demoServedRps(s.peakRps, s.trafficSeed, t) * s.share;
+  const f = ACCELERATOR_STATE_FRACTIONS;
+  const floorW = Math.max(acc.idleW, f.floor.point * acc.maxW);
+  const busyW = Math.max(floorW, f.busy.point * acc.maxW);
+  const replicas = Math.max(1, Math.floor(acc.count / s.profile.gpusPerReplica));
+  const used = Math.min(acc.count, replicas * s.profile.gpusPerReplica);
+  const benchRps = s.profile.benchPowerW / s.profile.energyPerRequestJ;
+  const load = Math.min(1, rps / Math.max(s.instanceCount, 1) / (replicas * benchRps));
+  const replicaGpuW = floorW + (s.profile.benchPowerW / s.profile.gpusPerReplica - floorW) * load;
+  const meanGpuW = (used * replicaGpuW + (acc.count - used) * floorW) / acc.count;
+  return {
+    gpuUtilPct: clamp((100 * (meanGpuW - floorW)) / (busyW - floorW)),
+    gpuPowerW: null,
+    cpuUtilPct: clamp(8 + 25 * load + 4 * (u01(seed, m * 7 + 3) - 0.5)),
+    // CloudWatch Invocations (Sum) of the variant over all its instances.
+    invocations: Math.round(rps * 60),
+  };
+}
+
+/** The served variant's telemetry: one averaged series per instance count, as CloudWatch reports endpoints. */
+function servedModelSeries(r: ResourceRef, timeline: DemoServing[], w: Window, periodSec: number, now: number, acceleratorOf: (t: string) => DemoAccelerator | undefined): ResourceTelemetry {
+  const key = resourceKey(r);
+  const seed = fnv1a(`${key}|served`);
+  const acc = acceleratorOf(r.instanceType) ?? { count: 1, idleW: 50, maxW: 300 };
+  const byCount = new Map<number, HostSample[]>();
+  for (let t = Math.ceil(w.startSec / periodSec) * periodSec; t < w.endSec && t < now; t += periodSec) {
+    if (t < r.startSec || (r.endSec !== undefined && t >= r.endSec)) continue;
+    let s: DemoServing | undefined;
+    for (const x of timeline) if (x.fromSec <= t) s = x; // timelines are in time order
+    if (!s || s.instanceCount === 0) continue;
+    const sample = { tSec: t, ...demoServedModelSample(t, s, acc, seed, Math.floor(t / 60)) };
+    const list = byCount.get(s.instanceCount);
+    if (list) list.push(sample);
+    else byCount.set(s.instanceCount, [sample]);
+  }
+  return {
+    resourceKey: key,
+    window: w,
+    hosts: [...byCount].map(([c, samples]) => ({ host: r.id, periodSec, samples, instancesRepresented: c })),
+    partial: w.endSec > now - SETTLING_SEC,
+    issues: ['demo telemetry (synthetic: generated from published per-configuration measurements)'],
+  };
+}

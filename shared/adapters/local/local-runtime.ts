@@ -86,7 +86,8 @@ export async function startLocalRuntime(o: LocalRuntimeOptions): Promise<LocalRu
     if (!dispatcherId) return;
     for (let [s] = segments.due(upToSec); s; [s] = segments.due(upToSec)) {
       clock.set(Math.max(clock.nowSec(), s.atSec));
-      await invoke(dispatcherId, s.payload).catch((e: unknown) => bus.stats.failed.push({ functionId: dispatcherId, error: String(e) }));
+      const target = s.target ?? dispatcherId;
+      await invoke(target, s.payload).catch((e: unknown) => bus.stats.failed.push({ functionId: target, error: String(e) }));
       await segments.delete(s.name);
     }
   };

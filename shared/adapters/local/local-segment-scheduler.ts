@@ -16,6 +16,8 @@ export interface LocalSchedule {
   name: string;
   atSec: EpochSec;
   payload: DispatchPayload;
+  /** Pipeline function the schedule invokes; absent = the job dispatcher (other targets carry their own payload). */
+  target?: string;
 }
 
 /** Replace `file` with `content` atomically: temp file in the same directory, fsync, rename, fsync the directory. */
@@ -70,6 +72,14 @@ export class LocalSegmentScheduler implements SegmentScheduler {
     const m = this.load();
     if (m.has(name)) return; // same as ConflictException: already scheduled
     m.set(name, { name, atSec, payload });
+    this.save(m);
+  }
+
+  /** A one-time schedule of another pipeline function (e.g. the optimiser's polls): same store, same firing. */
+  async createOneTimeFor(target: string, name: string, atSec: EpochSec, payload: unknown): Promise<void> {
+    const m = this.load();
+    if (m.has(name)) return;
+    m.set(name, { name, atSec, payload: payload as DispatchPayload, target });
     this.save(m);
   }
 

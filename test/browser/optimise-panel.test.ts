@@ -1,0 +1,68 @@
+/**
+ * The optimisation ledger panel in headless Chromium, against the seeded store's two finished DEMO attempts: one row
+ * per attempt with its decision and reason, before/after bars of J per inference with their range whiskers, and the
+ * optimisation KPIs in the KPI panel (avoided emissions labelled as an estimate).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildDashboard } from '../../web/build';
+import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
+import { queryRoutes } from '../../shared/http/query-routes';
+import { optimiseRoutes } from '../../shared/http/optimise-routes';
+import { startSeededStore, type SeededStore } from './seed-store';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const TOKEN = 'browser-test-token';
+
+describe('optimisation panel in headless Chromium', () => {
+  let seeded: SeededStore;
+  let server: LocalHttpServer;
+  let browser: Browser;
+  let page: Page;
+  let outDir: string;
+  const failed: string[] = [];
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'cp-web-opt-'));
+    [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
+    server = await startHttpServer({ routes: [...queryRoutes(seeded.deps), ...optimiseRoutes({ optimise: seeded.optimise })], token: TOKEN, staticDir: outDir });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
+    await page.goto(`${server.url}/#token=${TOKEN}`);
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await seeded?.close();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('shows one ledger row per attempt with its decision and reason, and no panel error', async () => {
+    expect(failed).toEqual([]);
+    expect(await page.locator('section[data-panel=optimise] .panel-error').isHidden()).toBe(true);
+    const rows = await page.$$eval('[data-testid=optimise-ledger] tbody tr', (trs) => trs.map((tr) => ({ id: tr.getAttribute('data-attempt'), decision: tr.getAttribute('data-decision'), reason: tr.querySelector('[data-testid=reason]')?.textContent ?? '' })));
+    expect(rows.map((r) => r.decision).sort()).toEqual(['promote', 'reject']);
+    expect(rows.find((r) => r.decision === 'reject')!.reason).toMatch(/^energy regression: \+2\d % J\/inference/);
+  });
+
+  it('draws before/after bars of J per inference with whiskers around each value', async () => {
+    const bars = await page.$$eval('[data-attempt=aaaaaaaaaaaaaaa1] g[data-bar]', (gs) => gs.map((g) => ({ bar: g.getAttribute('data-bar'), j: Number(g.getAttribute('data-j')), low: Number(g.getAttribute('data-low')), high: Number(g.getAttribute('data-high')), width: Number(g.querySelector('rect')!.getAttribute('width')) })));
+    expect(bars.map((b) => b.bar)).toEqual(['baseline', 'candidate']);
+    for (const b of bars) {
+      expect(b.low).toBeLessThan(b.j);
+      expect(b.j).toBeLessThan(b.high);
+    }
+    // The promoted candidate uses ~30 % less energy: its bar is shorter on the shared scale.
+    expect(bars[1].width).toBeLessThan(bars[0].width);
+    expect(await page.textContent('[data-attempt=aaaaaaaaaaaaaaa1] [data-testid=change]')).toMatch(/^-3\d % \[-3\d, -[23]\d\]$/);
+  });
+
+  it('the KPI panel shows the optimisation KPIs; avoided emissions are labelled an estimate', async () => {
+    expect(await page.textContent('[data-kpi=inference-efficiency-improvement] .value')).toMatch(/^3\d/);
+    expect(await page.textContent('[data-kpi=avoided-emissions-per-month] .label')).toMatch(/estimated; not in measured totals/);
+  });
+});
