@@ -12,7 +12,7 @@ import { avoidedFor, ledgerTotals, type AvoidedFigures, type LedgerTotals } from
 import { instanceSecondsIn } from '../domain/lifecycle/cold-detection';
 import { hardwareUtilisation, lifecycleKpis, type LifecycleKpi } from '../domain/lifecycle/lifecycle-kpis';
 import type { LedgerEntry } from '../domain/lifecycle/types';
-import type { Kpi, KpiReport } from '../domain/kpis';
+import type { KpiReport } from '../domain/kpis';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import { fetchHourly } from './intensity-resolver';
 
@@ -128,6 +128,5 @@ export async function withLifecycleKpis(
   const kpis = d.lifecycle && d.regionInfo
     ? await lifecycleKpisFor({ store: d.lifecycle, footprint: d.store, intensityProviders: d.intensityProviders, regionInfo: d.regionInfo, signal: d.signal, lookupInstance }, w, loaded)
     : lifecycleKpis({ utilisation: hardwareUtilisation(loaded.intervals, loaded.resources, (t) => lookupInstance(t)?.acceleratorCount), avoided: ledgerTotals([]), avoidedWindowHours: 0 }).map((k) => (k.id === 'hardware-utilisation' ? k : { ...k, value: null, reason: 'no lifecycle store in this view' }));
-  // KpiId (kpis.ts) is a closed list; contributed KPIs carry their own ids with the same shape.
-  return { ...report, kpis: [...report.kpis, ...(kpis as unknown as Kpi[])] };
+  return { ...report, kpis: [...report.kpis, ...kpis] };
 }

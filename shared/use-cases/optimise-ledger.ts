@@ -3,7 +3,7 @@
  * inference with intervals, the quality delta, the decision and its reason — what `optimise list`, the API and the
  * dashboard panel show — and the ledger's KPI contribution to the KPI report.
  */
-import type { Kpi, KpiReport } from '../domain/kpis';
+import type { KpiReport } from '../domain/kpis';
 import { optimisationKpis, type PromotedOptimisation, type ServedVariant } from '../domain/optimisation/optimisation-kpis';
 import { qualityDeltaPct } from '../domain/optimisation/decision';
 import type { VariantFigures } from '../domain/optimisation/measurement';
@@ -133,6 +133,6 @@ export function ledgerKpis(records: readonly AttemptRecord[], intervals: readonl
 export async function contributeOptimisationKpis(report: KpiReport, store: Pick<OptimisationStore, 'listAll'> | undefined, intervals: readonly FootprintInterval[]): Promise<KpiReport> {
   if (!store) return report;
   const records = await store.listAll();
-  const kpis = ledgerKpis(records, intervals, report.window) as unknown as Kpi[];
+  const kpis = ledgerKpis(records, intervals, report.window);
   return { ...report, kpis: [...report.kpis, ...kpis], demo: report.demo || records.some((r) => r.demo) };
 }

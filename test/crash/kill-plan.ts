@@ -5,19 +5,11 @@
  * The kills are dealt into chains: each chain starts a fresh run and kills it at its instants in replay order, each
  * time restarting the killed run in the same directory (so later kills also hit runs that are recovering).
  */
+import { mulberry32 } from '../../shared/domain/random';
 import type { EpochSec } from '../../shared/domain/time';
 
-/** mulberry32: a tiny seeded PRNG (uniform [0,1)), enough to spread kill instants reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (uniform [0,1)), enough to spread kill instants reproducibly: the product's mulberry32. */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
 
 export type KillTarget =
   /** Kill this long after the process was spawned (start-up: the environment, the demo submissions). */

@@ -39,8 +39,9 @@ describe('npm start (serving)', () => {
   it('once the replay is done its progress says live, and the plan preview carries the plan facts as fields', async () => {
     const auth = { authorization: `Bearer ${token}` };
     expect(await (await fetch(`${url}/api/local/replay`, { headers: auth })).json()).toMatchObject({ phase: 'live', pct: 100 });
+    // The example's team (nlp) is under the demo's enforcing budget: without an override the preview is a 409.
     const req = JSON.parse(readFileSync(join(ROOT, 'examples/job-request.json'), 'utf8'));
-    const res = await fetch(`${url}/api/plans`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...req, earliestStart: undefined }) });
+    const res = await fetch(`${url}/api/plans`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ ...req, earliestStart: undefined, budgetOverride: { reason: 'test: preview past the demo enforcing budget', approvedBy: 'test' } }) });
     expect(res.status).toBe(200);
     const { plan } = (await res.json()) as { plan: Record<string, unknown> };
     expect(plan).toMatchObject({ feasible: true, startsNow: expect.any(Boolean), startSec: expect.any(Number) });

@@ -41,7 +41,7 @@ describe('POST /api/lifecycle/actions', () => {
     ['a resource name SageMaker would reject', { ...ok, resource: 'bad name!' }, 'resource'],
     ['no reason', { ...ok, reason: '' }, 'reason'],
     ['a region that is not one', { ...ok, region: 'ireland' }, 'region'],
-    ['an unknown field', { ...ok, force: true }, 'lifecycle request'],
+    ['an unknown field', { ...ok, force: true }, 'force'],
   ])('%s → 400 naming %s, nothing stored', async (_n, body, field) => {
     const r = await call(true, 'POST', '/api/lifecycle/actions', body);
     expect(r.status).toBe(400);
@@ -101,7 +101,7 @@ describe('GET routes', () => {
   it.each([
     ['/api/lifecycle', 'state=sleepy', 'state'],
     ['/api/lifecycle/ledger', 'from=yesterday', 'from'],
-    ['/api/rightsizing', 'x=1', 'query'],
+    ['/api/rightsizing', 'x=1', 'x'],
   ])('%s?%s → 400 naming %s', async (path, q, field) => {
     const r = await call(true, 'GET', path, undefined, q);
     expect(r.status).toBe(400);

@@ -5,11 +5,11 @@
  * only way to follow them (DescribeOptimizationJob).
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#one-time
  */
-import { CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { OptimisePollPayload } from '../../contracts/optimisation';
 import type { OptimisePollScheduler } from '../../ports/optimisation-ports';
 import type { EpochSec } from '../../domain/time';
-import { atExpression } from './eventbridge-segment-scheduler';
+import { createOneTimeSchedule } from './eventbridge-segment-scheduler';
 
 export interface EventBridgeOptimisationSchedulerOptions {
   /** ARN of the optimise function (its own ARN from the invocation context). */
@@ -27,29 +27,7 @@ export class EventBridgeOptimisationScheduler implements OptimisePollScheduler {
   ) {}
 
   async schedule(name: string, atSec: EpochSec, payload: OptimisePollPayload): Promise<void> {
-    try {
-      await this.client.send(
-        new CreateScheduleCommand({
-          Name: name,
-          GroupName: this.o.groupName,
-          ScheduleExpression: atExpression(atSec),
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: {
-            Arn: this.o.targetArn,
-            RoleArn: this.o.roleArn,
-            Input: JSON.stringify(payload),
-            // A late poll is still wanted; the hourly sweep is the backstop for one that never arrives.
-            RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 6 * 3600 },
-            ...(this.o.deadLetterArn ? { DeadLetterConfig: { Arn: this.o.deadLetterArn } } : {}),
-          },
-          Description: `carbonpilot optimisation poll ${payload.attemptId}`,
-        }),
-      );
-    } catch (e) {
-      if ((e as { name?: string })?.name === 'ConflictException') return; // same deterministic name: already scheduled
-      throw e;
-    }
+    // A late poll is still wanted; the hourly sweep is the backstop for one that never arrives.
+    await createOneTimeSchedule(this.client, this.o, name, atSec, payload, `carbonpilot optimisation poll ${payload.attemptId}`);
   }
 }

@@ -26,6 +26,43 @@ export const atExpression = (tSec: EpochSec): string => `at(${new Date(Math.floo
 
 const nameOf = (e: unknown): string | undefined => (e as { name?: string })?.name;
 
+/**
+ * One one-time schedule at `atSec` (UTC) invoking `o.targetArn` with `payload`, deleted after it fires; a late
+ * delivery is retried for up to 6 h (the caller's sweep is the backstop). An existing schedule of that name is success.
+ */
+export async function createOneTimeSchedule(
+  client: SchedulerClient,
+  o: { targetArn: string; roleArn: string; groupName?: string; deadLetterArn?: string },
+  name: string,
+  atSec: EpochSec,
+  payload: unknown,
+  description: string,
+): Promise<void> {
+  try {
+    await client.send(
+      new CreateScheduleCommand({
+        Name: name,
+        GroupName: o.groupName,
+        ScheduleExpression: atExpression(atSec),
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        Target: {
+          Arn: o.targetArn,
+          RoleArn: o.roleArn,
+          Input: JSON.stringify(payload),
+          RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 6 * 3600 },
+          ...(o.deadLetterArn ? { DeadLetterConfig: { Arn: o.deadLetterArn } } : {}),
+        },
+        Description: description,
+      }),
+    );
+  } catch (e) {
+    if (nameOf(e) === 'ConflictException') return; // same deterministic name: already scheduled
+    throw e;
+  }
+}
+
 export class EventBridgeSegmentScheduler implements SegmentScheduler {
   constructor(
     private readonly client: SchedulerClient,
@@ -33,30 +70,8 @@ export class EventBridgeSegmentScheduler implements SegmentScheduler {
   ) {}
 
   async createOneTime(name: string, atSec: EpochSec, payload: DispatchPayload): Promise<void> {
-    try {
-      await this.client.send(
-        new CreateScheduleCommand({
-          Name: name,
-          GroupName: this.o.groupName,
-          ScheduleExpression: atExpression(atSec),
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: {
-            Arn: this.o.targetArn,
-            RoleArn: this.o.roleArn,
-            Input: JSON.stringify(payload),
-            // A segment start that is hours late is still wanted (the dispatcher runs a late job to completion).
-            RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 6 * 3600 },
-            ...(this.o.deadLetterArn ? { DeadLetterConfig: { Arn: this.o.deadLetterArn } } : {}),
-          },
-          Description: `carbonpilot ${payload.action} job ${payload.jobId} segment ${payload.segment}`,
-        }),
-      );
-    } catch (e) {
-      if (nameOf(e) === 'ConflictException') return; // same deterministic name: already scheduled
-      throw e;
-    }
+    // A segment start that is hours late is still wanted (the dispatcher runs a late job to completion).
+    await createOneTimeSchedule(this.client, this.o, name, atSec, payload, `carbonpilot ${payload.action} job ${payload.jobId} segment ${payload.segment}`);
   }
 
   async delete(name: string): Promise<void> {

@@ -24,7 +24,7 @@ import { DEFAULT_DATA_DIR } from '../store-access';
 const ACT = (verb: string, what: string) => `usage: carbonpilot lifecycle ${verb} RESOURCE [--region R] [--reason TEXT] [--by WHO] [--action A] [--dry-run]
                                     [--format table|json] [--now ISO] [--data-dir DIR]
   ${what}
-  RESOURCE   an endpoint or inference component name, or a model package ARN / group/version
+  RESOURCE   an endpoint or inference component name, or a model package ARN
   --dry-run  print the calls it would make, change nothing`;
 
 export const LIFECYCLE_USAGE: CommandUsage = {
@@ -68,7 +68,7 @@ export async function lifecycleCommand(argv: string[], out: (s: string) => void)
   if (state !== undefined && !(STATES as readonly string[]).includes(state)) throw new UsageError(`--state: "${state}" is not one of ${STATES.join('|')}`);
   let request: LifecycleActionRequest | undefined;
   if (sub !== 'list' && sub !== 'ledger') {
-    if (a.positionals.length !== 1) throw new UsageError(`lifecycle ${sub}: expected one RESOURCE (an endpoint or inference component name, or a model package ARN / group/version), got ${a.positionals.length}`);
+    if (a.positionals.length !== 1) throw new UsageError(`lifecycle ${sub}: expected one RESOURCE (an endpoint or inference component name, or a model package ARN), got ${a.positionals.length}`);
     if (format === 'csv') throw new UsageError(`--format: csv is for list and ledger; ${sub} prints table or json`);
     try {
       request = LifecycleActionRequest.parse({

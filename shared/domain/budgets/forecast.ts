@@ -18,6 +18,7 @@
  * same forecast, so an evaluation is repeatable). The history is the last `historyDays` complete UTC days before the
  * watermark that the store fully covers; with fewer than `minHistoryDays` the forecast says "insufficient data".
  */
+import { mulberry32 } from '../random';
 import { percentile } from '../scheduler/windows';
 import { DAY_SEC, overlapSec, type EpochSec, type Window } from '../time';
 import type { Ranged } from '../types';
@@ -84,17 +85,7 @@ const METHOD = 'actual + planned job segments + moving-block bootstrap of daily 
 /** z of the 95th percentile: the planner's range is a 90 % interval, so its half-width is 1.645 σ. */
 const Z95 = 1.6448536;
 
-/** mulberry32: a small, well-mixed 32-bit PRNG (deterministic per seed). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../random';
 
 /** Standard normal draw (Box–Muller) from a uniform source. */
 const normal = (u: () => number): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());

@@ -4,6 +4,7 @@
  *   - average hardware utilisation, weighted by allocated GPU-hours (the seed's goal: > 85 %);
  *   - kgCO2e avoided by lifecycle actions — AVOIDED (a counterfactual), never part of the measured totals.
  */
+import type { Kpi } from '../kpis';
 import { resourceKey, type FootprintInterval, type Ranged, type ResourceRef } from '../types';
 import { HOUR_SEC, isoUtc } from '../time';
 import { instanceSecondsIn } from './cold-detection';
@@ -12,17 +13,8 @@ import type { LedgerTotals } from './ledger';
 export const LIFECYCLE_KPI_IDS = ['lifecycle-cold-acted-share', 'hardware-utilisation', 'lifecycle-avoided-emissions'] as const;
 export type LifecycleKpiId = (typeof LIFECYCLE_KPI_IDS)[number];
 
-export interface LifecycleKpi {
-  id: LifecycleKpiId;
-  label: string;
-  unit: string;
-  value: number | null;
-  low?: number;
-  high?: number;
-  reason?: string;
-  detail?: string;
-  breakdown?: { key: string; value: number; count?: number }[];
-}
+/** A KPI of the report (shared/domain/kpis.ts) with one of this module's ids. */
+export type LifecycleKpi = Omit<Kpi, 'id'> & { id: LifecycleKpiId };
 
 /** Counts of one lifecycle evaluation (the newest one in the window). */
 export interface EvaluationCounts {

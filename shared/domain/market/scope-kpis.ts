@@ -4,6 +4,7 @@
  * (annual matching) and hourly CFE % (24/7 matching), the last two side by side, and the market-based scope 2 total —
  * a separate figure (GHG Protocol dual reporting), never added to or compared with the location-based totals. Pure.
  */
+import type { Kpi } from '../kpis';
 import type { FootprintInterval } from '../types';
 import { sciReport } from '../footprint/sci';
 import { renewableShare, intervalKey, type MarketBasedResult } from './market-based';
@@ -12,17 +13,8 @@ import type { CfeResult } from './cfe';
 export const SCOPE_KPI_IDS = ['sci-per-inference', 'embodied-emissions', 'renewable-share', 'cfe-hourly', 'market-based-emissions'] as const;
 export type ScopeKpiId = (typeof SCOPE_KPI_IDS)[number];
 
-export interface ScopeKpi {
-  id: ScopeKpiId;
-  label: string;
-  unit: string;
-  value: number | null;
-  low?: number;
-  high?: number;
-  reason?: string;
-  detail?: string;
-  breakdown?: { key: string; value: number; count?: number }[];
-}
+/** A KPI of the report (shared/domain/kpis.ts) with one of this module's ids. */
+export type ScopeKpi = Omit<Kpi, 'id'> & { id: ScopeKpiId };
 
 const na = (id: ScopeKpiId, label: string, unit: string, reason: string): ScopeKpi => ({ id, label, unit, value: null, reason });
 

@@ -22,7 +22,7 @@ describe('POST /api/optimisations', () => {
     ['a bad output location', { outputS3Uri: 'bucket/out' }, 'outputS3Uri'],
     ['maxHours below minHours', { measurement: { minHours: 24, maxHours: 12 } }, 'measurement.maxHours'],
     ['a zero baseline quality score', { quality: { metric: 'acc', baseline: 0 } }, 'quality.baseline'],
-    ['an unknown field', { speed: 'max' }, 'optimisation request'],
+    ['an unknown field', { speed: 'max' }, 'speed'],
     ['fp8 on an Ampere candidate instance', { candidate: { instanceType: 'ml.g5.12xlarge' } }, 'config.format'],
     ['an endpoint that does not exist', { endpointName: 'nope' }, 'endpointName'],
   ])('%s → 400 naming %s, nothing stored or launched', async (_name, over, field) => {
