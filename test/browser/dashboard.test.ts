@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboard } from '../../web/build';
 import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
-import { queryRoutes } from '../../shared/http/query-routes';
-import { replayRoutes } from '../../shared/http/replay-routes';
-import { optimiseRoutes } from '../../shared/http/optimise-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
-import { budgetsRoutes } from '../../shared/http/budgets-routes';
-import { makeBudgetKpis } from '../../shared/use-cases/budget-kpis';
 import { makeBudgetStatuses } from '../../shared/use-cases/evaluate-budgets';
 import { makeTargetStatuses } from '../../shared/use-cases/targets-crud';
-import { SEED_START_SEC, SEED_TARGET_BASE_KG, startSeededStore, type SeededStore } from './seed-store';
+import { SEED_START_SEC, SEED_TARGET_BASE_KG, seededRoutes, startSeededStore, type SeededStore } from './seed-store';
 import type { SchedulerOutcomes } from '../../shared/domain/kpis';
 
 /** Two scheduled demo jobs (nlp in eu-west-1 on the first day, vision in us-east-1 on the second) for the scheduler panel. */
@@ -20,7 +15,6 @@ const SCHEDULED: SchedulerOutcomes = { jobs: [
   { realisedCo2eKg: 6, runNowCo2eKg: 10, lowCarbonHours: 3, hours: 4, ownerTags: { team: 'nlp' }, regions: ['eu-west-1'], startSec: SEED_START_SEC + 3600, endSec: SEED_START_SEC + 5 * 3600 },
   { realisedCo2eKg: 1, runNowCo2eKg: 1.5, lowCarbonHours: 1, hours: 2, ownerTags: { team: 'vision' }, regions: ['us-east-1'], startSec: SEED_START_SEC + 86400, endSec: SEED_START_SEC + 86400 + 7200 },
 ] };
-import { lifecycleRoutes } from '../../shared/http/lifecycle-routes';
 import { makeLifecycleService } from '../../shared/use-cases/lifecycle-service';
 import { SEED_LIFECYCLE_VIEWS } from './seed-lifecycle';
 
@@ -51,14 +45,8 @@ describe('dashboard in headless Chromium', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cp-web-'));
     [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    // The dashboard's routes as `npm start` serves them: the query API (with the budget KPIs), the budgets/targets API,
-    // and the local progress route (the seeded store is not replaying: it says live, as `npm start` does once it is).
-    const live = { phase: 'live' as const, fromSec: 0, toSec: 0, doneToSec: 0 };
-    server = await startHttpServer({
-      routes: [...queryRoutes(seeded.deps, { schedulerOutcomes: async () => SCHEDULED, kpiContributors: [makeBudgetKpis(seeded.budgeting)] }), ...budgetsRoutes({ budgeting: seeded.budgeting }), ...lifecycleRoutes({ lifecycle: seeded.lifecycle }), ...optimiseRoutes({ optimise: seeded.optimise }), ...replayRoutes(() => live)],
-      token: TOKEN,
-      staticDir: outDir,
-    });
+    // The dashboard's routes as `npm start` serves them (seed-store.ts), with two scheduled demo jobs.
+    server = await startHttpServer({ routes: seededRoutes(seeded, { schedulerOutcomes: async () => SCHEDULED }), token: TOKEN, staticDir: outDir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('requestfailed', (r) => failedRequests.push(r.url()));

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildDashboard } from '../../web/build';
 import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
-import { loadKpiReport, queryRoutes } from '../../shared/http/query-routes';
+import { loadKpiReport } from '../../shared/http/query-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
-import { SEED_END_SEC, SEED_START_SEC, startSeededStore, type SeededStore } from './seed-store';
+import { SEED_END_SEC, SEED_START_SEC, seededRoutes, startSeededStore, type SeededStore } from './seed-store';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const TOKEN = 'browser-test-token';
@@ -29,7 +29,7 @@ describe('emission-scope panels in headless Chromium', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'cp-web-scopes-'));
     [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    server = await startHttpServer({ routes: queryRoutes(seeded.deps), token: TOKEN, staticDir: outDir });
+    server = await startHttpServer({ routes: seededRoutes(seeded), token: TOKEN, staticDir: outDir });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));

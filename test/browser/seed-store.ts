@@ -29,6 +29,14 @@ import { LocalSegmentScheduler } from '../../shared/adapters/local/local-segment
 import type { OptimiseDeps } from '../../shared/ports/optimisation-ports';
 import { finishedAttempt } from '../helpers/optimise-fixtures';
 
+import { queryRoutes, type QueryRouteOptions } from '../../shared/http/query-routes';
+import { budgetsRoutes } from '../../shared/http/budgets-routes';
+import { lifecycleRoutes } from '../../shared/http/lifecycle-routes';
+import { optimiseRoutes } from '../../shared/http/optimise-routes';
+import { replayRoutes } from '../../shared/http/replay-routes';
+import type { Route } from '../../shared/http/router';
+import { makeBudgetKpis } from '../../shared/use-cases/budget-kpis';
+
 export const SEED_START_SEC = Date.UTC(2026, 10, 18) / 1000; // 2026-11-18T00:00:00Z
 export const SEED_DAYS = 2;
 export const SEED_END_SEC = SEED_START_SEC + SEED_DAYS * DAY_SEC;
@@ -154,4 +162,19 @@ export async function startSeededStore(): Promise<SeededStore> {
   const sm = new LocalSageMakerOptimisation(db.client, db.tableName, clock);
   const optimise: OptimiseDeps = { attempts: stores.optimisations, sagemaker: sm, metrics: sm, footprints: store, scheduler: localPollScheduler(new LocalSegmentScheduler()), clock, notify: async () => undefined };
   return { db, store, deps, budgeting, lifecycle: lifecycleServiceDeps(core, {}), intervals, optimise, close: () => db.close() };
+}
+
+/**
+ * Every route the dashboard reads, over the seeded store, as `npm start` serves them: the query API (with the budget
+ * KPIs), budgets/targets, lifecycle, optimisation, and the local progress route saying live (the seed is not replaying).
+ */
+export function seededRoutes(seeded: SeededStore, o: QueryRouteOptions = {}): Route[] {
+  const live = { phase: 'live' as const, fromSec: 0, toSec: 0, doneToSec: 0 };
+  return [
+    ...queryRoutes(seeded.deps, { kpiContributors: [makeBudgetKpis(seeded.budgeting)], ...o }),
+    ...budgetsRoutes({ budgeting: seeded.budgeting }),
+    ...lifecycleRoutes({ lifecycle: seeded.lifecycle }),
+    ...optimiseRoutes({ optimise: seeded.optimise }),
+    ...replayRoutes(() => live),
+  ];
 }
