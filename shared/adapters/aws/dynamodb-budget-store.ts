@@ -12,7 +12,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
+import { documentClient, isConditionFailure, putVersioned, queryAll } from './dynamodb-helpers';
 import type { NotificationStateItem } from '../../domain/budgets/notifications';
 import type { BudgetDef } from '../../domain/budgets/types';
 import type { EpochSec } from '../../domain/time';
@@ -21,24 +21,6 @@ import type { BudgetOverrideRecord, BudgetStore, StoredBudget } from '../../port
 const budgetPk = (id: string) => `BUDGET#${id}`;
 const stateSk = (periodKey: string, index: number) => `STATE#${periodKey}#${String(index).padStart(2, '0')}`;
 
-/** Compare-and-set put: 0 = the key must be absent, else the stored `version` must equal it. False = lost the race. */
-export async function putVersioned(doc: DynamoDBDocumentClient, tableName: string, item: Record<string, unknown>, expectedVersion: number): Promise<boolean> {
-  try {
-    await doc.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: item,
-        ...(expectedVersion === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (isConditionFailure(e)) return false;
-    throw e;
-  }
-}
 
 /**
  * Versioned, soft-deletable definition items (budgets and targets): pk `<PREFIX>#<id>`, sk `DEF`, listed through

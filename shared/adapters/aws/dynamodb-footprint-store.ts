@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
  * expects, so leftovers of a longer older version are ignored.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
+import { documentClient, isConditionFailure, putVersioned, queryAll } from './dynamodb-helpers';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Cursor, FootprintStore, PutOutcome, RollupRow } from '../../ports';
 import { decodePiece, EMPTY_PIECE_HASH, type PieceChunk } from '../../domain/footprint/rollup-facts';
@@ -51,24 +51,10 @@ export class DynamoFootprintStore implements FootprintStore {
   }
 
   async putResource(r: ResourceRef, expectedVersion?: number): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: resPk(resourceKey(r)), sk: 'META', gsi1pk: 'RESOURCES', gsi1sk: resourceKey(r), type: 'resource', resource: r, version: (expectedVersion ?? 0) + 1 },
-          ...(expectedVersion === undefined
-            ? {}
-            : expectedVersion === 0
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    const item = { pk: resPk(resourceKey(r)), sk: 'META', gsi1pk: 'RESOURCES', gsi1sk: resourceKey(r), type: 'resource', resource: r, version: (expectedVersion ?? 0) + 1 };
+    return putVersioned(this.doc, this.tableName, item, expectedVersion);
   }
+
 
   async getResourceVersioned(key: string): Promise<{ resource: ResourceRef; version: number } | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: resPk(key), sk: 'META' }, ConsistentRead: true }));

@@ -9,7 +9,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, queryAll } from './dynamodb-helpers';
+import { documentClient, isConditionFailure, putVersioned, queryAll } from './dynamodb-helpers';
 import { isTerminalAttempt } from '../../domain/optimisation/attempt-state';
 import { padSec } from '../../domain/time';
 import type { AttemptPatch, AttemptRecord, OptimisationStore } from '../../ports/optimisation-ports';
@@ -59,15 +59,7 @@ export class DynamoOptimisationStore implements OptimisationStore {
     const current = await this.get(attemptId);
     if (!current || current.version !== expectedVersion) return false;
     const next: AttemptRecord = { ...current, ...patch, attemptId, version: expectedVersion + 1 };
-    try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: this.item(next), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
-      );
-      return true;
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
+    return putVersioned(this.doc, this.tableName, this.item(next), expectedVersion);
   }
 
   private async byPartition(p: string): Promise<AttemptRecord[]> {
