@@ -102,6 +102,8 @@ export interface KpiLoadOptions {
   source?: FootprintSource;
   /** Appended after the core and scope KPIs (they report on the whole account, not the filter). */
   appenders?: readonly KpiAppender[];
+  /** Bound of the interval-based KPIs; default MAX_INTERVAL_KPI_INTERVALS (tests pass a small one). */
+  maxIntervalKpiIntervals?: number;
 }
 /** Resources that pass a team/region filter (team resolved from their tags, as the collector attributes them). */
 export function filterResources(rs: readonly ResourceRef[], f: ViewFilter, keys: AttributionKeys = DEFAULT_ATTRIBUTION_KEYS): ResourceRef[] {
@@ -133,9 +135,10 @@ export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptio
   // Scope, lifecycle and optimisation KPIs are account-wide and read the window's intervals (once, shared; not from
   // roll-ups yet). Bounded: above MAX_INTERVAL_KPI_INTERVALS (counted from the view, no read) they say why not.
   const stored = intervalsInView(view);
+  const maxIntervals = opts.maxIntervalKpiIntervals ?? MAX_INTERVAL_KPI_INTERVALS;
   let withLifecycle: KpiReport;
-  if (stored > MAX_INTERVAL_KPI_INTERVALS) {
-    withLifecycle = { ...report, kpis: [...report.kpis, intervalKpisTooLarge(stored)] };
+  if (stored > maxIntervals) {
+    withLifecycle = { ...report, kpis: [...report.kpis, intervalKpisTooLarge(stored, maxIntervals)] };
   } else {
     const intervals = w.endSec > w.startSec ? await d.store.queryIntervals(w) : [];
     report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
@@ -158,12 +161,12 @@ export function intervalsInView(v: FootprintView): number {
   return n;
 }
 
-const intervalKpisTooLarge = (n: number): Kpi => ({
+const intervalKpisTooLarge = (n: number, max: number): Kpi => ({
   id: 'interval-kpis',
   label: 'Scope, lifecycle and optimisation KPIs',
   unit: '',
   value: null,
-  reason: `not computed: the window holds ${n} intervals, more than the ${MAX_INTERVAL_KPI_INTERVALS} these KPIs read per request; narrow the window (from/to) to see them`,
+  reason: `not computed: the window holds ${n} intervals, more than the ${max} these KPIs read per request; narrow the window (from/to) to see them`,
 });
 
 /** The footprint report of a window by a dimension (roll-ups, or intervals as the baseline), and its intensity sources. */
