@@ -18,7 +18,8 @@ import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay,
 import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import { DEFAULT_ATTRIBUTION_KEYS, resolveAttribution, type AttributionKeys } from '../domain/attribution';
 import type { IntensityPoint, IntensitySignal, ResourceRef } from '../domain/types';
-import type { ViewFilter } from '../domain/footprint/footprint-view';
+import type { FootprintView, ViewFilter } from '../domain/footprint/footprint-view';
+import { countOf } from '../domain/footprint/rollup-facts';
 import type { FootprintStore, IntensityProvider } from '../ports';
 import { dataWindow } from '../use-cases/data-window';
 import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
@@ -101,6 +102,8 @@ export interface KpiLoadOptions {
   source?: FootprintSource;
   /** Appended after the core and scope KPIs (they report on the whole account, not the filter). */
   appenders?: readonly KpiAppender[];
+  /** Bound of the interval-based KPIs; default MAX_INTERVAL_KPI_INTERVALS (tests pass a small one). */
+  maxIntervalKpiIntervals?: number;
 }
 /** Resources that pass a team/region filter (team resolved from their tags, as the collector attributes them). */
 export function filterResources(rs: readonly ResourceRef[], f: ViewFilter, keys: AttributionKeys = DEFAULT_ATTRIBUTION_KEYS): ResourceRef[] {
@@ -129,13 +132,42 @@ export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptio
   }
   const keys = d.attributionKeys ?? DEFAULT_ATTRIBUTION_KEYS;
   const report = computeKpis({ window: w, facts, resources: filterResources(resources, f, keys), zoneHourly, scheduler: filterScheduler(opts.scheduler, f, w, keys) }, CORE_KPIS);
-  // Scope and lifecycle KPIs are account-wide and read the window's intervals (once, shared): not from roll-ups yet.
-  const intervals = w.endSec > w.startSec ? await d.store.queryIntervals(w) : [];
-  report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
-  const withLifecycle = await contributeOptimisationKpis(await withLifecycleKpis(d, w, { intervals, resources }, report), d.optimisations, intervals);
+  // Scope, lifecycle and optimisation KPIs are account-wide and read the window's intervals (once, shared; not from
+  // roll-ups yet). Bounded: above MAX_INTERVAL_KPI_INTERVALS (counted from the view, no read) they say why not.
+  const stored = intervalsInView(view);
+  const maxIntervals = opts.maxIntervalKpiIntervals ?? MAX_INTERVAL_KPI_INTERVALS;
+  let withLifecycle: KpiReport;
+  if (stored > maxIntervals) {
+    withLifecycle = { ...report, kpis: [...report.kpis, intervalKpisTooLarge(stored, maxIntervals)] };
+  } else {
+    const intervals = w.endSec > w.startSec ? await d.store.queryIntervals(w) : [];
+    report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
+    withLifecycle = await contributeOptimisationKpis(await withLifecycleKpis(d, w, { intervals, resources }, report), d.optimisations, intervals);
+  }
   const extra = opts.appenders ?? [];
   return extra.length ? { ...withLifecycle, kpis: [...withLifecycle.kpis, ...(await Promise.all(extra.map((c) => c(w)))).flat()] } : withLifecycle;
 }
+
+/**
+ * Most intervals the interval-based KPIs (scope, lifecycle, optimisation) read in one request: ~100 MB of items, a few
+ * seconds on two cores. 1,000 GPU resources for 10 days is 240,000; the 14-day demo is under 4,000.
+ */
+export const MAX_INTERVAL_KPI_INTERVALS = 250_000;
+
+/** Intervals a view covers (the cells' counts: read from roll-ups, nothing queried). */
+export function intervalsInView(v: FootprintView): number {
+  let n = 0;
+  for (const cells of v.days.values()) for (const c of cells.values()) n += countOf(c, 'intervals');
+  return n;
+}
+
+const intervalKpisTooLarge = (n: number, max: number): Kpi => ({
+  id: 'interval-kpis',
+  label: 'Scope, lifecycle and optimisation KPIs',
+  unit: '',
+  value: null,
+  reason: `not computed: the window holds ${n} intervals, more than the ${max} these KPIs read per request; narrow the window (from/to) to see them`,
+});
 
 /** The footprint report of a window by a dimension (roll-ups, or intervals as the baseline), and its intensity sources. */
 export async function loadReport(store: FootprintStore, w: Window, by: ReportDimension, f: ViewFilter = {}, source?: FootprintSource): Promise<{ report: Report; sources: string[] }> {
