@@ -62,7 +62,7 @@ import { queryDepsOf } from '../shared/composition/local';
 import { loadConfig } from '../shared/contracts/config';
 import { loadKpiReport, loadReport, MAX_INTERVAL_KPI_INTERVALS, queryRoutes } from '../shared/http/query-routes';
 import { dispatch, type Route } from '../shared/http/router';
-import { dropInventorySnapshot, dropPieceCache, loadFootprintView, type FootprintSource } from '../shared/use-cases/footprint-view-loader';
+import { dropInventorySnapshot, dropPieceCache, dropViewResults, loadFootprintView, type FootprintSource } from '../shared/use-cases/footprint-view-loader';
 import { makeRollup } from '../shared/use-cases/rollup';
 import { DAY_SEC, HOUR_SEC, isoUtc, utcDay, type Window } from '../shared/domain/time';
 import type { SchedulerOutcomes } from '../shared/domain/kpis';
@@ -298,6 +298,7 @@ async function measurePath(s: Scale, t: Target, source: FootprintSource, oneRequ
   const drop = () => {
     dropPieceCache(s.store);
     dropInventorySnapshot(s.store);
+    dropViewResults(s.store);
   };
   const fn = () => t.call(source);
   const cold: Record<string, Stat> = {};
@@ -413,7 +414,7 @@ async function main(): Promise<void> {
     method: {
       store: 'real DynamoFootprintStore on dynalite (in memory, real AWS SDK), one store per scale; roll-ups built by makeRollup',
       requests: 'queryRoutes answered through dispatch (JSON.stringify of the body inside the timing; no HTTP socket); report = loadReport(--by job), kpis = loadKpiReport with the bench scheduler outcomes (no CLI rendering, no budget KPIs)',
-      cold: `dropPieceCache + dropInventorySnapshot (what a fresh store object starts with), then C requests at once; ${COLD_REQUESTS}× at C = 1, once at C > 1`,
+      cold: `dropPieceCache + dropInventorySnapshot + dropViewResults (what a fresh store object starts with), then C requests at once; ${COLD_REQUESTS}× at C = 1, once at C > 1`,
       warm: `after one warm-up request, C closed-loop workers until ${WARM_REQUESTS} requests answered (${Math.min(WARM_REQUESTS, 20)} at C = 1)`,
       slowRequests: `a route whose first request takes over ${SLOW_REQUEST_MS} ms gets fewer samples (2 cold and 5 warm at C = 1, one round of C at C > 1); each figure's n and each path's samples say what was taken`,
       percentiles: 'linear interpolation between closest ranks of the wall-clock latencies',

@@ -9,7 +9,7 @@
  */
 import { resourceKey, type FootprintInterval, type IntensityPoint, type ResourceKind, type ResourceRef } from './types';
 import { HOUR_SEC, type EpochSec, type Window } from './time';
-import { LOW_CARBON_PERCENTILE, LOW_CARBON_TRAILING_SEC, lowCarbonThreshold, MIN_TRAILING_HOURS } from './scheduler/windows';
+import { LOW_CARBON_PERCENTILE, LOW_CARBON_TRAILING_SEC, MIN_TRAILING_HOURS, percentileOfSorted } from './scheduler/windows';
 import { countAcross, countOf, mergedOf, newFacts, valueAcross, valueOf, type FactsAcc } from './footprint/rollup-facts';
 import { filteredCells, filteredEntries, groupEntries, viewOfIntervals, type FootprintView, type ViewFilter } from './footprint/footprint-view';
 
@@ -339,7 +339,8 @@ function trailingThresholds(hourly: ReadonlyMap<string, IntensityPoint[]>, keys:
     for (const atSec of [...hours].sort((a, b) => a - b)) {
       while (hi < pts.length && pts[hi].tSec < atSec) insert(window, pts[hi++].gPerKwh);
       while (lo < hi && pts[lo].tSec < atSec - LOW_CARBON_TRAILING_SEC) remove(window, pts[lo++].gPerKwh);
-      out.set(`${zone}@${atSec}`, hi - lo >= MIN_TRAILING_HOURS ? lowCarbonThreshold(window) : NaN);
+      // `window` is kept sorted and holds finite values only (filtered above): no copy or sort per hour.
+      out.set(`${zone}@${atSec}`, hi - lo >= MIN_TRAILING_HOURS ? percentileOfSorted(window, LOW_CARBON_PERCENTILE) : NaN);
     }
   }
   return out;

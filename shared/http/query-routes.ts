@@ -23,7 +23,7 @@ import { countOf } from '../domain/footprint/rollup-facts';
 import type { FootprintStore, IntensityProvider } from '../ports';
 import { dataWindow } from '../use-cases/data-window';
 import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
-import { inventorySnapshot, loadFootprintView, type FootprintSource } from '../use-cases/footprint-view-loader';
+import { inventorySnapshot, loadFootprintView, memoOfView, type FootprintSource } from '../use-cases/footprint-view-loader';
 import { hasRollupPieces } from '../use-cases/rollup';
 import { contributeOptimisationKpis } from '../use-cases/optimise-ledger';
 import { HttpError, validate, type Route } from './router';
@@ -120,16 +120,37 @@ export function filterScheduler(s: SchedulerOutcomes | undefined, f: ViewFilter,
   return { jobs };
 }
 
+/** How long the KPIs' trailing hourly intensity of a zone is shared by requests (as the inventory snapshot is). */
+export const INTENSITY_SNAPSHOT_MS = 30_000;
+const intensitySnapshots = new WeakMap<object, Map<string, { atMs: number; points: Promise<IntensityPoint[]> }>>();
+
+/**
+ * The hourly series of a zone over a window for the low-carbon KPI, shared by requests for INTENSITY_SNAPSHOT_MS: every
+ * KPI request of a 30-day view reads 60 days per training zone, and an import or ingest reaches the KPI within that time.
+ */
+function trailingIntensity(providers: readonly IntensityProvider[], zone: string, signal: IntensitySignal, w: Window): Promise<IntensityPoint[]> {
+  let m = intensitySnapshots.get(providers);
+  if (!m) intensitySnapshots.set(providers, (m = new Map()));
+  const k = JSON.stringify([zone, signal, w.startSec, w.endSec]);
+  const hit = m.get(k);
+  const now = Date.now();
+  if (hit && now - hit.atMs < INTENSITY_SNAPSHOT_MS) return hit.points;
+  for (const [key, v] of m) if (now - v.atMs >= INTENSITY_SNAPSHOT_MS) m.delete(key);
+  const points = hourlyIntensity(providers, zone, signal, w);
+  m.set(k, { atMs: now, points });
+  points.catch(() => m!.delete(k));
+  return points;
+}
+
 /** Gather what the KPIs need (the window's facts, resources, 30 days of trailing hourly intensity) and compute them. */
 export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptions = {}): Promise<KpiReport> {
   const f = opts.filter ?? {};
-  const [{ view }, resources] = await Promise.all([loadFootprintView(d.store, w, { entries: true, source: opts.source }), inventorySnapshot(d.store)]);
-  const facts = kpiFactsOfView(view, f);
+  const [{ view, provenance }, resources] = await Promise.all([loadFootprintView(d.store, w, { entries: true, source: opts.source }), inventorySnapshot(d.store)]);
+  const facts = memoOfView(d.store, provenance, JSON.stringify(['kpi-facts', f.team, f.region]), () => kpiFactsOfView(view, f));
   const zones = [...new Set([...facts.trainingLowCarbon.keys()].map((k) => k.split('\u001f')[0]))].sort();
-  const zoneHourly = new Map<string, IntensityPoint[]>();
-  for (const zone of zones) {
-    zoneHourly.set(zone, await hourlyIntensity(d.intensityProviders, zone, d.signal, { startSec: w.startSec - LOW_CARBON_TRAILING_SEC, endSec: w.endSec }));
-  }
+  const zoneHourly = new Map<string, IntensityPoint[]>(
+    await Promise.all(zones.map(async (zone) => [zone, await trailingIntensity(d.intensityProviders, zone, d.signal, { startSec: w.startSec - LOW_CARBON_TRAILING_SEC, endSec: w.endSec })] as const)),
+  );
   const keys = d.attributionKeys ?? DEFAULT_ATTRIBUTION_KEYS;
   const report = computeKpis({ window: w, facts, resources: filterResources(resources, f, keys), zoneHourly, scheduler: filterScheduler(opts.scheduler, f, w, keys) }, CORE_KPIS);
   // Scope, lifecycle and optimisation KPIs are account-wide and read the window's intervals (once, shared; not from
@@ -172,8 +193,8 @@ const intervalKpisTooLarge = (n: number, max: number): Kpi => ({
 /** The footprint report of a window by a dimension (roll-ups, or intervals as the baseline), and its intensity sources. */
 export async function loadReport(store: FootprintStore, w: Window, by: ReportDimension, f: ViewFilter = {}, source?: FootprintSource): Promise<{ report: Report; sources: string[] }> {
   const cellOnly = by === 'team' || by === 'region' || by === 'kind' || by === 'day';
-  const { view } = await loadFootprintView(store, w, { entries: !cellOnly, source });
-  return { report: reportOfView(view, by, f), sources: reportSources(view, by, f) };
+  const { view, provenance } = await loadFootprintView(store, w, { entries: !cellOnly, source });
+  return memoOfView(store, provenance, JSON.stringify(['report', by, f.team, f.region]), () => ({ report: reportOfView(view, by, f), sources: reportSources(view, by, f) }));
 }
 /** The query routes, bound to the app's dependencies. */
 export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Route[] {
@@ -202,8 +223,10 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
         if ((w.endSec - alignDown(w.startSec, step)) / step > MAX_TIMESERIES_BUCKETS) {
           throw new HttpError(400, `invalid query: more than ${MAX_TIMESERIES_BUCKETS} buckets; use bucket=day or a shorter window`, [{ field: 'bucket', message: 'too many buckets for the window' }]);
         }
-        const { view } = await loadFootprintView(store, w, { source });
-        return ok({ ...windowBody(w), ...timeseriesOfView(view, w, q.stack, q.bucket, filterOf(q)), filters: { team: q.team, region: q.region } });
+        const { view, provenance } = await loadFootprintView(store, w, { source });
+        const f = filterOf(q);
+        const series = memoOfView(store, provenance, JSON.stringify(['timeseries', q.stack, q.bucket, f.team, f.region]), () => timeseriesOfView(view, w, q.stack, q.bucket, f));
+        return ok({ ...windowBody(w), ...series, filters: { team: q.team, region: q.region } });
       },
     },
     {
@@ -212,8 +235,9 @@ export function queryRoutes(deps: QueryDeps, opts: QueryRouteOptions = {}): Rout
       handle: async (req) => {
         const q = validate(TopQuery, params(req.query), 'query');
         const w = await resolveWindow(store, q);
-        const { view } = await loadFootprintView(store, w, { entries: true, source });
-        const t = topOfView(view, q.kind, q.limit, filterOf(q));
+        const { view, provenance } = await loadFootprintView(store, w, { entries: true, source });
+        const f = filterOf(q);
+        const t = memoOfView(store, provenance, JSON.stringify(['top', q.kind, q.limit, f.team, f.region]), () => topOfView(view, q.kind, q.limit, f));
         return ok({ ...windowBody(w), kind: q.kind, rows: t.rows, totalRows: t.totalRows, totals: t.totals, demo: t.demo, filters: { team: q.team, region: q.region } });
       },
     },

@@ -12,6 +12,7 @@
  * Decoded pieces are cached per store by (piece, hash): the hash comes from the manifests read on every request, so
  * a cached piece is exactly what the store holds; concurrent requests for the same piece share one read.
  */
+import { createHash } from 'node:crypto';
 import type { FootprintStore, RollupPieceStore } from '../ports';
 import { alignDown, alignUp, DAY_SEC, parseIsoInstant, type Window } from '../domain/time';
 import type { ResourceRef } from '../domain/types';
@@ -36,6 +37,11 @@ export interface ViewProvenance {
   intervalDays: number;
   resourcePieces: number;
   intervals: number;
+  /**
+   * Present when the view came from roll-ups alone (no interval read): a hash of the window, whether entries were
+   * read, and every day's piece hashes — what the view is a pure function of (memoOfView keys results by it).
+   */
+  signature?: string;
 }
 
 // ---- piece cache ---------------------------------------------------------------------------------------------
@@ -194,11 +200,49 @@ export async function loadFootprintView(store: FootprintStore, w: Window, req: V
     if (x.cells) for (const [d, cells] of f.days) days.set(d, cells);
     if (req.entries) entryParts.push(f.entries);
   }
+  let signature: string | undefined;
+  if (!windows.length) {
+    const h = createHash('sha256').update(`${w.startSec}|${w.endSec}|${req.entries ? 1 : 0}`);
+    for (let idx = fromIdx; idx < toIdx; idx++) h.update(`|${manifests.get(idx)!.cubeHash}/${manifests.get(idx)!.resourceHash}`);
+    signature = h.digest('hex');
+  }
   return {
     view: { days, entryParts },
-    provenance: { source: 'rollups', rollupDays: toIdx - fromIdx - intervalDays.size, intervalDays: windows.length, resourcePieces, intervals },
+    provenance: { source: 'rollups', rollupDays: toIdx - fromIdx - intervalDays.size, intervalDays: windows.length, resourcePieces, intervals, signature },
   };
 }
+
+// ---- results derived from a view -----------------------------------------------------------------------------
+
+/** Results kept per store (reports, time series, KPI facts): few and small next to the pieces. */
+export const VIEW_RESULT_CACHE_ENTRIES = 64;
+const results = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * `compute()` for a view read from roll-ups alone, remembered per store by the view's signature and `key` (the
+ * derivation and its parameters): the result is a pure function of both, so a repeated request — the same panel on
+ * 20 screens, a refresh — is answered without folding the pieces again, and a changed day changes the signature.
+ * Without a signature (any interval read) it is computed every time. Callers must not mutate the result.
+ */
+export function memoOfView<T>(store: object, provenance: ViewProvenance, key: string, compute: () => T): T {
+  if (!provenance.signature) return compute();
+  let m = results.get(store);
+  if (!m) results.set(store, (m = new Map()));
+  const k = `${provenance.signature}|${key}`;
+  if (m.has(k)) {
+    const v = m.get(k) as T;
+    m.delete(k); // LRU: move to the end
+    m.set(k, v);
+    return v;
+  }
+  const v = compute();
+  m.set(k, v);
+  if (m.size > VIEW_RESULT_CACHE_ENTRIES) m.delete(m.keys().next().value as string);
+  return v;
+}
+
+/** Drop the results remembered for a store (benchmarks measure cold requests with it). */
+export const dropViewResults = (store: object): void => void results.delete(store);
 
 // ---- inventory snapshot --------------------------------------------------------------------------------------
 

@@ -7,8 +7,13 @@ export const LOW_CARBON_PERCENTILE = 30;
 export const percentile = (values: ArrayLike<number>, p: number): number => {
   const xs: number[] = [];
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) xs.push(values[i]);
-  if (xs.length === 0) return NaN;
   xs.sort((a, b) => a - b);
+  return percentileOfSorted(xs, p);
+};
+
+/** `percentile` of values already sorted ascending and all finite (no copy, no sort): the same number. */
+export const percentileOfSorted = (xs: ArrayLike<number>, p: number): number => {
+  if (xs.length === 0) return NaN;
   const h = (xs.length - 1) * Math.min(1, Math.max(0, p / 100));
   const lo = Math.floor(h);
   return xs[lo] + (h - lo) * ((xs[Math.min(lo + 1, xs.length - 1)] ?? xs[lo]) - xs[lo]);
