@@ -66,6 +66,6 @@ describe('interval-based KPIs are bounded by the intervals of the view', () => {
     expect(keep(above.kpis).length).toBeGreaterThan(3);
     expect(keep(above.kpis)).toEqual(keep(below.kpis).filter((k) => ids(above.kpis).includes(k.id)));
     expect(ids(below.kpis).length).toBeGreaterThan(ids(above.kpis).length);
-    expect(MAX_INTERVAL_KPI_INTERVALS).toBe(250_000);
+    expect(MAX_INTERVAL_KPI_INTERVALS).toBe(50_000);
   });
 });
