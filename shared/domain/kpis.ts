@@ -311,7 +311,8 @@ function trailingThresholds(hourly: ReadonlyMap<string, IntensityPoint[]>, keys:
     s.add(Number(hour));
   }
   const out = new Map<string, number>();
-  const insert = (xs: number[], v: number) => {
+  /** First index of a sorted array whose value is ≥ v. */
+  const lowerBoundOf = (xs: readonly number[], v: number) => {
     let lo = 0;
     let hi = xs.length;
     while (lo < hi) {
@@ -319,18 +320,10 @@ function trailingThresholds(hourly: ReadonlyMap<string, IntensityPoint[]>, keys:
       if (xs[mid] < v) lo = mid + 1;
       else hi = mid;
     }
-    xs.splice(lo, 0, v);
+    return lo;
   };
-  const remove = (xs: number[], v: number) => {
-    let lo = 0;
-    let hi = xs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (xs[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    xs.splice(lo, 1);
-  };
+  const insert = (xs: number[], v: number) => void xs.splice(lowerBoundOf(xs, v), 0, v);
+  const remove = (xs: number[], v: number) => void xs.splice(lowerBoundOf(xs, v), 1);
   for (const [zone, hours] of hoursByZone) {
     const pts = hourly.get(zone) ?? [];
     const window: number[] = [];

@@ -17,7 +17,7 @@ import { computeKpis, CORE_KPIS, kpiFactsOfView, LOW_CARBON_TRAILING_SEC, type K
 import { alignDown, alignUp, DAY_SEC, HOUR_SEC, isoUtc, parseIsoInstant, utcDay, type Window } from '../domain/time';
 import { noSignalZoneMessage, signalZone } from '../domain/regions/region-catalog';
 import { DEFAULT_ATTRIBUTION_KEYS, resolveAttribution, type AttributionKeys } from '../domain/attribution';
-import type { IntensityPoint, IntensitySignal, ResourceRef } from '../domain/types';
+import type { FootprintInterval, IntensityPoint, IntensitySignal, ResourceRef } from '../domain/types';
 import type { FootprintView, ViewFilter } from '../domain/footprint/footprint-view';
 import { countOf } from '../domain/footprint/rollup-facts';
 import type { FootprintStore, IntensityProvider } from '../ports';
@@ -25,9 +25,9 @@ import { dataWindow } from '../use-cases/data-window';
 import { scopeKpiContributor } from '../use-cases/scope-kpi-contributor';
 import { inventorySnapshot, loadFootprintView, memoOfView, type FootprintSource } from '../use-cases/footprint-view-loader';
 import { hasRollupPieces } from '../use-cases/rollup';
-import { contributeOptimisationKpis } from '../use-cases/optimise-ledger';
+import { optimisationKpiContributor } from '../use-cases/optimise-ledger';
 import { HttpError, validate, type Route } from './router';
-import { withLifecycleKpis } from '../use-cases/lifecycle-ledger';
+import { lifecycleKpiContributor } from '../use-cases/lifecycle-ledger';
 
 /** Longest window one request may aggregate (keeps a single query bounded). */
 export const MAX_WINDOW_SEC = 93 * DAY_SEC;
@@ -120,6 +120,17 @@ export function filterScheduler(s: SchedulerOutcomes | undefined, f: ViewFilter,
   return { jobs };
 }
 
+/** Account-wide KPIs computed from the window's intervals (read once per request and shared), in report order. */
+type IntervalKpiContributor = (
+  d: KpiSources,
+  x: { w: Window; intervals: FootprintInterval[]; resources: readonly ResourceRef[] },
+) => Promise<{ kpis: Kpi[]; demo?: boolean }>;
+const INTERVAL_KPIS: readonly IntervalKpiContributor[] = [
+  async (d, x) => ({ kpis: await scopeKpiContributor(d, x.w, x.intervals) }), // SCI per inference, embodied, renewable share, CFE %, market-based
+  async (d, x) => ({ kpis: await lifecycleKpiContributor(d, x.w, x) }),
+  (d, x) => optimisationKpiContributor(d.optimisations, x.intervals, x.w),
+];
+
 /** How long the KPIs' trailing hourly intensity of a zone is shared by requests (as the inventory snapshot is). */
 export const INTENSITY_SNAPSHOT_MS = 30_000;
 const intensitySnapshots = new WeakMap<object, Map<string, { atMs: number; points: Promise<IntensityPoint[]> }>>();
@@ -153,20 +164,21 @@ export async function loadKpiReport(d: KpiSources, w: Window, opts: KpiLoadOptio
   );
   const keys = d.attributionKeys ?? DEFAULT_ATTRIBUTION_KEYS;
   const report = computeKpis({ window: w, facts, resources: filterResources(resources, f, keys), zoneHourly, scheduler: filterScheduler(opts.scheduler, f, w, keys) }, CORE_KPIS);
-  // Scope, lifecycle and optimisation KPIs are account-wide and read the window's intervals (once, shared; not from
-  // roll-ups yet). Bounded: above MAX_INTERVAL_KPI_INTERVALS (counted from the view, no read) they say why not.
+  // INTERVAL_KPIS are account-wide and read the window's intervals (once, shared; not from roll-ups yet). Bounded:
+  // above MAX_INTERVAL_KPI_INTERVALS (counted from the view, no read) one KPI says why they are not computed.
   const stored = intervalsInView(view);
   const maxIntervals = opts.maxIntervalKpiIntervals ?? MAX_INTERVAL_KPI_INTERVALS;
-  let withLifecycle: KpiReport;
-  if (stored > maxIntervals) {
-    withLifecycle = { ...report, kpis: [...report.kpis, intervalKpisTooLarge(stored, maxIntervals)] };
-  } else {
-    const intervals = w.endSec > w.startSec ? await d.store.queryIntervals(w) : [];
-    report.kpis.push(...(await scopeKpiContributor(d, w, intervals))); // scope KPIs: SCI per inference, embodied, renewable share, CFE %, market-based
-    withLifecycle = await contributeOptimisationKpis(await withLifecycleKpis(d, w, { intervals, resources }, report), d.optimisations, intervals);
+  if (stored > maxIntervals) report.kpis.push(intervalKpisTooLarge(stored, maxIntervals));
+  else {
+    const x = { w, intervals: w.endSec > w.startSec ? await d.store.queryIntervals(w) : [], resources };
+    for (const c of INTERVAL_KPIS) {
+      const r = await c(d, x);
+      report.kpis.push(...r.kpis);
+      report.demo ||= r.demo === true;
+    }
   }
-  const extra = opts.appenders ?? [];
-  return extra.length ? { ...withLifecycle, kpis: [...withLifecycle.kpis, ...(await Promise.all(extra.map((c) => c(w)))).flat()] } : withLifecycle;
+  for (const c of opts.appenders ?? []) report.kpis.push(...(await c(w)));
+  return report;
 }
 
 /**

@@ -12,7 +12,7 @@ import { avoidedFor, ledgerTotals, type AvoidedFigures, type LedgerTotals } from
 import { instanceSecondsIn } from '../domain/lifecycle/cold-detection';
 import { hardwareUtilisation, lifecycleKpis, type LifecycleKpi } from '../domain/lifecycle/lifecycle-kpis';
 import type { LedgerEntry } from '../domain/lifecycle/types';
-import type { KpiReport } from '../domain/kpis';
+import type { Kpi } from '../domain/kpis';
 import { lookupInstance } from '../domain/power/instance-catalog';
 import { fetchHourly } from './intensity-resolver';
 
@@ -116,17 +116,15 @@ export async function lifecycleKpisFor(d: LedgerDeps, w: Window, loaded: { inter
 }
 
 /**
- * The KPI report with the lifecycle KPIs appended (the KPI contributor: ONE call where the report is assembled).
- * Without a lifecycle store only hardware utilisation is computed; the others say why not.
+ * The lifecycle KPIs of a window (the KPI report's interval contributors call this). Without a lifecycle store only
+ * hardware utilisation is computed; the others say why not.
  */
-export async function withLifecycleKpis(
+export async function lifecycleKpiContributor(
   d: { store: FootprintStore; intensityProviders: readonly IntensityProvider[]; signal: IntensitySignal; regionInfo?: (region: string) => RegionInfo | undefined; lifecycle?: LifecycleStore },
   w: Window,
   loaded: { intervals: readonly FootprintInterval[]; resources: readonly ResourceRef[] },
-  report: KpiReport,
-): Promise<KpiReport> {
-  const kpis = d.lifecycle && d.regionInfo
+): Promise<Kpi[]> {
+  return d.lifecycle && d.regionInfo
     ? await lifecycleKpisFor({ store: d.lifecycle, footprint: d.store, intensityProviders: d.intensityProviders, regionInfo: d.regionInfo, signal: d.signal, lookupInstance }, w, loaded)
     : lifecycleKpis({ utilisation: hardwareUtilisation(loaded.intervals, loaded.resources, (t) => lookupInstance(t)?.acceleratorCount), avoided: ledgerTotals([]), avoidedWindowHours: 0 }).map((k) => (k.id === 'hardware-utilisation' ? k : { ...k, value: null, reason: 'no lifecycle store in this view' }));
-  return { ...report, kpis: [...report.kpis, ...kpis] };
 }

@@ -3,11 +3,11 @@
  * inference with intervals, the quality delta, the decision and its reason — what `optimise list`, the API and the
  * dashboard panel show — and the ledger's KPI contribution to the KPI report.
  */
-import type { KpiReport } from '../domain/kpis';
+import type { Kpi } from '../domain/kpis';
 import { optimisationKpis, type PromotedOptimisation, type ServedVariant } from '../domain/optimisation/optimisation-kpis';
 import { qualityDeltaPct } from '../domain/optimisation/decision';
 import type { VariantFigures } from '../domain/optimisation/measurement';
-import { isoUtc } from '../domain/time';
+import { isoUtc, type Window } from '../domain/time';
 import type { FootprintInterval, Ranged } from '../domain/types';
 import type { OptimisationConfig } from '../contracts/optimisation';
 import type { AttemptRecord, OptimisationStore } from '../ports/optimisation-ports';
@@ -127,12 +127,11 @@ export function ledgerKpis(records: readonly AttemptRecord[], intervals: readonl
 }
 
 /**
- * The KPI report with the optimisation KPIs appended (the one line in the KPI assembly calls this). Their ids extend
- * the report's KPI ids; avoided emissions carry `basis: 'avoided (estimated)'` and are never summed with measured ones.
+ * The optimisation KPIs of a window (the KPI report's interval contributors call this). Their ids extend the report's
+ * KPI ids; avoided emissions carry `basis: 'avoided (estimated)'` and are never summed with measured ones.
  */
-export async function contributeOptimisationKpis(report: KpiReport, store: Pick<OptimisationStore, 'listAll'> | undefined, intervals: readonly FootprintInterval[]): Promise<KpiReport> {
-  if (!store) return report;
+export async function optimisationKpiContributor(store: Pick<OptimisationStore, 'listAll'> | undefined, intervals: readonly FootprintInterval[], window: Window): Promise<{ kpis: Kpi[]; demo: boolean }> {
+  if (!store) return { kpis: [], demo: false };
   const records = await store.listAll();
-  const kpis = ledgerKpis(records, intervals, report.window);
-  return { ...report, kpis: [...report.kpis, ...kpis], demo: report.demo || records.some((r) => r.demo) };
+  return { kpis: ledgerKpis(records, intervals, window), demo: records.some((r) => r.demo) };
 }

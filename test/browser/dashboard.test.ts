@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildDashboard } from '../../web/build';
-import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
+import type { Page } from 'playwright-core';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
 import { makeBudgetStatuses } from '../../shared/use-cases/evaluate-budgets';
 import { makeTargetStatuses } from '../../shared/use-cases/targets-crud';
-import { SEED_START_SEC, SEED_TARGET_BASE_KG, seededRoutes, startSeededStore, type SeededStore } from './seed-store';
+import { SEED_START_SEC, SEED_TARGET_BASE_KG, type SeededStore } from './seed-store';
+import { openSeededDashboard, type SeededPage } from './seeded-page';
 import type { SchedulerOutcomes } from '../../shared/domain/kpis';
 
 /** Two scheduled demo jobs (nlp in eu-west-1 on the first day, vision in us-east-1 on the second) for the scheduler panel. */
@@ -18,9 +16,7 @@ const SCHEDULED: SchedulerOutcomes = { jobs: [
 import { makeLifecycleService } from '../../shared/use-cases/lifecycle-service';
 import { SEED_LIFECYCLE_VIEWS } from './seed-lifecycle';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ROOT = join(__dirname, '..', '..');
-const TOKEN = 'browser-test-token';
 /** The page's number format (web/src/main.ts fmt). */
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toPrecision(2));
 
@@ -36,23 +32,14 @@ const paintedPixels = (page: Page, selector: string): Promise<number> =>
 
 describe('dashboard in headless Chromium', () => {
   let seeded: SeededStore;
-  let server: LocalHttpServer;
-  let browser: Browser;
   let page: Page;
-  let outDir: string;
-  const failedRequests: string[] = [];
+  let ui: SeededPage;
+  let failedRequests: string[];
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'cp-web-'));
-    [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
     // The dashboard's routes as `npm start` serves them (seed-store.ts), with two scheduled demo jobs.
-    server = await startHttpServer({ routes: seededRoutes(seeded, { schedulerOutcomes: async () => SCHEDULED }), token: TOKEN, staticDir: outDir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('requestfailed', (r) => failedRequests.push(r.url()));
-    page.on('response', (r) => void (r.status() >= 400 && failedRequests.push(`${r.status()} ${r.url()}`)));
-    await page.goto(`${server.url}/#token=${TOKEN}`);
-    await page.waitForSelector('body[data-ready="true"]');
+    ui = await openSeededDashboard({ dirPrefix: 'cp-web-', routes: { schedulerOutcomes: async () => SCHEDULED } });
+    ({ seeded, page, failed: failedRequests } = ui);
   });
   const submit = async () => {
     await page.evaluate(() => (document.body.dataset.ready = 'false'));
@@ -66,10 +53,7 @@ describe('dashboard in headless Chromium', () => {
   };
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await seeded?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it('loads every asset from our own server and every API call succeeds (no CDN, bearer token from the fragment)', async () => {

@@ -3,40 +3,24 @@
  * per attempt with its decision and reason, before/after bars of J per inference with their range whiskers, and the
  * optimisation KPIs in the KPI panel (avoided emissions labelled as an estimate).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildDashboard } from '../../web/build';
-import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
-import { seededRoutes, startSeededStore, type SeededStore } from './seed-store';
+import type { Page } from 'playwright-core';
+import type { SeededStore } from './seed-store';
+import { openSeededDashboard, type SeededPage } from './seeded-page';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const TOKEN = 'browser-test-token';
 
 describe('optimisation panel in headless Chromium', () => {
   let seeded: SeededStore;
-  let server: LocalHttpServer;
-  let browser: Browser;
   let page: Page;
-  let outDir: string;
-  const failed: string[] = [];
+  let ui: SeededPage;
+  let failed: string[];
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'cp-web-opt-'));
-    [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    server = await startHttpServer({ routes: seededRoutes(seeded), token: TOKEN, staticDir: outDir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
-    await page.goto(`${server.url}/#token=${TOKEN}`);
-    await page.waitForSelector('body[data-ready="true"]');
+    // The dashboard's routes as `npm start` serves them (seed-store.ts).
+    ui = await openSeededDashboard({ dirPrefix: 'cp-web-opt-' });
+    ({ seeded, page, failed: failed } = ui);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await seeded?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   it('shows one ledger row per attempt with its decision and reason, and no panel error', async () => {

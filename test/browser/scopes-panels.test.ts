@@ -3,44 +3,28 @@
  * location- vs market-based scope 2, renewable share beside hourly CFE, SCI per inference — each showing the
  * store's numbers (expected values from the same query path the CLI uses, formatted as the page formats).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildDashboard } from '../../web/build';
-import { startHttpServer, type LocalHttpServer } from '../../shared/adapters/local/http-server';
+import type { Page } from 'playwright-core';
 import { loadKpiReport } from '../../shared/http/query-routes';
 import { aggregate } from '../../shared/domain/footprint/aggregate';
-import { SEED_END_SEC, SEED_START_SEC, seededRoutes, startSeededStore, type SeededStore } from './seed-store';
+import { SEED_END_SEC, SEED_START_SEC, type SeededStore } from './seed-store';
+import { openSeededDashboard, type SeededPage } from './seeded-page';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const TOKEN = 'browser-test-token';
 /** The page's number format (web/src/main.ts fmt). */
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x === 0 ? '0' : x.toPrecision(2));
 
 describe('emission-scope panels in headless Chromium', () => {
   let seeded: SeededStore;
-  let server: LocalHttpServer;
-  let browser: Browser;
   let page: Page;
-  let outDir: string;
-  const failed: string[] = [];
+  let ui: SeededPage;
+  let failed: string[];
 
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'cp-web-scopes-'));
-    [seeded] = await Promise.all([startSeededStore(), buildDashboard(outDir)]);
-    server = await startHttpServer({ routes: seededRoutes(seeded), token: TOKEN, staticDir: outDir });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
-    await page.goto(`${server.url}/#token=${TOKEN}`);
-    await page.waitForSelector('body[data-ready="true"]');
+    // The dashboard's routes as `npm start` serves them (seed-store.ts).
+    ui = await openSeededDashboard({ dirPrefix: 'cp-web-scopes-' });
+    ({ seeded, page, failed: failed } = ui);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await seeded?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   const text = (testId: string) => page.textContent(`[data-testid=${testId}]`);
