@@ -4,7 +4,7 @@
  * secret (JSON with the same keys) named by PROVIDER_SECRET_ID, read once per cold start.
  * Secrets are never logged: errors name the missing key, never a value.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { credentialsFromRecord, type ProviderCredentials } from '../../contracts/config';
 import type { EpochSec } from '../../domain/time';
@@ -142,7 +142,11 @@ export function liveProvidersLoader(
   let cached: Promise<LiveProvider[]> | undefined;
   return () =>
     (cached ??= (async () => {
-      const creds = src.providerSecretId ? await credentialsFromSecret(o.secrets ?? new SecretsManagerClient({}), src.providerSecretId) : src.localCredentials;
+      if (src.providerSecretId && !o.secrets) {
+        // Clients are built in shared/composition only: the AWS root passes one; locally credentials come from the environment.
+        throw new Error('PROVIDER_SECRET_ID is set but this environment has no Secrets Manager client: locally, set the provider credentials in the environment instead');
+      }
+      const creds = src.providerSecretId ? await credentialsFromSecret(o.secrets!, src.providerSecretId) : src.localCredentials;
       return buildLiveProviders(creds, o);
     })().catch((e) => {
       cached = undefined; // a failed secret read is retried on the next invocation
