@@ -57,7 +57,7 @@ export function exactMerge(a: ExactSum, b: ExactSum | readonly number[]): void {
   if (e.special !== 0 || Number.isNaN(e.special)) a.special += e.special;
 }
 
-/** The correctly rounded value of an exact sum (round half to even, as `math.fsum`). */
+/** The correctly rounded value of an exact sum (round half to even, as `math.fsum`); a zero total is always +0. */
 export function exactValue(s: ExactSum): number {
   if (s.special !== 0 || Number.isNaN(s.special)) return s.special;
   const p = s.partials;
@@ -79,7 +79,8 @@ export function exactValue(s: ExactSum): number {
     const x = hi + y;
     if (y === x - hi) hi = x;
   }
-  return hi;
+  // An exact total of zero is +0, whatever the signs of the zeros summed (a negative zero is not a figure).
+  return hi === 0 ? 0 : hi;
 }
 
 /** The correctly rounded sum of `xs` (any order gives the same double). */

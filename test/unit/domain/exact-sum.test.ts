@@ -54,6 +54,8 @@ describe('exact summation (Shewchuk partials, correctly rounded)', () => {
     ['cancellation keeps the small term', [1e100, 1, -1e100], 1],
     ['0.1 + 0.2 + 0.3', [0.1, 0.2, 0.3], 0.6],
     ['empty', [], 0],
+    ['negative zeros sum to +0', [-0, -0], 0],
+    ['zeros of both signs', [-0, 0, -0], 0],
   ])('%s', (_n, xs, expected) => {
     expect(exactSumOf(xs)).toBe(expected);
   });
