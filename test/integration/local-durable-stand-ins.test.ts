@@ -4,7 +4,8 @@
  * (EventBridge Scheduler). A "crash" here is a new adapter instance on the same store or file, with nothing carried
  * over in memory. Real SDK against dynalite; the whole runtime under SIGKILL is `npm run test:crash`.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -207,6 +208,41 @@ describe('local one-time schedules (EventBridge Scheduler stand-in) in a file', 
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readdirSync(dir)).toEqual(['schedules.json']);
       expect(s.pending().map((x) => x.name)).toEqual(['cp-j0', 'cp-j1', 'cp-j2', 'cp-j3', 'cp-j4']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loses no update when two processes write the file at once (submit racing npm start)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-sched-'));
+    try {
+      const file = join(dir, 'schedules.json');
+      const count = 150;
+      const run = (prefix: string) =>
+        new Promise<number | null>((res, rej) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../fixtures/schedule-writer.ts'), file, prefix, String(count)], { stdio: ['ignore', 'ignore', 'inherit'] });
+          child.on('error', rej);
+          child.on('exit', res);
+        });
+      expect(await Promise.all([run('a'), run('b'), run('c')])).toEqual([0, 0, 0]);
+      const names = new LocalSegmentScheduler(file).pending().map((x) => x.name);
+      const expected = ['a', 'b', 'c'].flatMap((p) => Array.from({ length: count }, (_, i) => i).filter((i) => i % 3 !== 2).map((i) => `${p}-${i}`));
+      expect(names.sort()).toEqual(expected.sort());
+      expect(readdirSync(dir)).toEqual(['schedules.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes over a lock left by a process that died holding it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-sched-'));
+    try {
+      const file = join(dir, 'schedules.json');
+      // A pid that cannot be alive (above the Linux maximum of 2^22).
+      writeFileSync(`${file}.lock`, '99999999\n', { mode: 0o600 });
+      await new LocalSegmentScheduler(file).createOneTime('cp-j1', T0, payload);
+      expect(new LocalSegmentScheduler(file).pending().map((x) => x.name)).toEqual(['cp-j1']);
+      expect(readdirSync(dir)).toEqual(['schedules.json']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,13 +4,15 @@
  * its delivery returned (EventBridge Scheduler keeps a schedule until it fired, then ActionAfterCompletion DELETE
  * removes it): a crash in between fires it again (at least once), never loses it. Optionally persisted to a JSON
  * file so `carbonpilot submit` and a running `npm start` share schedules; the file is replaced atomically (written
- * to a temporary file, fsynced, renamed over the old one, owner-only 0600), so a crash never leaves it torn.
+ * to a temporary file, fsynced, renamed over the old one, owner-only 0600), so a crash never leaves it torn, and every
+ * read-modify-write holds a pid lock (`<file>.lock`), so a `submit` racing `npm start` never loses an update.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DispatchPayload } from '../../contracts/job-request';
 import type { SegmentScheduler } from '../../ports/scheduler-ports';
 import type { EpochSec } from '../../domain/time';
+import { withPidLockSync } from './pid-lock';
 
 export interface LocalSchedule {
   name: string;
@@ -68,24 +70,37 @@ export class LocalSegmentScheduler implements SegmentScheduler {
     else writeFileAtomic(this.file, JSON.stringify([...m.values()], null, 1));
   }
 
+  /** One read-modify-write of the schedules, under the file's lock when they are shared through a file. */
+  private update<T>(change: (m: Map<string, LocalSchedule>) => { save: boolean; result: T }): T {
+    const run = () => {
+      const m = this.load();
+      const { save, result } = change(m);
+      if (save) this.save(m);
+      return result;
+    };
+    return this.file ? withPidLockSync(`${this.file}.lock`, run) : run();
+  }
+
   async createOneTime(name: string, atSec: EpochSec, payload: DispatchPayload): Promise<void> {
-    const m = this.load();
-    if (m.has(name)) return; // same as ConflictException: already scheduled
-    m.set(name, { name, atSec, payload });
-    this.save(m);
+    this.add({ name, atSec, payload });
   }
 
   /** A one-time schedule of another pipeline function (e.g. the optimiser's polls): same store, same firing. */
   async createOneTimeFor(target: string, name: string, atSec: EpochSec, payload: unknown): Promise<void> {
-    const m = this.load();
-    if (m.has(name)) return;
-    m.set(name, { name, atSec, payload: payload as DispatchPayload, target });
-    this.save(m);
+    this.add({ name, atSec, payload: payload as DispatchPayload, target });
+  }
+
+  /** Create a schedule unless one of that name exists (same as ConflictException: already scheduled). */
+  private add(s: LocalSchedule): void {
+    this.update((m) => {
+      if (m.has(s.name)) return { save: false, result: undefined };
+      m.set(s.name, s);
+      return { save: true, result: undefined };
+    });
   }
 
   async delete(name: string): Promise<void> {
-    const m = this.load();
-    if (m.delete(name)) this.save(m);
+    this.update((m) => ({ save: m.delete(name), result: undefined }));
   }
 
   /** Pending schedules, soonest first. */
@@ -103,10 +118,10 @@ export class LocalSegmentScheduler implements SegmentScheduler {
    * simulate a lost delivery); the runtime uses `due` and deletes after delivery.
    */
   dueUpTo(nowSec: EpochSec): LocalSchedule[] {
-    const m = this.load();
-    const due = [...m.values()].filter((s) => s.atSec <= nowSec).sort(bySoonest);
-    for (const s of due) m.delete(s.name);
-    if (due.length) this.save(m);
-    return due;
+    return this.update((m) => {
+      const due = [...m.values()].filter((s) => s.atSec <= nowSec).sort(bySoonest);
+      for (const s of due) m.delete(s.name);
+      return { save: due.length > 0, result: due };
+    });
   }
 }
