@@ -27,6 +27,8 @@ export function budgetView(s: BudgetStatusView) {
     available: s.available,
     ...(s.reason ? { reason: s.reason } : {}),
     actualKgCo2e: s.actualKgCo2e,
+    /** With includeEmbodied: actual = operational + embodied, and what has no embodied figure; null otherwise. */
+    embodied: s.embodied,
     forecastKgCo2e: {
       p50: f?.p50KgCo2e ?? null,
       p90: f?.p90KgCo2e ?? null,

@@ -141,6 +141,8 @@ export interface RollupRow {
   co2eKg: number;
   /** Embodied (scope 3) emissions of the intervals that carry one (point); absent on roll-ups written before it. */
   embodiedKgCo2e?: number;
+  /** Intervals with an energy figure but no embodied one (unmodelled hardware, or stored before embodied accounting). */
+  embodiedGapIntervals?: number;
   measuredKwh: number;
   /** Σ coveragePct × intervalSec, so coverage can be re-averaged over days. */
   coverageWeightedSec: number;

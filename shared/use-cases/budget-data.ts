@@ -8,6 +8,7 @@ import { factsFromKey, resourceFacts, rowsFromIntervals, type EmissionRow, type 
 import type { BudgetInputs, ScheduledJobFacts } from '../domain/budgets/status';
 import { DAY_SEC, HOUR_SEC, alignDown, parseIsoInstant, utcDay, type EpochSec } from '../domain/time';
 import { resourceKey, type ResourceRef } from '../domain/types';
+import { embodiedRate } from '../domain/embodied/embodied-model';
 import type { Clock, FootprintStore, RollupRow } from '../ports';
 import type { JobStore } from '../ports/scheduler-ports';
 
@@ -36,10 +37,19 @@ async function mapLimited<T, R>(xs: readonly T[], n: number, f: (x: T) => Promis
   return out;
 }
 
-/** Resource roll-up rows of a day as emission rows (roll-ups are location-based). */
+/** A roll-up row's embodied figure (when any of its intervals has one) and whether part of it has none. */
+const embodiedOfRollup = (r: RollupRow): Pick<EmissionRow, 'embodiedKg' | 'embodiedGap'> => {
+  const gap = r.embodiedGapIntervals === undefined ? r.embodiedKgCo2e === undefined : r.embodiedGapIntervals > 0;
+  const has = r.embodiedKgCo2e !== undefined && (r.embodiedGapIntervals === undefined || r.embodiedGapIntervals < r.intervals);
+  return { ...(has ? { embodiedKg: r.embodiedKgCo2e } : {}), ...(gap ? { embodiedGap: true } : {}) };
+};
+
+/** Resource roll-up rows of a day as emission rows (location-based, with the embodied figure when the roll-up has one). */
 const rowsOfRollups = (day: string, rows: readonly RollupRow[]): EmissionRow[] => {
   const startSec = parseIsoInstant(day);
-  return rows.filter((r) => r.dimension === 'resource').map((r) => ({ resourceKey: r.key, startSec, endSec: startSec + DAY_SEC, co2eKg: r.co2eKg, demo: r.demo }));
+  return rows
+    .filter((r) => r.dimension === 'resource')
+    .map((r) => ({ resourceKey: r.key, startSec, endSec: startSec + DAY_SEC, co2eKg: r.co2eKg, ...embodiedOfRollup(r), demo: r.demo }));
 };
 
 /**
@@ -62,6 +72,7 @@ export async function scheduledJobs(jobs: BudgetDataDeps['jobs'], keys: Attribut
     attribution: resolveAttribution(j.request.ownerTags ?? {}, keys),
     segments: j.plan.segments,
     expectedCo2eKg: j.plan.expectedCo2eKg,
+    ...embodiedRate(j.training?.ResourceConfig),
     demo: j.demo,
   }));
 }
@@ -94,10 +105,10 @@ export async function loadBudgetInputs(
     if (rollups.length) return rowsOfRollups(day, rollups);
     // No roll-up for the day (not computed yet, or nothing ran): its intervals, usually none.
     const start = parseIsoInstant(day);
-    const r = rowsFromIntervals(await d.store.queryIntervals({ startSec: start, endSec: start + DAY_SEC }), 'location-based', false);
+    const r = rowsFromIntervals(await d.store.queryIntervals({ startSec: start, endSec: start + DAY_SEC }), 'location-based');
     return r.available ? r.rows : [];
   });
-  const partial = watermarkSec > today ? rowsFromIntervals(await d.store.queryIntervals({ startSec: today, endSec: watermarkSec }), 'location-based', false) : undefined;
+  const partial = watermarkSec > today ? rowsFromIntervals(await d.store.queryIntervals({ startSec: today, endSec: watermarkSec }), 'location-based') : undefined;
   const rows = [...daily.flat(), ...(partial?.available ? partial.rows : [])];
   // The store covers from its first emission, not from the oldest resource's start: a long-running resource found
   // later has zero-telemetry hours before collection began, and those days must not read as a quiet run-rate.

@@ -12,6 +12,7 @@ import { periodOf, periodsOverlapping } from '../domain/budgets/periods';
 import { budgetStatus } from '../domain/budgets/status';
 import { DEFAULT_FORECAST_OPTIONS } from '../domain/budgets/forecast';
 import { DAY_SEC, type Window } from '../domain/time';
+import type { Ranged } from '../domain/types';
 import type { StoredBudget } from '../ports/budget-ports';
 import { loadBudgetInputs, type LoadedBudgetInputs } from './budget-data';
 import type { BudgetStatusDeps } from './evaluate-budgets';
@@ -36,6 +37,8 @@ export interface GateRequest<P extends GatePlan = GatePlan> {
   /** The request's ownerTags (resolved to team/project/model with the configured attribution keys). */
   ownerTags: Record<string, string>;
   plan: P;
+  /** The job's embodied rate (`embodiedRate` of its ResourceConfig), counted by budgets that include embodied emissions. */
+  embodiedKgPerSec?: Ranged;
   override?: BudgetOverride;
   /** Record the override with the budget (default true); a plan preview stores nothing. */
   recordOverride?: boolean;
@@ -58,7 +61,7 @@ const planWindow = (p: GatePlan): Window =>
 export const makeGateJob = (d: BudgetStatusDeps) =>
   async <P extends GatePlan>(req: GateRequest<P>): Promise<GateResult<P>> => {
     const enforcing = (await d.budgets.listBudgets()).filter((b) => b.mode === 'enforcing');
-    const job = (plan: GatePlan): GateJob => ({ jobId: req.jobId, attribution: resolveAttribution(req.ownerTags, d.attributionKeys), plan });
+    const job = (plan: GatePlan): GateJob => ({ jobId: req.jobId, attribution: resolveAttribution(req.ownerTags, d.attributionKeys), plan, ...(req.embodiedKgPerSec ? { embodiedKgPerSec: req.embodiedKgPerSec } : {}) });
     if (!enforcing.length) return { decision: gateJob(job(req.plan), []), overridesRecorded: 0 };
 
     const historyDays = { ...DEFAULT_FORECAST_OPTIONS, ...d.forecast }.historyDays;

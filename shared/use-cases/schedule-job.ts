@@ -17,6 +17,7 @@ import type { GateDecision } from '../domain/budgets/gate';
 import { nextPeriod, periodOf } from '../domain/budgets/periods';
 import type { StoredBudget } from '../ports/budget-ports';
 import { assertAllowed, makeGateJob } from './gate-job';
+import { embodiedRate } from '../domain/embodied/embodied-model';
 import {
   DEFAULT_SCHEDULING_CONFIG,
   type JobRecord,
@@ -214,7 +215,7 @@ export const makePreviewPlan = (d: SchedulingDeps) =>
     const r = await resolveRequest(d, req, now);
     const plan = await planFor(d, r.inputs, now);
     const jobId = jobIdFor(req, req.clientToken);
-    const budgetGate = await gatePlan(d, jobId, req, r.inputs, plan, now, false);
+    const budgetGate = await gatePlan(d, jobId, req, r, plan, now, false);
     return { jobId, plan, inputs: r.inputs, notes: r.notes, ...(budgetGate ? { budgetGate } : {}) };
   };
 
@@ -269,7 +270,7 @@ export const makeScheduleJob = (d: SchedulingDeps, startNow: (jobId: string, seg
 
     const r = await resolveRequest(d, req, now);
     const plan = await planFor(d, r.inputs, now);
-    const gate = await gatePlan(d, jobId, req, r.inputs, plan, now, true);
+    const gate = await gatePlan(d, jobId, req, r, plan, now, true);
     if (r.notes.length) plan.reasons.push(...r.notes);
     if (gate?.decision === 'allow-with-override') plan.reasons.push(gate.message);
     const job: JobRecord = {
@@ -323,12 +324,14 @@ export async function finishScheduling(
  * refused (BudgetExceededError: HTTP 409, CLI exit 3) with the plan that fits, when one exists — unless the request
  * carries `budgetOverride`, whose reason is then recorded with each budget it overrides (`record`).
  */
-async function gatePlan(d: SchedulingDeps, jobId: string, req: JobRequest, inputs: PlanInputs, plan: Plan, nowSec: EpochSec, record: boolean): Promise<GateDecision | undefined> {
+async function gatePlan(d: SchedulingDeps, jobId: string, req: JobRequest, resolved: ResolvedRequest, plan: Plan, nowSec: EpochSec, record: boolean): Promise<GateDecision | undefined> {
   if (!d.budgetGate) return undefined;
+  const inputs = resolved.inputs;
   const r = await makeGateJob({ ...d.budgetGate, jobs: d.jobs, clock: d.clock })({
     jobId,
     ownerTags: req.ownerTags,
     plan,
+    ...embodiedRate(resolved.training.ResourceConfig),
     override: req.budgetOverride,
     recordOverride: record,
     demo: req.demo,

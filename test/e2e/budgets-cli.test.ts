@@ -126,4 +126,18 @@ describe('carbonpilot budgets / targets (e2e)', () => {
     expect(cli('budgets', 'delete', 'speech-q').status).toBe(2);
     expect(listIds()).not.toContain('speech-q');
   });
+
+  it('a budget set with --embodied shows its operational/embodied split and which resources have no embodied figure', () => {
+    expect(cli('budgets', 'set', '--id', 'with-embodied', '--scope', 'account', '--period', 'month', '--limit-kg', '1000', '--embodied').status).toBe(0);
+    const json = JSON.parse(cli('budgets', 'list', '--format', 'json').stdout);
+    const b = json.budgets.find((x: { id: string }) => x.id === 'with-embodied');
+    // The seeded intervals carry no embodied figure: the budget counts operational only, and says so for both resources.
+    expect(b).toMatchObject({ includeEmbodied: true, embodied: { embodiedKgCo2e: 0, resourcesWithoutFigure: 2, resourcesInScope: 2, plannedJobsWithoutFigure: 0 } });
+    expect(b.embodied.operationalKgCo2e).toBeCloseTo(342, 6);
+    expect(b.actualKgCo2e).toBeCloseTo(342, 6);
+    expect(json.budgets.find((x: { id: string }) => x.id === 'demo-account-monthly').embodied).toBeNull();
+    const table = cli('budgets', 'list').stdout;
+    expect(table).toMatch(/with-embodied: includes embodied — actual 342(\.0)? = operational 342(\.0)? \+ embodied 0(\.0+)?; without an embodied figure \(operational only\): 2 of 2 resources, 0 planned job\(s\)/);
+    expect(cli('budgets', 'delete', 'with-embodied').status).toBe(0);
+  });
 });

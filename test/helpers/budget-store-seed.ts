@@ -19,14 +19,23 @@ export const intervalOf = (r: ResourceRef, startSec: EpochSec, co2eKg: number): 
   method: 'estimated', measuredShare: 0, coveragePct: 100, modelVersion: 'test', provisional: false, revision: 14, issues: [], demo: false,
 });
 
-/** Write every resource's hourly intervals in [fromSec, toSec) at `kgPerHour`, the days' roll-ups and cursors at toSec. */
-export async function seedFleet(store: FootprintStore, fleet: { r: ResourceRef; kgPerHour: number }[], fromSec: EpochSec, toSec: EpochSec): Promise<void> {
+/** The same interval carrying an embodied figure (as the collector stores it for modelled hardware). */
+export const withEmbodied = (i: FootprintInterval, kg: number): FootprintInterval => ({
+  ...i, embodiedKgCo2e: { point: kg, low: kg * 0.5, high: kg * 2 }, embodiedStatus: 'computed', embodiedModelVersion: 'test',
+});
+
+/**
+ * Write every resource's hourly intervals in [fromSec, toSec) at `kgPerHour` (and `embodiedKgPerHour` beside it when
+ * given), the days' roll-ups and cursors at toSec.
+ */
+export async function seedFleet(store: FootprintStore, fleet: { r: ResourceRef; kgPerHour: number; embodiedKgPerHour?: number }[], fromSec: EpochSec, toSec: EpochSec): Promise<void> {
   const days = new Set<string>();
-  for (const { r, kgPerHour } of fleet) {
+  for (const { r, kgPerHour, embodiedKgPerHour } of fleet) {
     await store.putResource(r);
     const writes: Promise<unknown>[] = [];
     for (let t = Math.max(fromSec, r.startSec); t < toSec && (r.endSec === undefined || t < r.endSec); t += HOUR_SEC) {
-      writes.push(store.putInterval(intervalOf(r, t, kgPerHour)));
+      const i = intervalOf(r, t, kgPerHour);
+      writes.push(store.putInterval(embodiedKgPerHour === undefined ? i : withEmbodied(i, embodiedKgPerHour)));
       days.add(utcDay(t));
       if (writes.length >= 48) await Promise.all(writes.splice(0));
     }

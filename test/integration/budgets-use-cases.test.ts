@@ -133,6 +133,43 @@ describe('budget evaluation', () => {
   });
 });
 
+describe('a budget that includes embodied emissions (real store: roll-ups for whole days, intervals for the day in progress)', () => {
+  let edb: EmbeddedDynamo;
+  let estore: DynamoFootprintStore;
+  let ebudgets: DynamoBudgetStore;
+  beforeAll(async () => {
+    edb = await startEmbeddedDynamo({ tableName: 'budgets-embodied' });
+    estore = new DynamoFootprintStore(edb.client, edb.tableName);
+    ebudgets = new DynamoBudgetStore(edb.client, edb.tableName);
+    // The vision instance carries 0.1 kg/h embodied; the endpoint none (as for hardware the factor table does not model).
+    const from = at('2026-11-20');
+    await seedFleet(estore, [
+      { r: steady('chat/AllTraffic', 'endpoint', 'us-east-1', 'nlp', from), kgPerHour: 0.5 },
+      { r: steady('i-vision', 'ec2-instance', 'eu-west-1', 'vision', from), kgPerHour: 0.25, embodiedKgPerHour: 0.1 },
+    ], from, at('2026-12-03T12:00:00Z'));
+  });
+  afterAll(() => edb.close());
+
+  it('counts operational + embodied, shows the split, and says which resources have no embodied figure', async () => {
+    const d = { store: estore, budgets: ebudgets, publisher, clock, attributionKeys: DEFAULT_ATTRIBUTION_KEYS };
+    for (const [id, includeEmbodied] of [['op', false], ['all', true]] as const) {
+      await makeSetBudget({ budgets: ebudgets, clock })({ id, scope: { dimension: 'account' }, period: 'month', limitKgCo2e: 1000, includeEmbodied });
+    }
+    const { statuses } = await makeBudgetStatuses(d)({ watermarkSec: at('2026-12-03T12:00:00Z') });
+    const op = statuses.find((s) => s.budget.id === 'op')!;
+    const all = statuses.find((s) => s.budget.id === 'all')!;
+    // December to 3 Dec 12:00 = 60 h: 60 × (0.5 + 0.25) operational, 60 × 0.1 embodied (2 days of roll-ups + 12 h of intervals).
+    expect(op.actualKgCo2e).toBeCloseTo(45, 9);
+    expect(op.embodied).toBeNull();
+    expect(all.actualKgCo2e).toBeCloseTo(51, 9);
+    expect(all.embodied).toMatchObject({ resourcesWithoutFigure: 1, resourcesInScope: 2 });
+    expect(all.embodied!.operationalKgCo2e).toBeCloseTo(45, 9);
+    expect(all.embodied!.embodiedKgCo2e).toBeCloseTo(6, 9);
+    expect(all.forecast!.p50KgCo2e! - op.forecast!.p50KgCo2e!).toBeGreaterThan(6);
+    expect(all.topContributors.find((c) => c.resourceId === 'i-vision')!.co2eKg).toBeCloseTo(60 * 0.35, 9);
+  });
+});
+
 describe('pre-flight gate', () => {
   // December for nlp at 3 Dec: 24 kg actual + 29 × 12 = 372 kg forecast; limit 374 leaves 2 kg.
   beforeAll(() => setBudget({ id: 'nlp-gated', scope: { dimension: 'team', value: 'nlp' }, period: 'month', limitKgCo2e: 374, mode: 'enforcing' }));

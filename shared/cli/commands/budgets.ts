@@ -160,6 +160,13 @@ export function renderBudgets(r: { watermarkSec: EpochSec | undefined; statuses:
   for (const s of r.statuses) {
     if (!s.available) lines.push(`  ${s.budget.id}: not available — ${s.reason}`);
     else if (s.forecast?.status === 'insufficient-data') lines.push(`  ${s.budget.id}: no forecast — ${s.forecast.reason}`);
+    if (s.embodied) {
+      const e = s.embodied;
+      const gap = e.resourcesWithoutFigure || e.plannedJobsWithoutFigure
+        ? `; without an embodied figure (operational only): ${e.resourcesWithoutFigure} of ${e.resourcesInScope} resources, ${e.plannedJobsWithoutFigure} planned job(s)`
+        : '';
+      lines.push(`  ${s.budget.id}: includes embodied — actual ${kg(s.actualKgCo2e)} = operational ${kg(e.operationalKgCo2e)} + embodied ${kg(e.embodiedKgCo2e)}${gap}`);
+    }
   }
   return lines.join('\n');
 }

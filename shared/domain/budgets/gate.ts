@@ -5,7 +5,8 @@
  * errs on the side of the limit. Only the part of the plan inside the budget's scope (training-job kind, the
  * segment's region, the job's team/project/model) and inside the budget's period counts, prorated by segment time.
  * The room left is limit − the budget's forecast P50 to period end (actuals + scheduled jobs + run-rate), or
- * limit − actual when there is no forecast. An enforcing budget that cannot be evaluated (its basis is not recorded
+ * limit − actual when there is no forecast. A budget that includes embodied emissions also counts the job's embodied
+ * rate (its instances' share of their hardware's manufacturing emissions, upper bound) for the same time. An enforcing budget that cannot be evaluated (its basis is not recorded
  * yet) refuses: an enforcing limit that cannot be checked is not silently waived.
  */
 import { isoUtc, overlapSec } from '../time';
@@ -23,6 +24,8 @@ export interface GateJob {
   jobId: string;
   attribution: Attribution;
   plan: GatePlan;
+  /** Embodied kgCO2e per second of the job's reserved instances; absent when the instance type is not modelled. */
+  embodiedKgPerSec?: Ranged;
 }
 
 /** An enforcing budget in one period, as the gate sees it. */
@@ -54,8 +57,8 @@ export type GateDecision =
   | { decision: 'refuse'; checks: GateCheck[]; violations: GateCheck[]; message: string }
   | { decision: 'allow-with-override'; checks: GateCheck[]; violations: GateCheck[]; overrideReason: string; message: string };
 
-/** Upper-bound kgCO2e of the plan inside a budget's scope and period (prorated by segment time). */
-export function planKgInBudget(job: Pick<GateJob, 'attribution' | 'plan'>, budget: Pick<BudgetDef, 'scope'>, period: CalendarPeriod): number {
+/** Upper-bound kgCO2e of the plan inside a budget's scope and period (prorated by segment time; plus embodied when the budget includes it). */
+export function planKgInBudget(job: Pick<GateJob, 'attribution' | 'plan' | 'embodiedKgPerSec'>, budget: Pick<BudgetDef, 'scope'> & Partial<Pick<BudgetDef, 'includeEmbodied'>>, period: CalendarPeriod): number {
   const total = job.plan.segments.reduce((a, s) => a + (s.endSec - s.startSec), 0);
   if (!(total > 0)) return 0;
   let inside = 0;
@@ -63,7 +66,8 @@ export function planKgInBudget(job: Pick<GateJob, 'attribution' | 'plan'>, budge
     if (!matchesScope(budget.scope, { kind: 'training-job', region: s.region, attribution: job.attribution })) continue;
     inside += overlapSec(s, period);
   }
-  return (job.plan.expectedCo2eKg.high * inside) / total;
+  const embodied = budget.includeEmbodied && job.embodiedKgPerSec ? job.embodiedKgPerSec.high * inside : 0;
+  return (job.plan.expectedCo2eKg.high * inside) / total + embodied;
 }
 
 const kg = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));

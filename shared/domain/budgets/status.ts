@@ -7,6 +7,7 @@ import { DAY_SEC, alignDown, isoUtc, type EpochSec, type Window } from '../time'
 import type { Attribution, Ranged } from '../types';
 import {
   basisUnavailable,
+  embodiedCoverage,
   matchesScope,
   sumInScope,
   topContributors,
@@ -19,12 +20,6 @@ import { DEFAULT_FORECAST_OPTIONS, forecastPeriodTotal, type ForecastOptions, ty
 import { periodOf, type CalendarPeriod } from './periods';
 import type { BudgetDef, BudgetNotificationDef, NotificationState } from './types';
 
-/**
- * Whether footprints carry embodied emissions yet. The embodied work adds `FootprintInterval.embodiedKgCo2e`; when it
- * lands (and roll-ups carry it), flip this and read it through `embodiedKg` (emissions.ts).
- */
-export const EMBODIED_RECORDED = false;
-
 /** A job the carbon-aware scheduler has planned and not finished (from the job store). */
 export interface ScheduledJobFacts {
   jobId: string;
@@ -32,6 +27,11 @@ export interface ScheduledJobFacts {
   attribution: Attribution;
   segments: readonly { region: string; startSec: EpochSec; endSec: EpochSec }[];
   expectedCo2eKg: Ranged;
+  /**
+   * Embodied kgCO2e per second of the job's reserved instances (the embodied model's rate for its instance type ×
+   * count); absent when the instance type is not modelled. Counted only by budgets that include embodied emissions.
+   */
+  embodiedKgPerSec?: Ranged;
   demo: boolean;
 }
 
@@ -61,10 +61,23 @@ export interface BudgetStatus {
   budget: BudgetDef;
   period: CalendarPeriod;
   watermarkSec: EpochSec;
-  /** False when the budget's basis (market-based, embodied) is not recorded yet: every figure is then null. */
+  /** False when the budget's basis cannot be counted (market-based): every figure is then null. */
   available: boolean;
   reason?: string;
+  /** Actual emissions to date on the budget's counting: operational, plus embodied when the budget includes it. */
   actualKgCo2e: number | null;
+  /**
+   * For a budget that includes embodied emissions: the split of the actual (operational + embodied = actual) and
+   * what has no embodied figure (resources in scope with unmodelled hardware or data from before embodied
+   * accounting; planned jobs on unmodelled instance types): those count operational emissions only. Null otherwise.
+   */
+  embodied: {
+    operationalKgCo2e: number;
+    embodiedKgCo2e: number;
+    resourcesWithoutFigure: number;
+    resourcesInScope: number;
+    plannedJobsWithoutFigure: number;
+  } | null;
   forecast: PeriodForecast | null;
   /** Actual ÷ limit, %. */
   utilisationPct: number | null;
@@ -91,13 +104,22 @@ export function historyDays(dataStartSec: EpochSec, watermarkSec: EpochSec, maxD
   return out;
 }
 
-/** Scheduled work of the jobs whose segments fall in the budget's scope (training-job kind, segment region, job attribution). */
-export function plannedInScope(b: Pick<BudgetDef, 'scope'>, jobs: readonly ScheduledJobFacts[]): PlannedWork[] {
+/**
+ * Scheduled work of the jobs whose segments fall in the budget's scope (training-job kind, segment region, job
+ * attribution). A budget that includes embodied emissions adds each job's embodied rate × its planned time to the
+ * plan's expected range (prorated by segment time like the operational part).
+ */
+export function plannedInScope(b: Pick<BudgetDef, 'scope'> & Partial<Pick<BudgetDef, 'includeEmbodied'>>, jobs: readonly ScheduledJobFacts[]): PlannedWork[] {
   const out: PlannedWork[] = [];
   for (const j of jobs) {
     const segments = j.segments.filter((s) => matchesScope(b.scope, { kind: 'training-job', region: s.region, attribution: j.attribution }));
     if (!segments.length) continue;
-    out.push({ jobId: j.jobId, segments, planSec: j.segments.reduce((a, s) => a + (s.endSec - s.startSec), 0), expectedCo2eKg: j.expectedCo2eKg });
+    const planSec = j.segments.reduce((a, s) => a + (s.endSec - s.startSec), 0);
+    const e = b.includeEmbodied ? j.embodiedKgPerSec : undefined;
+    const expectedCo2eKg = e
+      ? { low: j.expectedCo2eKg.low + e.low * planSec, point: j.expectedCo2eKg.point + e.point * planSec, high: j.expectedCo2eKg.high + e.high * planSec }
+      : j.expectedCo2eKg;
+    out.push({ jobId: j.jobId, segments, planSec, expectedCo2eKg });
   }
   return out;
 }
@@ -105,25 +127,27 @@ export function plannedInScope(b: Pick<BudgetDef, 'scope'>, jobs: readonly Sched
 /** The budget's state at the inputs' watermark (or in `period`, e.g. a later one a job plan reaches into). */
 export function budgetStatus(b: BudgetDef, inputs: BudgetInputs, opts: { period?: CalendarPeriod; forecast?: Partial<ForecastOptions> } = {}): BudgetStatus {
   const period = opts.period ?? periodOf(b.period, inputs.watermarkSec);
-  const unavailable = basisUnavailable(b.basis) ?? (b.includeEmbodied && !EMBODIED_RECORDED ? 'embodied emissions are not available: footprints record none yet' : undefined);
+  const unavailable = basisUnavailable(b.basis);
   const base = { budget: b, period, watermarkSec: inputs.watermarkSec, demo: inputs.demo || b.demo === true };
   if (unavailable) {
     return {
-      ...base, available: false, reason: unavailable, actualKgCo2e: null, forecast: null, utilisationPct: null, forecastUtilisationPct: null,
+      ...base, available: false, reason: unavailable, actualKgCo2e: null, embodied: null, forecast: null, utilisationPct: null, forecastUtilisationPct: null,
       remainingKgCo2e: null, remainingBasis: null, topContributors: [],
       notifications: b.notifications.map((n, index) => ({ ...n, index, thresholdKgCo2e: thresholdKg(n, b.limitKgCo2e), amountKgCo2e: null, condition: null })),
     };
   }
   const toDate = { startSec: period.startSec, endSec: Math.max(period.startSec, Math.min(inputs.watermarkSec, period.endSec)) };
-  const actual = sumInScope(inputs.rows, b.scope, inputs.facts, toDate);
+  const withEmbodied = b.includeEmbodied;
+  const actual = sumInScope(inputs.rows, b.scope, inputs.facts, toDate, withEmbodied);
+  const planned = plannedInScope(b, inputs.scheduled);
   const o = { ...DEFAULT_FORECAST_OPTIONS, ...opts.forecast };
   const days = historyDays(inputs.dataStartSec, inputs.watermarkSec, o.historyDays);
   const forecast = forecastPeriodTotal({
     period,
     asOfSec: inputs.watermarkSec,
     actualKgCo2e: actual,
-    historyDailyKgCo2e: unscheduledDailyTotals(inputs.rows, b.scope, inputs.facts, days),
-    planned: plannedInScope(b, inputs.scheduled),
+    historyDailyKgCo2e: unscheduledDailyTotals(inputs.rows, b.scope, inputs.facts, days, withEmbodied),
+    planned,
     options: o,
   });
   const p50 = forecast.p50KgCo2e;
@@ -131,6 +155,7 @@ export function budgetStatus(b: BudgetDef, inputs: BudgetInputs, opts: { period?
     ...base,
     available: true,
     actualKgCo2e: actual,
+    embodied: withEmbodied ? embodiedSplit(b, inputs, toDate, planned) : null,
     forecast,
     utilisationPct: (100 * actual) / b.limitKgCo2e,
     forecastUtilisationPct: p50 === null ? null : (100 * p50) / b.limitKgCo2e,
@@ -142,7 +167,20 @@ export function budgetStatus(b: BudgetDef, inputs: BudgetInputs, opts: { period?
       // AWS Budgets' GREATER_THAN: the notification holds when the amount is over the threshold.
       return { ...n, index, thresholdKgCo2e: t, amountKgCo2e: amount, condition: amount === null ? null : amount > t ? 'ALARM' : 'OK' };
     }),
-    topContributors: topContributors(inputs.rows, b.scope, inputs.facts, toDate),
+    topContributors: topContributors(inputs.rows, b.scope, inputs.facts, toDate, 5, withEmbodied),
+  };
+}
+
+/** The operational/embodied split of an embodied-including budget's actual, and what carries no embodied figure. */
+function embodiedSplit(b: BudgetDef, inputs: BudgetInputs, toDate: Window, planned: readonly PlannedWork[]): NonNullable<BudgetStatus['embodied']> {
+  const cov = embodiedCoverage(inputs.rows, b.scope, inputs.facts, toDate);
+  const inPlan = new Set(planned.map((p) => p.jobId));
+  return {
+    operationalKgCo2e: sumInScope(inputs.rows, b.scope, inputs.facts, toDate),
+    embodiedKgCo2e: cov.embodiedKgCo2e,
+    resourcesWithoutFigure: cov.resourcesWithoutFigure,
+    resourcesInScope: cov.resourcesInScope,
+    plannedJobsWithoutFigure: inputs.scheduled.filter((j) => inPlan.has(j.jobId) && !j.embodiedKgPerSec).length,
   };
 }
 
@@ -151,5 +189,9 @@ export function describeStatus(s: BudgetStatus): string {
   const scope = s.budget.scope.dimension === 'account' ? 'account' : `${s.budget.scope.dimension}=${s.budget.scope.value}`;
   if (!s.available) return `${s.budget.id} (${scope}, ${s.period.key}): not available — ${s.reason}`;
   const f = s.forecast?.status === 'ok' ? `forecast P50 ${s.forecast.p50KgCo2e.toFixed(1)} / P90 ${s.forecast.p90KgCo2e.toFixed(1)}` : `no forecast (${s.forecast?.status === 'insufficient-data' ? s.forecast.reason : 'n/a'})`;
-  return `${s.budget.id} (${scope}, ${s.period.key} to ${isoUtc(s.watermarkSec)}): ${s.actualKgCo2e!.toFixed(1)} of ${s.budget.limitKgCo2e} kgCO2e (${s.utilisationPct!.toFixed(0)} %), ${f}`;
+  const e = s.embodied;
+  const split = e
+    ? ` (operational ${e.operationalKgCo2e.toFixed(1)} + embodied ${e.embodiedKgCo2e.toFixed(1)}${e.resourcesWithoutFigure ? `; ${e.resourcesWithoutFigure} of ${e.resourcesInScope} resources without an embodied figure` : ''})`
+    : '';
+  return `${s.budget.id} (${scope}, ${s.period.key} to ${isoUtc(s.watermarkSec)}): ${s.actualKgCo2e!.toFixed(1)} of ${s.budget.limitKgCo2e} kgCO2e${split} (${s.utilisationPct!.toFixed(0)} %), ${f}`;
 }

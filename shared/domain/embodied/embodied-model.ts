@@ -72,6 +72,17 @@ export function embodiedPerInstanceHourKg(instanceType: string, lifetimeYears = 
   return { low: total.low * k, point: total.point * k, high: total.high * k };
 }
 
+/**
+ * `{ embodiedKgPerSec }` of `InstanceCount` reserved instances of `InstanceType` (a training job's ResourceConfig):
+ * what a planned job will be allocated per second it runs; nothing when the type is not modelled.
+ */
+export function embodiedRate(rc: { InstanceType: string; InstanceCount: number } | undefined): { embodiedKgPerSec?: Ranged } {
+  const perHour = rc ? embodiedPerInstanceHourKg(rc.InstanceType) : undefined;
+  if (!rc || !perHour) return {};
+  const k = rc.InstanceCount / 3600;
+  return { embodiedKgPerSec: { low: perHour.low * k, point: perHour.point * k, high: perHour.high * k } };
+}
+
 /** Instance-seconds a resource reserved inside `w`: its count history integrated over the time it ran. */
 export function reservedInstanceSec(r: Pick<ResourceRef, 'counts' | 'startSec' | 'endSec'>, w: Window): number {
   const start = Math.max(w.startSec, r.startSec);

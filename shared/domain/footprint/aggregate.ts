@@ -261,6 +261,7 @@ export function rollupRowsOf(day: string, cells: ReadonlyMap<string, CellAcc>, e
   const row = (dimension: string, key: string, a: FactsAcc): RollupRow => ({
     day, dimension, key,
     energyKwh: valueOf(a, 'energy'), co2eKg: valueOf(a, 'co2e'), embodiedKgCo2e: valueOf(a, 'embodied'),
+    embodiedGapIntervals: countOf(a, 'embodiedUnmodelled') + countOf(a, 'embodiedNotComputed'),
     measuredKwh: valueOf(a, 'measuredKwh'), coverageWeightedSec: valueOf(a, 'coverageSec'), intervalSec: countOf(a, 'intervalSec'),
     intervals: countOf(a, 'intervals'), demo: countOf(a, 'demo') > 0,
   });

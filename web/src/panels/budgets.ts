@@ -29,7 +29,15 @@ function bar(b: Json, ctx: PanelContext): string {
     `<div class="bb-limit" style="position:absolute;top:-5px;bottom:-5px;left:${pct(b.limitKgCo2e, max)};width:3px;background:${ctx.palette[7]}" title="limit ${ctx.fmt(b.limitKgCo2e)} kgCO₂e"></div>` +
     ticks + '</div>' +
     `<div class="note" data-testid="budget-text">actual <span data-field="actual">${ctx.fmt(actual)}</span> of <span data-field="limit">${ctx.fmt(b.limitKgCo2e)}</span> kgCO₂e ` +
-    `(${b.utilisationPct === null ? '—' : `${ctx.fmt(b.utilisationPct)} %`}) · ${forecastText}</div></div>`;
+    `(${b.utilisationPct === null ? '—' : `${ctx.fmt(b.utilisationPct)} %`})${embodiedText(b, ctx)} · ${forecastText}</div></div>`;
+}
+
+/** For a budget that includes embodied emissions: the split of its actual, and what has no embodied figure. */
+function embodiedText(b: Json, ctx: PanelContext): string {
+  const e = b.embodied as Json | null;
+  if (!e) return '';
+  const gap = e.resourcesWithoutFigure ? `; ${e.resourcesWithoutFigure} of ${e.resourcesInScope} resources without an embodied figure` : '';
+  return ` = operational <span data-field="operational">${ctx.fmt(e.operationalKgCo2e)}</span> + embodied <span data-field="embodied">${ctx.fmt(e.embodiedKgCo2e)}</span>${ctx.esc(gap)}`;
 }
 
 function alerts(budgets: Json[], ctx: PanelContext): string {
@@ -54,7 +62,7 @@ export const budgetsPanel: Panel = {
       return;
     }
     body.innerHTML =
-      `<p class="note">kgCO₂e, location-based; data to ${ctx.esc(r.asOf ?? 'n/a')}. Bar: actual so far; hatched: forecast P50–P90 at period end; black: limit; ticks: notification thresholds (red = in ALARM).</p>` +
+      `<p class="note">kgCO₂e, location-based (plus embodied where a budget includes it); data to ${ctx.esc(r.asOf ?? 'n/a')}. Bar: actual so far; hatched: forecast P50–P90 at period end; black: limit; ticks: notification thresholds (red = in ALARM).</p>` +
       budgets.map((b) => bar(b, ctx)).join('') + alerts(budgets, ctx);
   },
 };

@@ -1,6 +1,6 @@
 /** Which emissions count against a budget: scope, basis (never a substituted figure), run-rate history, contributors. */
 import {
-  basisUnavailable, matchesScope, rowsFromIntervals, sumInScope, topContributors, unscheduledDailyTotals, resourceFacts, SCHEDULED_JOB_TAG,
+  basisUnavailable, embodiedCoverage, matchesScope, rowsFromIntervals, sumInScope, topContributors, unscheduledDailyTotals, resourceFacts, SCHEDULED_JOB_TAG,
 } from '../../../../shared/domain/budgets/emissions';
 import { DEFAULT_ATTRIBUTION_KEYS } from '../../../../shared/domain/attribution';
 import { computeInterval } from '../../../../shared/domain/footprint/compute-interval';
@@ -42,24 +42,32 @@ describe('budget scope', () => {
 describe('basis', () => {
   it('counts the location-based figure of each interval', () => {
     const i = interval();
-    const r = rowsFromIntervals([i], 'location-based', false);
-    expect(r).toEqual({ available: true, rows: [{ resourceKey: i.resourceKey, startSec: T0, endSec: T0 + 3600, co2eKg: i.co2eKg.point, demo: false }] });
+    const r = rowsFromIntervals([i], 'location-based');
+    expect(r).toEqual({ available: true, rows: [{ resourceKey: i.resourceKey, startSec: T0, endSec: T0 + 3600, co2eKg: i.co2eKg.point, embodiedGap: true, demo: false }] });
   });
 
   it('reports market-based as not available instead of passing a location-based number off as one', () => {
-    expect(basisUnavailable('market-based')).toMatch(/market-based emissions are not available/);
+    expect(basisUnavailable('market-based')).toMatch(/market-based emissions are not available to budgets/);
     expect(basisUnavailable('location-based')).toBeUndefined();
-    const r = rowsFromIntervals([interval()], 'market-based', false);
+    const r = rowsFromIntervals([interval()], 'market-based');
     expect(r.available).toBe(false);
   });
 
-  it('adds embodied emissions only when every interval carries them', () => {
+  it('keeps the embodied figure beside the operational one, and counts it only when the budget includes it', () => {
     const plain = interval();
-    expect(rowsFromIntervals([plain], 'location-based', true)).toEqual({ available: false, reason: expect.stringMatching(/embodied emissions are not available: 1 of 1/) });
     const embodied: Ranged = { point: 0.25, low: 0.2, high: 0.3 };
-    const withEmb = { ...plain, embodiedKgCo2e: embodied } as FootprintInterval;
-    const r = rowsFromIntervals([withEmb], 'location-based', true);
-    expect(r.available && r.rows[0].co2eKg).toBeCloseTo(plain.co2eKg.point + 0.25, 12);
+    const withEmb: FootprintInterval = { ...plain, embodiedKgCo2e: embodied, embodiedStatus: 'computed', intervalStartSec: T0 + 3600 };
+    const r = rowsFromIntervals([plain, withEmb], 'location-based');
+    if (!r.available) throw new Error(r.reason);
+    expect(r.rows[1]).toMatchObject({ co2eKg: plain.co2eKg.point, embodiedKg: 0.25 });
+    expect(r.rows[1].embodiedGap).toBeUndefined();
+    const f = () => facts(plain.resourceKey);
+    const w = { startSec: T0, endSec: T0 + 7200 };
+    expect(sumInScope(r.rows, { dimension: 'account' }, f, w)).toBeCloseTo(2 * plain.co2eKg.point, 12);
+    expect(sumInScope(r.rows, { dimension: 'account' }, f, w, true)).toBeCloseTo(2 * plain.co2eKg.point + 0.25, 12);
+    // The first hour has no embodied figure: its resource is counted as one without (never as zero embodied, silently).
+    expect(embodiedCoverage(r.rows, { dimension: 'account' }, f, w)).toEqual({ embodiedKgCo2e: 0.25, resourcesWithoutFigure: 1, resourcesInScope: 1 });
+    expect(embodiedCoverage(r.rows, { dimension: 'account' }, f, { startSec: T0 + 3600, endSec: T0 + 7200 })).toEqual({ embodiedKgCo2e: 0.25, resourcesWithoutFigure: 0, resourcesInScope: 1 });
   });
 });
 
@@ -87,5 +95,17 @@ describe('sums, run-rate history and contributors', () => {
     const top = topContributors(rows, { dimension: 'account' }, facts, w, 2);
     // Account total 250 kg: chat 100 (40 %), adhoc-1 60 (24 %), cp-abc-s0 50 (20 %), i-1 40 (16 %).
     expect(top.map((c) => [c.resourceId, c.co2eKg, c.sharePct])).toEqual([['chat/AllTraffic', 100, 40], ['adhoc-1', 60, 24]]);
+  });
+
+  it('adds the embodied figure to sums, run-rate history and contributors only when asked', () => {
+    // i-1 carries 6 kg embodied a day (a vCPU share of its host); the rest carry none.
+    const withEmb = rows.map((r) => (r.resourceKey.startsWith('ec2-instance') ? { ...r, embodiedKg: 6 } : r));
+    expect(sumInScope(withEmb, { dimension: 'account' }, facts, w)).toBe(250);
+    expect(sumInScope(withEmb, { dimension: 'account' }, facts, w, true)).toBe(250 + 60);
+    const days = Array.from({ length: 2 }, (_, d) => ({ startSec: at('2026-11-01') + d * DAY, endSec: at('2026-11-01') + (d + 1) * DAY }));
+    expect(unscheduledDailyTotals(withEmb, { dimension: 'region', value: 'eu-west-1' }, facts, days, true)).toEqual([10, 10]);
+    // i-1 now ties the endpoint at 100 kg (40 + 60 embodied); ties go by resource key.
+    expect(topContributors(withEmb, { dimension: 'account' }, facts, w, 2, true).map((c) => [c.resourceId, c.co2eKg])).toEqual([['i-1', 100], ['chat/AllTraffic', 100]]);
+    expect(topContributors(withEmb, { dimension: 'account' }, facts, w, 1).map((c) => [c.resourceId, c.co2eKg])).toEqual([['chat/AllTraffic', 100]]);
   });
 });

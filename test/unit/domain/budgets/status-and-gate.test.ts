@@ -30,12 +30,34 @@ describe('budgetStatus', () => {
     expect(s.topContributors[0]).toMatchObject({ resourceId: 'chat/AllTraffic', co2eKg: 190, sharePct: 100 });
   });
 
-  it('holds no figures for a basis footprints do not record yet, and says so', () => {
-    for (const b of [budget({ basis: 'market-based' }), budget({ includeEmbodied: true })]) {
-      const s = budgetStatus(b, inputs(rows));
-      expect(s).toMatchObject({ available: false, actualKgCo2e: null, forecast: null, utilisationPct: null });
-      expect(s.reason).toMatch(/not available/);
-    }
+  it('holds no figures for a basis footprints do not record (market-based), and says so', () => {
+    const s = budgetStatus(budget({ basis: 'market-based' }), inputs(rows));
+    expect(s).toMatchObject({ available: false, actualKgCo2e: null, embodied: null, forecast: null, utilisationPct: null });
+    expect(s.reason).toMatch(/market-based emissions are not available to budgets/);
+  });
+
+  it('a budget that includes embodied emissions counts them in actual, run-rate and plans, and shows the split', () => {
+    // The endpoint carries 2 kg embodied a day; a 24 h scheduled job on 20–21 Nov carries 0.5 kg/h embodied.
+    const withEmb = rows.map((r) => ({ ...r, embodiedKg: 2 }));
+    const scheduled = [{
+      jobId: 'j1', attribution: { team: 'nlp', project: 'p', model: 'm' }, demo: false,
+      segments: [{ region: 'us-east-1', startSec: at('2026-11-20'), endSec: at('2026-11-21') }],
+      expectedCo2eKg: { low: 8, point: 10, high: 12 },
+      embodiedKgPerSec: { low: 0.5 / 3600, point: 0.5 / 3600, high: 0.5 / 3600 },
+    }];
+    const op = budgetStatus(budget(), inputs(withEmb, { scheduled }));
+    const all = budgetStatus(budget({ includeEmbodied: true }), inputs(withEmb, { scheduled }));
+    expect(op.actualKgCo2e).toBe(190);
+    expect(op.embodied).toBeNull();
+    expect(all.actualKgCo2e).toBe(190 + 19 * 2);
+    expect(all.embodied).toEqual({ operationalKgCo2e: 190, embodiedKgCo2e: 38, resourcesWithoutFigure: 0, resourcesInScope: 1, plannedJobsWithoutFigure: 0 });
+    // Forecast: 11 more days at 12 kg (10 + 2 embodied) and the job's 10 + 12 embodied, against 11 × 10 + 10 without.
+    expect(all.forecast?.p50KgCo2e).toBeCloseTo(228 + 11 * 12 + 22, 0);
+    expect(op.forecast?.p50KgCo2e).toBeCloseTo(190 + 11 * 10 + 10, 0);
+    expect(all.topContributors[0]).toMatchObject({ resourceId: 'chat/AllTraffic', co2eKg: 228 });
+    // Rows without an embodied figure, and a planned job on an unmodelled type, are counted as such (never as 0 silently).
+    const partly = budgetStatus(budget({ includeEmbodied: true }), inputs(rows.map((r, i) => (i % 2 ? { ...r, embodiedKg: 2 } : { ...r, embodiedGap: true })), { scheduled: [{ ...scheduled[0], embodiedKgPerSec: undefined }] }));
+    expect(partly.embodied).toMatchObject({ resourcesWithoutFigure: 1, resourcesInScope: 1, plannedJobsWithoutFigure: 1 });
   });
 
   it('an out-of-scope budget counts nothing', () => {
@@ -73,6 +95,13 @@ describe('pre-flight gate', () => {
   it('runs with an override and keeps the reason', () => {
     const d = gateJob(nlpJob(plan('us-east-1', '2026-11-21T00:00:00Z', 6, 25)), [state()], { reason: 'quarterly model refresh, approved by CTO' });
     expect(d).toMatchObject({ decision: 'allow-with-override', overrideReason: 'quarterly model refresh, approved by CTO' });
+  });
+
+  it('adds the job\'s embodied rate (upper bound) for the time inside a budget that includes embodied emissions', () => {
+    const job = { ...nlpJob(plan('us-east-1', '2026-11-30T20:00:00Z', 10, 50)), embodiedKgPerSec: { low: 0.5 / 3600, point: 1 / 3600, high: 2 / 3600 } };
+    expect(planKgInBudget(job, enforcing, nov)).toBeCloseTo(20, 9);
+    // 4 h in November at 2 kg/h (high) embodied on top of the 20 kg operational.
+    expect(planKgInBudget(job, { ...enforcing, includeEmbodied: true }, nov)).toBeCloseTo(28, 9);
   });
 
   it('counts only the part of a plan inside the budget period and region scope (prorated by time)', () => {

@@ -1,6 +1,6 @@
 /** Embodied (scope 3) emissions of reserved instance time: factor table × platform share × reserved hours ÷ lifetime. */
 import fc from 'fast-check';
-import { embodiedPerInstanceHourKg, estimateEmbodied, platformShare, reservedInstanceSec } from '../../../../shared/domain/embodied/embodied-model';
+import { embodiedPerInstanceHourKg, embodiedRate, estimateEmbodied, platformShare, reservedInstanceSec } from '../../../../shared/domain/embodied/embodied-model';
 import { EMBODIED_FACTORS_VERSION } from '../../../../shared/domain/embodied/embodied-factors';
 import { catalogInstanceTypes } from '../../../../shared/domain/power/instance-catalog';
 import { job, T0 } from '../../../helpers/fixtures';
@@ -48,6 +48,16 @@ describe('embodied emissions per reserved instance-hour (6-year lifetime)', () =
 
   it('sells a whole platform as share 1 (p4d.24xlarge, g5.48xlarge, trn1.32xlarge, inf2.48xlarge)', () => {
     for (const t of ['p4d.24xlarge', 'g5.48xlarge', 'trn1.32xlarge', 'inf2.48xlarge']) expect(platformShare(t)?.share).toBe(1);
+  });
+});
+
+describe('embodiedRate of a training job\'s instances (budgets and the pre-flight gate)', () => {
+  it('is the per-instance-hour factor × instance count, per second; nothing for an unmodelled type', () => {
+    const perHour = embodiedPerInstanceHourKg('ml.p4d.24xlarge')!;
+    const r = embodiedRate({ InstanceType: 'ml.p4d.24xlarge', InstanceCount: 2 }).embodiedKgPerSec!;
+    for (const k of ['low', 'point', 'high'] as const) expect(r[k] * 3600).toBeCloseTo(2 * perHour[k], 12);
+    expect(embodiedRate({ InstanceType: 'ml.zz9.large', InstanceCount: 1 })).toEqual({});
+    expect(embodiedRate(undefined)).toEqual({});
   });
 });
 
