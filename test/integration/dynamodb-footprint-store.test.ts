@@ -1,6 +1,10 @@
 /** The footprint store against a real DynamoDB API (dynalite, in memory) through the real AWS SDK. */
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/adapters/local/embedded-dynamodb';
-import { DynamoFootprintStore } from '../../shared/adapters/aws/dynamodb-footprint-store';
+import { DynamoFootprintStore, PIECE_ENCODING } from '../../shared/adapters/aws/dynamodb-footprint-store';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../shared/adapters/aws/dynamodb-helpers';
+import { mulberry32 } from '../../shared/domain/random';
+import type { PieceChunk } from '../../shared/domain/footprint/rollup-facts';
 import { computeInterval } from '../../shared/domain/footprint/compute-interval';
 import type { FootprintInterval } from '../../shared/domain/types';
 import { TEST_SPEC, T0, job, minuteSamples, telemetryOf } from '../helpers/fixtures';
@@ -105,5 +109,61 @@ describe('DynamoFootprintStore', () => {
     const rows = await store.getRollups('2025-11-20');
     expect(rows).toHaveLength(1);
     expect(rows[0].energyKwh).toBe(5);
+  });
+});
+
+describe('roll-up pieces (compressed, split into items under the 400 KB limit)', () => {
+  const u = mulberry32(7);
+  // Random doubles barely compress: 3 chunks of 25,000 are ≈ 600 KB deflated, so the piece needs two items.
+  const chunk = (n: number, tag: string): PieceChunk => ({
+    keys: JSON.stringify(Array.from({ length: n / 100 }, (_, i) => [`${tag}-${i}`, ''])),
+    lens: Uint8Array.from({ length: n }, (_, i) => i % 3),
+    nums: Float64Array.from({ length: n }, () => u() * 1e6),
+  });
+  const same = (a: PieceChunk[] | undefined, b: PieceChunk[]) => {
+    expect(a).toHaveLength(b.length);
+    a!.forEach((c, i) => {
+      expect(c.keys).toBe(b[i].keys);
+      expect(Array.from(c.lens)).toEqual(Array.from(b[i].lens));
+      expect(Array.from(c.nums)).toEqual(Array.from(b[i].nums));
+    });
+  };
+  const items = async (id: string) =>
+    (await documentClient(db.client).send(new QueryCommand({ TableName: db.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `RPIECE#${id}` } }))).Items ?? [];
+
+  it('reads back exactly what was written, across several items', async () => {
+    const chunks = [chunk(25_000, 'a'), chunk(25_000, 'b'), chunk(25_000, 'c')];
+    await store.putRollupPiece('test-big', 'h1', chunks);
+    const stored = await items('test-big');
+    expect(stored.length).toBeGreaterThan(1);
+    for (const it of stored) {
+      expect(it.enc).toBe(PIECE_ENCODING);
+      expect((it.b as Uint8Array).byteLength).toBeLessThanOrEqual(350_000);
+    }
+    same(await store.getRollupPiece('test-big', 'h1'), chunks);
+    expect(await store.getRollupPiece('test-big', 'other-hash')).toBeUndefined();
+  });
+
+  it('stores a typical piece in fewer bytes than its plain chunks', async () => {
+    // Counts and repeated keys, as roll-up entries have them.
+    const c: PieceChunk = { keys: JSON.stringify(Array.from({ length: 2000 }, (_, i) => [`endpoint#us-east-1#ep-${i}/AllTraffic`, 'ml.g5.xlarge'])), lens: new Uint8Array(60_000).fill(1), nums: Float64Array.from({ length: 60_000 }, (_, i) => (i % 4 === 0 ? u() : i % 24)) };
+    await store.putRollupPiece('test-typical', 'h', [c]);
+    const bytes = (await items('test-typical')).reduce((n, it) => n + (it.b as Uint8Array).byteLength, 0);
+    expect(bytes).toBeLessThan((c.keys.length + c.lens.length + c.nums.byteLength) / 2);
+    same(await store.getRollupPiece('test-typical', 'h'), [c]);
+  });
+
+  it('still reads pieces in the plain format written before compression, and a rewrite over them', async () => {
+    const chunks = [chunk(1000, 'x'), chunk(1000, 'y'), chunk(1000, 'z')];
+    const doc = documentClient(db.client);
+    await Promise.all(chunks.map((c, n) => doc.send(new PutCommand({
+      TableName: db.tableName,
+      Item: { pk: 'RPIECE#test-legacy', sk: `S00${n}`, type: 'rollup-piece', hash: 'h0', chunks: 3, k: c.keys, l: c.lens, v: new Uint8Array(c.nums.buffer) },
+    }))));
+    same(await store.getRollupPiece('test-legacy', 'h0'), chunks);
+    // The same hash written again in the new format: one item over S000, the plain S001/S002 left behind are ignored.
+    await store.putRollupPiece('test-legacy', 'h0', chunks);
+    expect((await items('test-legacy')).length).toBe(3);
+    same(await store.getRollupPiece('test-legacy', 'h0'), chunks);
   });
 });

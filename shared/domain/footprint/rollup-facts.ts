@@ -289,12 +289,16 @@ export function encodePiece(schema: PieceSchema, accs: ReadonlyMap<string, Facts
 /** Hash of a piece with no entries (nothing is stored for it). */
 export const EMPTY_PIECE_HASH = 'empty';
 
-function decodeExact(lens: Uint8Array, li: number, nums: Float64Array, ni: number): [ExactSum, number] {
+/** Read position in a chunk's nums while decoding (one object per piece, not a tuple per exact sum). */
+interface NumCursor { ni: number }
+
+function decodeExact(lens: Uint8Array, li: number, nums: Float64Array, at: NumCursor): ExactSum {
   const n = lens[li];
-  if (n === NON_FINITE) return [{ partials: [], special: nums[ni] }, ni + 1];
+  if (n === NON_FINITE) return { partials: [], special: nums[at.ni++] };
   const partials = new Array<number>(n);
-  for (let k = 0; k < n; k++) partials[k] = nums[ni + k];
-  return [{ partials, special: 0 }, ni + n];
+  for (let k = 0; k < n; k++) partials[k] = nums[at.ni + k];
+  at.ni += n;
+  return { partials, special: 0 };
 }
 
 /** Decode the chunks of a piece back into accumulators. */
@@ -307,21 +311,22 @@ export function decodePiece(schema: PieceSchema, chunks: readonly PieceChunk[]):
   for (const ch of chunks) {
     const keys = JSON.parse(ch.keys) as [string, string][];
     let li = 0;
-    let ni = 0;
+    const at: NumCursor = { ni: 0 };
     for (const [key, extra] of keys) {
-      const c = Array.from(ch.nums.subarray(ni, ni + nc));
-      ni += nc;
-      const firstStartSec = ch.nums[ni++];
+      const c = new Array<number>(nc);
+      for (let k = 0; k < nc; k++) c[k] = ch.nums[at.ni + k];
+      at.ni += nc;
+      const firstStartSec = ch.nums[at.ni++];
       const x = new Array<ExactSum>(nx);
-      for (let k = 0; k < nx; k++) [x[k], ni] = decodeExact(ch.lens, li++, ch.nums, ni);
+      for (let k = 0; k < nx; k++) x[k] = decodeExact(ch.lens, li++, ch.nums, at);
       if (schema === 'entry') {
         out.set(key, { x, c, firstStartSec, firstInstanceType: extra });
         continue;
       }
       const hourCo2e = new Array<ExactSum>(24);
       const hourEnergy = new Array<ExactSum>(24);
-      for (let h = 0; h < 24; h++) [hourCo2e[h], ni] = decodeExact(ch.lens, li++, ch.nums, ni);
-      for (let h = 0; h < 24; h++) [hourEnergy[h], ni] = decodeExact(ch.lens, li++, ch.nums, ni);
+      for (let h = 0; h < 24; h++) hourCo2e[h] = decodeExact(ch.lens, li++, ch.nums, at);
+      for (let h = 0; h < 24; h++) hourEnergy[h] = decodeExact(ch.lens, li++, ch.nums, at);
       const [lc, signals, sources, versions] = JSON.parse(extra) as [[string, number][], string[], string[], string[]];
       const cell: CellAcc = { x, c, firstStartSec, firstInstanceType: '', hourCo2e, hourEnergy, lowCarbon: new Map(lc), signals: new Set(signals), sources: new Set(sources), embodiedVersions: new Set(versions) };
       out.set(key, cell);
