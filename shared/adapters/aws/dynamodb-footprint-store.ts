@@ -38,7 +38,7 @@ const rawPayload = (hosts: HostSeries[]): { hosts: string } | { hostsGz: Uint8Ar
 /**
  * Roll-up pieces are stored compressed (`enc: 'deflate-raw/v1'`): every chunk of a piece serialised in order
  * (u32 LE count, then per chunk u32 LE byte lengths of keys, lens and nums, then those bytes), deflated as one stream
- * and split into items of at most PIECE_PART_BYTES. On the demo and benchmark fleets that is 2.5–3× fewer bytes than
+ * and split into items of at most PIECE_PART_BYTES. On the benchmark fleet that is 2.8–3.3× fewer bytes than
  * the plain chunks (the keys' JSON and the counts compress well), so a cold read moves and parses that much less, and
  * in AWS reads that many fewer RCUs. Items written before (`k`/`l`/`v` per chunk, no `enc`) are still read.
  */
