@@ -78,7 +78,7 @@ export const BudgetDefinition = z
     period: z.enum(BUDGET_PERIODS, { error: `expected one of ${BUDGET_PERIODS.join(', ')} (UTC calendar)` }),
     limitKgCo2e: z.number({ error: 'required: the allowance in kgCO2e' }).positive('must be > 0').finite().max(1e12),
     basis: z.enum(EMISSION_BASES, { error: 'expected location-based or market-based' }).default('location-based'),
-    /** Add embodied (manufacturing) emissions of the hardware to the operational ones, once footprints carry them. */
+    /** Count the embodied (manufacturing) emissions footprints carry on top of the operational ones (the status shows the split). */
     includeEmbodied: z.boolean().default(false),
     /** `enforcing`: a job plan that would push the budget over its limit is refused (unless overridden with a reason). */
     mode: z.enum(BUDGET_MODES, { error: 'expected advisory or enforcing' }).default('advisory'),
