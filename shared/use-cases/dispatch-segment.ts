@@ -135,15 +135,25 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
     const segments = await d.jobs.getSegments(p.jobId);
     const seg = segments.find((s) => s.n === p.segment);
     if (!seg || seg.planRevision !== p.planRevision || seg.attempt !== p.attempt) return { outcome: 'stale', jobId: p.jobId, segment: p.segment };
-    if (seg.status !== 'scheduled') return { outcome: 'duplicate', jobId: p.jobId, segment: p.segment, trainingJobName: seg.trainingJobName, region: seg.launchedRegion };
-
-    const remaining = remainingWorkSec(job);
     const later = segments.filter((s) => s.n > seg.n && s.status === 'scheduled');
     // Late delivery shifts the rest of the plan by the lateness (each stop fires at its planned time, so the lost
     // work moves to the final segment). If that would end past the hard end, drop the pauses: run to completion now.
     const latenessSec = Math.max(0, now - seg.startSec);
     const plannedEnd = later.length ? later[later.length - 1].endSec : seg.endSec;
     const runToCompletion = later.length > 0 && plannedEnd + latenessSec > hardEndSec(job);
+
+    if (seg.status !== 'scheduled') {
+      // A delivery that crashed after claiming the segment left its follow-ups undone (name index, launch record,
+      // superseding for a run to completion): its redelivery finishes them. Once the launch is recorded, nothing is left.
+      const name = seg.trainingJobName;
+      if (seg.status === 'started' && name && seg.launchedRegion && !job.launches.some((l) => l.trainingJobName === name)) {
+        const rtc = runToCompletion || segments.some((s) => s.n > seg.n && s.status === 'superseded');
+        await afterStart(job, seg, name, seg.launchedRegion, rtc, later, now, startNote(seg.n, seg.launchedRegion, name, seg.launchedRegion !== seg.region ? '(moved)' : '', rtc));
+      }
+      return { outcome: 'duplicate', jobId: p.jobId, segment: p.segment, trainingJobName: seg.trainingJobName, region: seg.launchedRegion };
+    }
+
+    const remaining = remainingWorkSec(job);
 
     // Target region first, then the other usable regions (each has its region-local set) if it has no capacity or its
     // locations fail the check; the request launched is always the region's own (regionRequest).
@@ -180,22 +190,9 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
 
     const claimed = await d.jobs.putSegment({ ...seg, status: 'started', trainingJobName: name, launchedRegion: launched, version: seg.version + 1 }, seg.version);
     if (!claimed) return { outcome: 'duplicate', jobId: job.jobId, segment: seg.n, trainingJobName: name, region: launched };
-    await d.jobs.putTrainingJobName(name, job.jobId);
-    if (runToCompletion) {
-      await d.scheduler.delete(scheduleName(job.jobId, job.planRevision, seg.n, 'stop'));
-      await deleteSchedules(d, job.jobId, job.planRevision, later);
-      for (const s of later) await d.jobs.putSegment({ ...s, status: 'superseded', version: s.version + 1 }, s.version);
-    }
-    const note = [
-      `segment ${seg.n} started in ${launched} as ${name}`,
-      launched !== target ? `(${unusable.length ? unusable.join('; ') : `no capacity in ${target}`}: moved)` : '',
-      runToCompletion ? `(late start: running to completion to hold the deadline)` : '',
-    ].filter(Boolean).join(' ');
-    await updateJob(d, job.jobId, (j) => {
-      if (j.launches.some((l) => l.trainingJobName === name)) return undefined;
-      const launch: LaunchRecord = { segment: seg.n, attempt: seg.attempt, region: launched!, trainingJobName: name, startedAtSec: now, status: 'InProgress' };
-      return transition(j, 'segment-started', now, note, { launches: [...j.launches, launch] });
-    });
+    const moved = launched !== target ? `(${unusable.length ? unusable.join('; ') : `no capacity in ${target}`}: moved)` : '';
+    const note = startNote(seg.n, launched, name, moved, runToCompletion);
+    await afterStart(job, seg, name, launched, runToCompletion, later, now, note);
     d.log?.('segment started', { jobId: job.jobId, segment: seg.n, region: launched, trainingJobName: name, runToCompletion });
     return {
       outcome: runToCompletion ? 'started-run-to-completion' : launched !== target ? 'started-failover' : 'started',
@@ -205,6 +202,27 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
       region: launched,
       note,
     };
+  };
+
+  const startNote = (n: number, launched: string, name: string, moved: string, runToCompletion: boolean) =>
+    [`segment ${n} started in ${launched} as ${name}`, moved, runToCompletion ? `(late start: running to completion to hold the deadline)` : ''].filter(Boolean).join(' ');
+
+  /**
+   * What follows a claimed start: the name index (state changes find the job by it), superseding the later segments
+   * of a run to completion, and the launch record. Each step is idempotent, so a redelivery can run them again.
+   */
+  const afterStart = async (job: JobRecord, seg: SegmentRecord, name: string, launched: string, runToCompletion: boolean, later: SegmentRecord[], now: EpochSec, note: string): Promise<void> => {
+    await d.jobs.putTrainingJobName(name, job.jobId);
+    if (runToCompletion) {
+      await d.scheduler.delete(scheduleName(job.jobId, job.planRevision, seg.n, 'stop'));
+      await deleteSchedules(d, job.jobId, job.planRevision, later);
+      for (const s of later) await d.jobs.putSegment({ ...s, status: 'superseded', version: s.version + 1 }, s.version);
+    }
+    await updateJob(d, job.jobId, (j) => {
+      if (j.launches.some((l) => l.trainingJobName === name)) return undefined;
+      const launch: LaunchRecord = { segment: seg.n, attempt: seg.attempt, region: launched, trainingJobName: name, startedAtSec: now, status: 'InProgress' };
+      return transition(j, 'segment-started', now, note, { launches: [...j.launches, launch] });
+    });
   };
 
   /** No capacity anywhere: retry this segment later (new attempt, new name) while the deadline allows. */
@@ -234,6 +252,8 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
     if (job) await deleteSchedules(d, jobId, job.planRevision, segments);
   };
 
+  const STOP_NOTE = 'paused at segment end (checkpointed; the next segment resumes from it)';
+
   const stop = async (p: DispatchPayload): Promise<DispatchResult> => {
     const now = d.clock.nowSec();
     const job = await d.jobs.get(p.jobId);
@@ -241,18 +261,27 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
     if (isTerminal(job.status)) return { outcome: 'ignored', jobId: p.jobId, segment: p.segment, note: `job is ${job.status}` };
     if (p.planRevision !== job.planRevision) return { outcome: 'stale', jobId: p.jobId, segment: p.segment };
     const seg = (await d.jobs.getSegments(p.jobId)).find((s) => s.n === p.segment);
-    if (!seg || seg.status !== 'started' || !seg.trainingJobName || !seg.launchedRegion) {
-      return { outcome: seg?.status === 'stopped' ? 'duplicate' : 'ignored', jobId: p.jobId, segment: p.segment };
+    if (seg?.status === 'stopped' && seg.trainingJobName) {
+      // A delivery that crashed after marking the segment stopped: its redelivery records the stop on the job.
+      await recordStoppedOnJob(job.jobId, seg.trainingJobName, now, STOP_NOTE);
+      return { outcome: 'duplicate', jobId: p.jobId, segment: p.segment };
     }
+    if (!seg || seg.status !== 'started' || !seg.trainingJobName || !seg.launchedRegion) return { outcome: 'ignored', jobId: p.jobId, segment: p.segment };
     await d.launcher.stop(seg.launchedRegion, seg.trainingJobName);
-    await recordStopped(job.jobId, seg, now, 'paused at segment end (checkpointed; the next segment resumes from it)');
+    await recordStopped(job.jobId, seg, now, STOP_NOTE);
     return { outcome: 'stopped', jobId: job.jobId, segment: seg.n, trainingJobName: seg.trainingJobName, region: seg.launchedRegion };
   };
 
   const recordStopped = async (jobId: string, seg: SegmentRecord, now: EpochSec, note: string): Promise<boolean> => {
     if (!(await d.jobs.putSegment({ ...seg, status: 'stopped', version: seg.version + 1 }, seg.version))) return false;
+    await recordStoppedOnJob(jobId, seg.trainingJobName, now, note);
+    return true;
+  };
+
+  /** The stop on the job: work done and the launch's end (idempotent: a launch no longer InProgress is left alone). */
+  const recordStoppedOnJob = async (jobId: string, trainingJobName: string | undefined, now: EpochSec, note: string): Promise<void> => {
     await updateJob(d, jobId, (j) => {
-      const l = j.launches.find((x) => x.trainingJobName === seg.trainingJobName);
+      const l = j.launches.find((x) => x.trainingJobName === trainingJobName);
       if (!l || l.status !== 'InProgress') return undefined;
       const ran = now - l.startedAtSec - (j.workDoneSec > 0 ? j.inputs.restartOverheadSec : 0);
       return transition(j, 'segment-stopped', now, note, {
@@ -260,7 +289,6 @@ export const makeDispatchSegment = (d: SchedulingDeps) => {
         launches: j.launches.map((x) => (x === l ? { ...x, status: 'Stopped' as const, endedAtSec: now } : x)),
       });
     });
-    return true;
   };
 
   /** SageMaker Training Job State Change for a job we launched (others are ignored). */

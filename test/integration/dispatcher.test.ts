@@ -82,6 +82,28 @@ describe('dispatching a segment', () => {
     expect((await h.jobs.get(job.jobId))!.status).toBe('running');
   });
 
+  it('a redelivered start finishes what a delivery that crashed after claiming the segment left undone', async () => {
+    const { job } = await submit({ jobFamily: 'bert' });
+    h.clock.set(T0 + 10 * HOUR_SEC);
+    const [startSchedule] = h.scheduler.dueUpTo(T0 + 10 * HOUR_SEC);
+    // The process dies after the training job was created and the segment claimed, before the name index was written.
+    jest.spyOn(h.jobs, 'putTrainingJobName').mockRejectedValueOnce(new Error('process killed'));
+    await expect(makeDispatchSegment(h.deps).dispatch(startSchedule.payload)).rejects.toThrow('process killed');
+    expect(await makeDispatchSegment(h.deps).dispatch(startSchedule.payload)).toMatchObject({ outcome: 'duplicate' });
+    expect(creates()).toHaveLength(1);
+    const name = creates()[0].jobName;
+    expect(await h.jobs.findByTrainingJobName(name)).toBe(job.jobId);
+    const running = (await h.jobs.get(job.jobId))!;
+    expect(running.status).toBe('running');
+    expect(running.launches).toEqual([expect.objectContaining({ trainingJobName: name, status: 'InProgress', startedAtSec: T0 + 10 * HOUR_SEC })]);
+    // Without the name index, SageMaker's Completed event would not find the job.
+    await complete(T0 + 12 * HOUR_SEC);
+    expect((await h.jobs.get(job.jobId))!.status).toBe('completed');
+    expect(await h.jobs.familyDurations('bert')).toEqual([2 * HOUR_SEC]);
+    // A later duplicate changes nothing more.
+    expect(await makeDispatchSegment(h.deps).dispatch(startSchedule.payload)).toMatchObject({ outcome: 'ignored' });
+  });
+
   it('concurrent duplicate deliveries still start one job (deterministic name: the second gets "exists")', async () => {
     const { job } = await submit();
     h.clock.set(T0 + 10 * HOUR_SEC);
@@ -157,6 +179,25 @@ describe('pause and resume (interruptible)', () => {
     expect(ref.tags['carbonpilot:remaining-work-sec']).toBe(String(HOUR_SEC + 600));
     await complete(s1.startSec + HOUR_SEC + 600);
     expect((await h.jobs.get(job.jobId))!.status).toBe('completed');
+  });
+
+  it('a redelivered stop finishes what a delivery that crashed after marking the segment stopped left undone', async () => {
+    h.forecasts.curve = twoWindows;
+    const { job } = await submit({ interruptible, deadline: isoUtc(T0 + 12 * HOUR_SEC) });
+    const [s0] = job.plan.segments;
+    await fire(s0.startSec);
+    h.clock.set(s0.endSec);
+    const [stopSchedule] = h.scheduler.dueUpTo(s0.endSec);
+    // The process dies after the segment item says stopped, before the job records the stop.
+    jest.spyOn(h.jobs, 'update').mockRejectedValueOnce(new Error('process killed'));
+    await expect(makeDispatchSegment(h.deps).dispatch(stopSchedule.payload)).rejects.toThrow('process killed');
+    expect((await h.jobs.get(job.jobId))!.status).toBe('running');
+    // At-least-once: the schedule fires again.
+    expect(await makeDispatchSegment(h.deps).dispatch(stopSchedule.payload)).toMatchObject({ outcome: 'duplicate' });
+    const after = (await h.jobs.get(job.jobId))!;
+    expect(after.status).toBe('paused');
+    expect(after.workDoneSec).toBe(HOUR_SEC);
+    expect(after.launches[0]).toMatchObject({ status: 'Stopped', endedAtSec: s0.endSec });
   });
 
   it('runs to completion at once when a late start would push the planned end past the deadline', async () => {
