@@ -144,8 +144,9 @@ export function sumInScope(rows: readonly EmissionRow[], scope: BudgetScope, fac
   return inScope(rows, scope, facts, w).reduce((a, r) => a + rowKg(r, includeEmbodied), 0);
 }
 
-/** The embodied part of the rows in scope over the window, and how many resources in scope have rows without one. */
+/** Operational and embodied parts of the rows in scope over the window, and how many resources in scope have rows without an embodied figure. */
 export interface EmbodiedCoverage {
+  operationalKgCo2e: number;
   embodiedKgCo2e: number;
   /** Resources in scope with emissions in the window but no embodied figure for some of them. */
   resourcesWithoutFigure: number;
@@ -153,15 +154,17 @@ export interface EmbodiedCoverage {
 }
 
 export function embodiedCoverage(rows: readonly EmissionRow[], scope: BudgetScope, facts: (key: string) => ResourceFacts, w: Window): EmbodiedCoverage {
+  let operational = 0;
   let embodied = 0;
   const all = new Set<string>();
   const without = new Set<string>();
   for (const r of inScope(rows, scope, facts, w)) {
     all.add(r.resourceKey);
+    operational += r.co2eKg;
     if (r.embodiedKg !== undefined) embodied += r.embodiedKg;
     if ((r.embodiedGap || r.embodiedKg === undefined) && r.co2eKg > 0) without.add(r.resourceKey);
   }
-  return { embodiedKgCo2e: embodied, resourcesWithoutFigure: without.size, resourcesInScope: all.size };
+  return { operationalKgCo2e: operational, embodiedKgCo2e: embodied, resourcesWithoutFigure: without.size, resourcesInScope: all.size };
 }
 
 /**

@@ -173,13 +173,9 @@ export function budgetStatus(b: BudgetDef, inputs: BudgetInputs, opts: { period?
 
 /** The operational/embodied split of an embodied-including budget's actual, and what carries no embodied figure. */
 function embodiedSplit(b: BudgetDef, inputs: BudgetInputs, toDate: Window, planned: readonly PlannedWork[]): NonNullable<BudgetStatus['embodied']> {
-  const cov = embodiedCoverage(inputs.rows, b.scope, inputs.facts, toDate);
   const inPlan = new Set(planned.map((p) => p.jobId));
   return {
-    operationalKgCo2e: sumInScope(inputs.rows, b.scope, inputs.facts, toDate),
-    embodiedKgCo2e: cov.embodiedKgCo2e,
-    resourcesWithoutFigure: cov.resourcesWithoutFigure,
-    resourcesInScope: cov.resourcesInScope,
+    ...embodiedCoverage(inputs.rows, b.scope, inputs.facts, toDate),
     plannedJobsWithoutFigure: inputs.scheduled.filter((j) => inPlan.has(j.jobId) && !j.embodiedKgPerSec).length,
   };
 }

@@ -66,8 +66,8 @@ describe('basis', () => {
     expect(sumInScope(r.rows, { dimension: 'account' }, f, w)).toBeCloseTo(2 * plain.co2eKg.point, 12);
     expect(sumInScope(r.rows, { dimension: 'account' }, f, w, true)).toBeCloseTo(2 * plain.co2eKg.point + 0.25, 12);
     // The first hour has no embodied figure: its resource is counted as one without (never as zero embodied, silently).
-    expect(embodiedCoverage(r.rows, { dimension: 'account' }, f, w)).toEqual({ embodiedKgCo2e: 0.25, resourcesWithoutFigure: 1, resourcesInScope: 1 });
-    expect(embodiedCoverage(r.rows, { dimension: 'account' }, f, { startSec: T0 + 3600, endSec: T0 + 7200 })).toEqual({ embodiedKgCo2e: 0.25, resourcesWithoutFigure: 0, resourcesInScope: 1 });
+    expect(embodiedCoverage(r.rows, { dimension: 'account' }, f, w)).toEqual({ operationalKgCo2e: expect.closeTo(2 * plain.co2eKg.point, 12), embodiedKgCo2e: 0.25, resourcesWithoutFigure: 1, resourcesInScope: 1 });
+    expect(embodiedCoverage(r.rows, { dimension: 'account' }, f, { startSec: T0 + 3600, endSec: T0 + 7200 })).toEqual({ operationalKgCo2e: plain.co2eKg.point, embodiedKgCo2e: 0.25, resourcesWithoutFigure: 0, resourcesInScope: 1 });
   });
 });
 
