@@ -43,6 +43,7 @@ const rawPayload = (hosts: HostSeries[]): { hosts: string } | { hostsGz: Uint8Ar
  * in AWS reads that many fewer RCUs. Items written before (`k`/`l`/`v` per chunk, no `enc`) are still read.
  */
 export const PIECE_ENCODING = 'deflate-raw/v1';
+/** Under DynamoDB's 400 KB item size limit (Amazon DynamoDB Developer Guide, "Service, account, and table quotas"), with room for the key and attributes. */
 const PIECE_PART_BYTES = 350_000;
 
 export function packPiece(chunks: readonly PieceChunk[]): Buffer[] {
